@@ -1,0 +1,39 @@
+# vanityns: `make test` installs what is missing, builds and runs every test; `make sandbox` opens the wizard
+# against a local seeded Route 53 stand-in.
+SHELL := /bin/bash
+APT_PACKAGES := libncurses-dev libcurl4-openssl-dev libxml2-dev libldns-dev libidn2-dev pkg-config tmux nsd ldnsutils
+PIP_PACKAGES := moto[server]==5.2.1 boto3 awscli
+SWIFT_FLAGS ?=
+
+.PHONY: all deps build test sandbox screenshots bench clean
+
+all: build
+
+## deps: install missing apt and pip packages (idempotent; quick when all are present)
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing apt packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@python3 -c 'import moto, boto3, flask_cors; assert moto.__version__ == "5.2.1"' 2>/dev/null && command -v moto_server >/dev/null && command -v aws >/dev/null \
+	  || { echo "installing pip packages: $(PIP_PACKAGES)"; python3 -m pip install -q "moto[server]==5.2.1" boto3 awscli; }
+
+build: deps
+	swift build $(SWIFT_FLAGS)
+
+test: build
+	swift test $(SWIFT_FLAGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+sandbox: build
+	bash scripts/sandbox.sh
+
+screenshots: build
+	bash scripts/screenshots.sh
+
+bench: build
+	bash scripts/bench.sh
+
+clean:
+	rm -rf .build

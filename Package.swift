@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// vanityns: white-label name servers on Amazon Route 53, from a terminal.
+///
+/// Modules, from the edge inwards:
+/// - `CCurl`, `CXML2`, `CNcursesw`, `CLDNS`, `CIDN2`: system libraries through pkg-config, with small C shims
+///   where Swift cannot call the C API directly (variadic setopt, function-like macros).
+/// - `Route53`: credentials, SigV4, libcurl transport, XML codec, typed operations, retry and rate limiting.
+/// - `Resolver`: DNS lookups and authoritative queries with ldns.
+/// - `WhiteLabel`: names and validation, the plan, apply with a journal, verify, drift.
+/// - `Terminal`: the screen driver (ncurses and an in-memory twin), keys and colours.
+/// - `Wizard`: the wizard's and browser's state, messages, update and view.
+/// - `vanityns`: argument parsing and wiring.
+let package = Package(
+    name: "vanityns",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vanityns", targets: ["vanityns"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
+        .systemLibrary(name: "CIDN2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
+        .target(name: "Route53", dependencies: [
+            "CCurl", "CXML2",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Resolver", dependencies: ["CLDNS"]),
+        .target(name: "WhiteLabel", dependencies: ["Route53", "Resolver", "CIDN2"]),
+        .target(name: "Terminal", dependencies: ["CNcursesw"]),
+        .target(name: "Wizard", dependencies: ["Terminal", "WhiteLabel", "Route53", "Resolver"]),
+        .executableTarget(name: "vanityns", dependencies: [
+            "Route53", "Resolver", "WhiteLabel", "Terminal", "Wizard",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .target(name: "TestSupport", dependencies: ["Route53"], path: "Tests/TestSupport"),
+        .testTarget(name: "Route53Tests", dependencies: ["Route53", "TestSupport"]),
+        .testTarget(name: "ResolverTests", dependencies: ["Resolver", "TestSupport"]),
+        .testTarget(name: "WhiteLabelTests", dependencies: ["WhiteLabel", "TestSupport"]),
+        .testTarget(name: "WizardTests", dependencies: ["Wizard", "Terminal", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ]
+)

@@ -1,0 +1,3 @@
+import CLDNS
+// The Resolver module.
+let _ldnsVersion = ldns_version

@@ -1,0 +1,84 @@
+import Foundation
+
+/// The Route 53 operations vanityns uses. `Route53Client` is the live implementation; tests of the engine and the
+/// wizard may use an in-memory one. IDs are accepted with or without their `/type/` prefix and returned bare.
+public protocol Route53API: Sendable {
+    // Reusable delegation sets
+    /// CreateReusableDelegationSet. Idempotent on `callerReference`: when a set with that reference already exists
+    /// (`DelegationSetAlreadyCreated`, or a retried create whose answer was lost) the existing set is returned.
+    func createReusableDelegationSet(callerReference: String, hostedZoneId: String?) async throws -> CreatedDelegationSet
+    func getReusableDelegationSet(id: String) async throws -> DelegationSet
+    /// ListReusableDelegationSets, one element per page.
+    func listReusableDelegationSetPages() -> AsyncThrowingStream<[DelegationSet], Error>
+    func deleteReusableDelegationSet(id: String) async throws
+    /// GetReusableDelegationSetLimit (MAX_ZONES_BY_REUSABLE_DELEGATION_SET).
+    func getReusableDelegationSetLimit(id: String) async throws -> LimitUsage
+
+    // Hosted zones
+    /// CreateHostedZone. Idempotent on `callerReference` (`HostedZoneAlreadyExists` resolves to the existing zone).
+    func createHostedZone(name: String, callerReference: String, delegationSetId: String?, comment: String?) async throws -> CreatedHostedZone
+    func getHostedZone(id: String) async throws -> HostedZoneDetail
+    /// ListHostedZones (all pages, optionally only the zones of one reusable delegation set), one element per page.
+    func listHostedZonePages(delegationSetId: String?) -> AsyncThrowingStream<[HostedZone], Error>
+    /// ListHostedZonesByName: zones in name order starting at `dnsName` (one page of at most `maxItems`).
+    func listHostedZonesByName(dnsName: String?, maxItems: Int) async throws -> [HostedZone]
+    func deleteHostedZone(id: String) async throws -> ChangeInfo
+
+    // Record sets
+    /// ListResourceRecordSets, every page, one element per page.
+    func listResourceRecordSetPages(zoneId: String) -> AsyncThrowingStream<[ResourceRecordSet], Error>
+    /// ChangeResourceRecordSets: all changes in one atomic batch.
+    func changeResourceRecordSets(zoneId: String, changes: [Change], comment: String?) async throws -> ChangeInfo
+    func getChange(id: String) async throws -> ChangeInfo
+
+    // Account
+    func getAccountLimit(_ type: AccountLimitType) async throws -> LimitUsage
+    func getDNSSEC(zoneId: String) async throws -> DNSSECStatus
+}
+
+/// The Route 53 Domains operations vanityns uses.
+public protocol Route53DomainsAPI: Sendable {
+    func getDomainDetail(domainName: String) async throws -> DomainDetail
+    /// UpdateDomainNameservers; returns the operation ID.
+    func updateDomainNameservers(domainName: String, nameservers: [DomainNameserver]) async throws -> String
+    func getOperationDetail(operationId: String) async throws -> DomainOperation
+}
+
+extension Route53API {
+    /// Every reusable delegation set, all pages joined.
+    public func listReusableDelegationSets() async throws -> [DelegationSet] {
+        try await collect(listReusableDelegationSetPages())
+    }
+    /// Every hosted zone (optionally of one set), all pages joined.
+    public func listHostedZones(delegationSetId: String? = nil) async throws -> [HostedZone] {
+        try await collect(listHostedZonePages(delegationSetId: delegationSetId))
+    }
+    /// Every record set of a zone, all pages joined.
+    public func listResourceRecordSets(zoneId: String) async throws -> [ResourceRecordSet] {
+        try await collect(listResourceRecordSetPages(zoneId: zoneId))
+    }
+
+    /// Polls GetChange until the change is INSYNC, calling `progress` after each poll.
+    /// - Parameters:
+    ///   - interval: seconds between polls.
+    ///   - timeout: seconds before giving up with `Route53Error.transport`.
+    public func waitUntilInSync(changeId: String, interval: Double = 2, timeout: Double = 600,
+                                progress: @Sendable (ChangeInfo) -> Void = { _ in }) async throws -> ChangeInfo {
+        let start = Date()
+        while true {
+            let info = try await getChange(id: changeId)
+            progress(info)
+            if info.status == .insync { return info }
+            if Date().timeIntervalSince(start) > timeout {
+                throw Route53Error.transport("change \(changeId) still PENDING after \(Int(timeout)) s")
+            }
+            try await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+        }
+    }
+
+    private func collect<T>(_ pages: AsyncThrowingStream<[T], Error>) async throws -> [T] {
+        var all: [T] = []
+        for try await page in pages { all += page }
+        return all
+    }
+}

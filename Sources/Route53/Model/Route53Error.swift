@@ -1,0 +1,37 @@
+import Foundation
+
+/// Everything that can go wrong talking to Route 53, each case with a message a user can act on.
+public enum Route53Error: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The service answered with an error document (`ErrorResponse` or `InvalidChangeBatch`).
+    case service(code: String, message: String, status: Int, requestId: String?)
+    /// The connection failed (DNS, refused, TLS, timeout) before an HTTP answer arrived.
+    case transport(String)
+    /// The answer could not be read (HTML, truncated XML, missing element).
+    case malformedResponse(String)
+    /// No credentials could be found; the message lists what was tried.
+    case credentials(String)
+    /// Bad configuration: an endpoint, a profile, a file.
+    case configuration(String)
+    /// The operation was cancelled.
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case let .service(code, message, status, requestId):
+            var s = "Route 53 error \(code) (HTTP \(status)): \(message)"
+            if let requestId, !requestId.isEmpty { s += " [request id \(requestId)]" }
+            return s
+        case let .transport(m): return "could not reach the endpoint: \(m)"
+        case let .malformedResponse(m): return "unreadable answer from the endpoint: \(m)"
+        case let .credentials(m): return m
+        case let .configuration(m): return m
+        case .cancelled: return "cancelled"
+        }
+    }
+
+    /// The Route 53 error code, when the service sent one.
+    public var code: String? {
+        if case let .service(code, _, _, _) = self { return code }
+        return nil
+    }
+}
