@@ -1,1 +1,4 @@
-print("vanityns")
+import ArgumentParser
+import Foundation
+
+await VanityNS.main(GlobalOptionHoist.rewrite(Array(CommandLine.arguments.dropFirst())))

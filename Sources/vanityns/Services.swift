@@ -1,0 +1,72 @@
+import Foundation
+import Route53
+import Resolver
+import WhiteLabel
+
+/// The live parts a command needs, built once from the global options: credentials, endpoints, clients, engine.
+struct Services {
+    let environment: [String: String]
+    let configFiles: AWSConfigFiles
+    let credentials: any CredentialProvider
+    let endpoint: ServiceEndpoint
+    let domainsEndpoint: ServiceEndpoint
+    let events: RequestEventHub
+    let route53: Route53Client
+    let domains: Route53DomainsClient
+    let stateDirectory: URL
+    let resolverTarget: ResolverTarget
+    private let verbosePrinter: Task<Void, Never>?
+
+    /// Resolves profile, credentials and endpoints. Errors name what is wrong and what to do.
+    init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment,
+         credentials override: (any CredentialProvider)? = nil) throws {
+        self.environment = environment
+        configFiles = try AWSConfigFiles.load(environment: environment)
+        endpoint = try EndpointResolver.resolve(.route53, override: options.endpointURL, profile: options.profile,
+                                                environment: environment, configFiles: configFiles)
+        domainsEndpoint = try EndpointResolver.resolve(.route53Domains, override: options.domainsEndpointURL, profile: options.profile,
+                                                       environment: environment, configFiles: configFiles)
+        credentials = try override ?? CredentialChain.standard(profile: options.profile, environment: environment,
+                                                   configFiles: configFiles, transport: CurlTransport.shared)
+        events = RequestEventHub()
+        route53 = Route53Client(endpoint: endpoint, credentials: credentials, transport: CurlTransport.shared, events: events)
+        domains = Route53DomainsClient(endpoint: domainsEndpoint, credentials: credentials, transport: CurlTransport.shared, events: events)
+        stateDirectory = options.stateDir.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
+            ?? WhiteLabelEngine.defaultStateDirectory(environment: environment)
+        resolverTarget = try options.resolverTarget()
+        if options.verbose {
+            let stream = events.stream()
+            verbosePrinter = Task.detached { for await e in stream { Console.error(EventFormat.line(e)) } }
+        } else {
+            verbosePrinter = nil
+        }
+    }
+
+    /// The white-label engine over the live client and the ldns resolver.
+    func engine() -> WhiteLabelEngine {
+        WhiteLabelEngine(route53: route53, domains: domains, resolver: LDNSResolver(), stateDirectory: stateDirectory)
+    }
+
+    /// Lets `--verbose` print what is still queued before the process exits.
+    func flush() async {
+        guard verbosePrinter != nil else { return }
+        try? await Task.sleep(nanoseconds: 20_000_000)
+    }
+}
+
+/// One line per request event, for `--verbose`.
+enum EventFormat {
+    static func line(_ e: RequestEvent) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "HH:mm:ss.SSS"
+        var s = "\(f.string(from: e.time)) \(e.operation) \(e.method) \(e.path) "
+        s += e.status.map(String.init) ?? "---"
+        s += String(format: " %.0f ms", e.latencyMs)
+        if e.attempt > 1 { s += " attempt \(e.attempt)" }
+        if let c = e.errorCode { s += " \(c)" }
+        if let m = e.errorMessage { s += ": \(m)" }
+        if e.willRetry { s += " (will retry)" }
+        if let r = e.requestId { s += " [\(r)]" }
+        return s
+    }
+}

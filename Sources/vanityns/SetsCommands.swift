@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import Route53
+
+/// `vanityns sets ...`: reusable delegation sets.
+struct Sets: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sets", abstract: "List, show, create and delete reusable delegation sets.",
+        subcommands: [List.self, Show.self, Create.self, Delete.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the account's reusable delegation sets.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await Guarded.run(global) { s in
+                let sets = try await s.route53.listReusableDelegationSets()
+                if global.output == .json {
+                    struct Out: Encodable { var DelegationSets: [DelegationSetJSON] }
+                    return try Console.json(Out(DelegationSets: sets.map(DelegationSetJSON.init)))
+                }
+                if sets.isEmpty { return Console.out("No reusable delegation sets. Create one with `vanityns sets create`.") }
+                var t = TextTable("ID", "CALLER REFERENCE", "NAME SERVERS")
+                for set in sets { t.add(set.id ?? "-", set.callerReference ?? "-", set.nameServers.joined(separator: " ")) }
+                Console.out(t.render())
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a set: its name servers, the zones using it and the zone count against its limit.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Delegation set ID, with or without /delegationset/.") var id: String
+
+        func run() async throws {
+            try await Guarded.run(global) { s in
+                let id = ResourceID.bare(self.id)
+                async let set = s.route53.getReusableDelegationSet(id: id)
+                async let limit = s.route53.getReusableDelegationSetLimit(id: id)
+                async let zones = s.route53.listHostedZones(delegationSetId: id)
+                let (theSet, theLimit, theZones) = try await (set, limit, zones)
+                if global.output == .json {
+                    struct Out: Encodable { var DelegationSet: DelegationSetJSON; var Limit: LimitJSON; var Count: Int; var HostedZones: [HostedZoneJSON] }
+                    return try Console.json(Out(DelegationSet: DelegationSetJSON(theSet),
+                                                Limit: LimitJSON(Type: "MAX_ZONES_BY_REUSABLE_DELEGATION_SET", Value: theLimit.limit),
+                                                Count: theLimit.count, HostedZones: theZones.map(HostedZoneJSON.init)))
+                }
+                Console.out("Delegation set \(theSet.id ?? id)" + (theSet.callerReference.map { " (caller reference \($0))" } ?? ""))
+                Console.out("Zones: \(theLimit.count) of \(theLimit.limit)")
+                Console.out("\nName servers:")
+                for ns in theSet.nameServers { Console.out("  \(ns)") }
+                Console.out("\nZones using it:")
+                if theZones.isEmpty { Console.out("  (none)") }
+                var t = TextTable("  ZONE", "ID", "RECORDS")
+                for z in theZones { t.add("  " + z.name, z.id, z.resourceRecordSetCount.map(String.init) ?? "-") }
+                if !theZones.isEmpty { Console.out(t.render()) }
+            }
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a reusable delegation set (idempotent on the caller reference).")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("caller-reference"), help: "Unique reference; a rerun with the same one returns the same set (default: a new one).")
+        var callerReference: String?
+        @Option(name: .customLong("from-zone"), help: "Make this existing zone's four name servers reusable.")
+        var fromZone: String?
+
+        func validate() throws {
+            if let r = callerReference, r.isEmpty || r.count > 128 {
+                throw ValidationError("--caller-reference must be 1 to 128 characters")
+            }
+        }
+
+        func run() async throws {
+            try await Guarded.run(global) { s in
+                let ref = callerReference ?? "vanityns-\(UUID().uuidString.lowercased())"
+                let created = try await s.route53.createReusableDelegationSet(callerReference: ref, hostedZoneId: fromZone.map(ResourceID.bare))
+                if global.output == .json {
+                    struct Out: Encodable { var Location: String?; var DelegationSet: DelegationSetJSON }
+                    return try Console.json(Out(Location: created.location, DelegationSet: DelegationSetJSON(created.delegationSet)))
+                }
+                let set = created.delegationSet
+                Console.out("Delegation set \(set.id ?? "?") (caller reference \(set.callerReference ?? ref))")
+                for ns in set.nameServers { Console.out("  \(ns)") }
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a reusable delegation set that no zone uses.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Delegation set ID, with or without /delegationset/.") var id: String
+        @Flag(help: "Do not ask for confirmation.") var yes = false
+
+        func run() async throws {
+            try await Guarded.run(global) { s in
+                let id = ResourceID.bare(self.id)
+                let set = try await s.route53.getReusableDelegationSet(id: id)
+                let zones = try await s.route53.listHostedZones(delegationSetId: id)
+                if !zones.isEmpty {
+                    throw Console.fail("delegation set \(id) is used by \(zones.count) zone\(zones.count == 1 ? "" : "s"): "
+                        + zones.prefix(10).map { "\($0.name) (\($0.id))" }.joined(separator: ", ")
+                        + (zones.count > 10 ? ", …" : "") + "; delete or migrate them first")
+                }
+                guard try Console.confirm("Delete delegation set \(id) (\(set.nameServers.joined(separator: ", ")))?", assumeYes: yes) else {
+                    throw Console.fail("not deleted")
+                }
+                try await s.route53.deleteReusableDelegationSet(id: id)
+                if global.output == .json { return Console.out("{}") }
+                Console.out("Deleted delegation set \(id).")
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+
+/// The root command: with no subcommand on a terminal, the full-screen wizard.
+struct VanityNS: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vanityns",
+        abstract: "White-label (vanity) DNS name servers on Amazon Route 53, end to end.",
+        discussion: """
+        Run with no subcommand on a terminal for the step-by-step wizard. The subcommands do the same work
+        non-interactively, for scripts and cron: plan, apply, verify, check, sync, rollback, finalize.
+        Exit codes: 0 success, 1 failure, 2 verify found a problem, 3 drift found, 64 usage error.
+        """,
+        version: "0.1.0",
+        subcommands: [Sets.self, Zones.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self, CheckCommand.self,
+                      SyncCommand.self, RollbackCommand.self, FinalizeCommand.self, Browse.self])
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("query-port"), help: "Port the verify step asks name servers on (default 53).")
+    var queryPort: Int = 53
+
+    func run() async throws {
+        try await Interactive.run(global, mode: .wizard, queryPort: queryPort)
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import Route53
+import WhiteLabel
+
+/// `vanityns zones ...`: hosted zones.
+struct Zones: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zones", abstract: "List hosted zones and create zones in a delegation set.",
+        subcommands: [List.self, Create.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List hosted zones, optionally only those of one delegation set.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only zones created with this reusable delegation set.") var set: String?
+
+        func run() async throws {
+            try await Guarded.run(global) { s in
+                let setId = set.map(ResourceID.bare)
+                if global.output == .json {
+                    struct Out: Encodable { var HostedZones: [HostedZoneJSON] }
+                    let zones = try await s.route53.listHostedZones(delegationSetId: setId)
+                    return try Console.json(Out(HostedZones: zones.map(HostedZoneJSON.init)))
+                }
+                // Text: print each page as it arrives so a large account shows its first zones at once.
+                var first = true, count = 0
+                for try await page in s.route53.listHostedZonePages(delegationSetId: setId) {
+                    var t = TextTable("ZONE", "ID", "RECORDS", "PRIVATE", "COMMENT")
+                    for z in page {
+                        t.add(z.name, z.id, z.resourceRecordSetCount.map(String.init) ?? "-",
+                              (z.config?.privateZone ?? false) ? "yes" : "no", z.config?.comment ?? "")
+                    }
+                    let lines = t.render().split(separator: "\n", omittingEmptySubsequences: false)
+                    for line in (first ? lines : lines.dropFirst()) { Console.out(String(line)) }
+                    first = false; count += page.count
+                }
+                if count == 0 { Console.out(setId.map { "No zones in delegation set \($0)." } ?? "No hosted zones.") }
+            }
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create hosted zones in a reusable delegation set (idempotent: a rerun finds the zones already made).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Zone names (example.com ...).") var names: [String]
+        @Option(help: "The reusable delegation set the zones use (required).") var set: String
+        @Option(help: "A comment stored with each zone.") var comment: String?
+
+        func validate() throws {
+            if names.isEmpty { throw ValidationError("give at least one zone name") }
+            for n in names {
+                if let problem = DomainName.problem(zoneName: n) { throw ValidationError("invalid zone name '\(n)': \(problem)") }
+            }
+            if Set(names.map { DomainName.canonical($0) }).count != names.count { throw ValidationError("a zone name is given twice") }
+        }
+
+        func run() async throws {
+            try await Guarded.run(global) { s in
+                let setId = ResourceID.bare(set)
+                _ = try await s.route53.getReusableDelegationSet(id: setId)   // a clear NoSuchDelegationSet before anything else
+                let results = await withTaskGroup(of: (Int, Result<CreatedHostedZone, Error>).self) { group in
+                    for (i, name) in names.enumerated() {
+                        group.addTask {
+                            let ascii = DomainName.canonical(name)
+                            let ref = CallerReference.forZone(name: ascii, delegationSetId: setId)
+                            do {
+                                let z = try await s.route53.createHostedZone(name: ascii, callerReference: ref, delegationSetId: setId, comment: comment)
+                                return (i, .success(z))
+                            } catch { return (i, .failure(error)) }
+                        }
+                    }
+                    var out = [(Int, Result<CreatedHostedZone, Error>)]()
+                    for await r in group {
+                        if global.output == .text {
+                            switch r.1 {
+                            case let .success(z): Console.out("created  \(z.hostedZone.name)  \(z.hostedZone.id)")
+                            case let .failure(e): Console.error("failed   \(DomainName.canonical(names[r.0]))  \(Guarded.message(e))")
+                            }
+                        }
+                        out.append(r)
+                    }
+                    return out.sorted { $0.0 < $1.0 }.map(\.1)
+                }
+                if global.output == .json {
+                    struct One: Encodable { var Location: String?; var HostedZone: HostedZoneJSON; var ChangeInfo: ChangeInfoJSON?; var DelegationSet: DelegationSetJSON }
+                    let ok = results.compactMap { try? $0.get() }.map {
+                        One(Location: $0.location, HostedZone: HostedZoneJSON($0.hostedZone), ChangeInfo: $0.changeInfo.map(ChangeInfoJSON.init), DelegationSet: DelegationSetJSON($0.delegationSet))
+                    }
+                    if names.count == 1, let one = ok.first { try Console.json(one) } else { try Console.json(ok) }
+                }
+                let failed = results.filter { if case .failure = $0 { return true }; return false }.count
+                if failed > 0 {
+                    if global.output == .json {
+                        for case let .failure(e) in results { Console.error("vanityns: \(Guarded.message(e))") }
+                    }
+                    throw Console.fail("\(failed) of \(names.count) zone\(names.count == 1 ? "" : "s") could not be created; rerun to retry (zones already made are found, not duplicated)")
+                }
+            }
+        }
+    }
+}

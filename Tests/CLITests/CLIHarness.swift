@@ -1,0 +1,70 @@
+import Foundation
+import TestSupport
+
+/// Runs the built `vanityns` binary the way a user does, with a controlled environment.
+enum CLI {
+    /// The `vanityns` executable next to the test bundle in the build folder.
+    static var binary: String {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // The runner may be inside vanitynsPackageTests.xctest/...; walk up to the folder holding `vanityns`.
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("vanityns").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return LocalServices.packageRoot.appendingPathComponent(".build/debug/vanityns").path
+    }
+
+    /// A clean environment: no AWS settings from the machine, no terminal, plus `extra`.
+    static func environment(_ extra: [String: String]) -> [String: String] {
+        var env: [String: String] = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                                     "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8",
+                                     "AWS_EC2_METADATA_DISABLED": "true",
+                                     "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"]
+        for (k, v) in extra { env[k] = v }
+        return env
+    }
+
+    /// Runs `vanityns args...`; never throws on a non-zero exit (tests assert the code).
+    static func run(_ args: [String], env: [String: String], stdin: String? = nil) throws -> LocalServices.Output {
+        try LocalServices.run("/usr/bin/env", ["-i"] + env.map { "\($0)=\($1)" } + [binary] + args, stdin: stdin, check: false)
+    }
+}
+
+/// A tiny Python HTTP server on loopback answering every request with a fixed status and body, for tests of
+/// what vanityns says when an endpoint answers something that is not Route 53.
+final class StubHTTPServer: @unchecked Sendable {
+    let port: Int
+    private let process: Process
+    var endpoint: String { "http://127.0.0.1:\(port)" }
+
+    init(status: Int, contentType: String, body: String) throws {
+        port = LocalServices.freePort()
+        let script = """
+        import http.server, sys
+        body = sys.argv[3].encode()
+        class H(http.server.BaseHTTPRequestHandler):
+            def _go(self):
+                n = int(self.headers.get('Content-Length') or 0)
+                if n: self.rfile.read(n)
+                self.send_response(int(sys.argv[2]))
+                self.send_header('Content-Type', sys.argv[4])
+                self.send_header('Content-Length', str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            do_GET = do_POST = do_DELETE = _go
+            def log_message(self, *a): pass
+        http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
+        """
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, String(port), String(status), body, contentType]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while !LocalServices.isListening(port: port), Date() < deadline { usleep(20_000) }
+    }
+
+    deinit { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+}

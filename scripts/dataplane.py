@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Route 53's data plane, emulated on loopback for tests and the sandbox.
+
+moto stands in for Route 53's API but answers no DNS. This script plays the AWS name servers: it runs nsd (a
+real authoritative DNS server from Debian) on loopback and keeps it serving exactly what moto holds:
+- the four name server host names of the delegation sets (ns-2048.awsdns-64.com, ...) with the addresses from
+  an addresses file (so a test can "move" an AWS name server by rewriting that file);
+- every public hosted zone in moto, with its records as Route 53 would serve them.
+nsd listens on 127.0.0.1 and on each IPv4 address in the addresses file, plus ::1, all on --port. After each
+sync it writes the generation number to STATE/generation, so callers can wait for a change to be served.
+
+Usage: dataplane.py --moto http://127.0.0.1:PORT --port DNSPORT --state DIR [--addresses FILE] [--interval S] [--once]
+"""
+import argparse, json, os, signal, subprocess, sys, time
+
+import boto3
+
+DEFAULT_ADDRESSES = {
+    "ns-2048.awsdns-64.com": {"A": ["127.0.0.2"], "AAAA": ["::1"]},
+    "ns-2049.awsdns-65.net": {"A": ["127.0.0.3"], "AAAA": ["::1"]},
+    "ns-2050.awsdns-66.org": {"A": ["127.0.0.4"], "AAAA": ["::1"]},
+    "ns-2051.awsdns-67.co.uk": {"A": ["127.0.0.5"], "AAAA": ["::1"]},
+}
+
+
+def parent_zone(host):
+    """awsdns-64.com. for ns-2048.awsdns-64.com (co.uk keeps three labels)."""
+    labels = host.rstrip(".").split(".")
+    keep = 3 if labels[-2:] == ["co", "uk"] else 2
+    return ".".join(labels[-keep:]) + "."
+
+
+def fetch_zones(r53):
+    zones = {}
+    for page in r53.get_paginator("list_hosted_zones").paginate():
+        for z in page["HostedZones"]:
+            if z.get("Config", {}).get("PrivateZone"):
+                continue
+            records = []
+            for rp in r53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=z["Id"]):
+                records += rp["ResourceRecordSets"]
+            name = z["Name"].lower()
+            if name in zones or "" in name.rstrip(".").split("."):
+                continue  # a second zone of the same name (Route 53 allows it) or a name nsd cannot load
+            zones[name] = records
+    return zones
+
+
+def value_text(v):
+    # moto's fresh SOA comes back wrapped as "{'Value': '...'}": unwrap it as Route 53 would serve it.
+    if v.startswith("{'Value': '") and v.endswith("'}"):
+        return v[len("{'Value': '"):-2]
+    return v
+
+
+def absolute(name):
+    return name if name.endswith(".") else name + "."
+
+
+def presentation(rtype, v):
+    """Route 53 accepts domain names in values with or without the final dot; a zone file needs it."""
+    f = v.split()
+    if rtype in ("NS", "CNAME", "PTR", "DNAME") and f:
+        return absolute(v)
+    if rtype == "SOA" and len(f) == 7:
+        return " ".join([absolute(f[0]), absolute(f[1])] + f[2:])
+    if rtype == "MX" and len(f) == 2:
+        return f"{f[0]} {absolute(f[1])}"
+    if rtype == "SRV" and len(f) == 4:
+        return " ".join(f[:3] + [absolute(f[3])])
+    return v
+
+
+def zone_text(origin, records):
+    lines = [f"$ORIGIN {origin}"]
+    soa = [r for r in records if r["Type"] == "SOA"]
+    ordered = soa + [r for r in records if r["Type"] != "SOA"]
+    for r in ordered:
+        if "ResourceRecords" not in r:
+            continue  # alias records: nothing to serve for the tests' purposes
+        name = r["Name"].replace("\\052", "*")
+        for rr in r["ResourceRecords"]:
+            v = value_text(rr["Value"])
+            if r["Type"] == "SOA" and len(v.split()) != 7:
+                continue
+            lines.append(f"{name} {r.get('TTL', 300)} IN {r['Type']} {presentation(r['Type'], v)}")
+    if not soa:
+        lines.insert(1, f"{origin} 900 IN SOA ns-2048.awsdns-64.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400")
+    return "\n".join(lines) + "\n"
+
+
+def address_zones(addresses):
+    zones = {}
+    for host, fams in addresses.items():
+        z = parent_zone(host)
+        body = zones.setdefault(z, [f"$ORIGIN {z}", f"{z} 3600 IN SOA ns.{z} hostmaster.{z} 1 7200 900 1209600 60",
+                                    f"{z} 3600 IN NS {host}."])
+        for fam in ("A", "AAAA"):
+            for a in fams.get(fam, []):
+                body.append(f"{host}. 60 IN {fam} {a}")
+    return {z: "\n".join(b) + "\n" for z, b in zones.items()}
+
+
+class NSD:
+    def __init__(self, state, port, listen):
+        self.state, self.port, self.listen, self.proc = state, port, listen, None
+
+    def write(self, zones):
+        zdir = os.path.join(self.state, "zones")
+        os.makedirs(zdir, exist_ok=True)
+        conf = ["server:", "  username: \"\"", "  chroot: \"\"", f"  zonesdir: \"{zdir}\"",
+                f"  pidfile: \"{self.state}/nsd.pid\"", "  database: \"\"", f"  xfrdfile: \"{self.state}/xfrd.state\"",
+                f"  zonelistfile: \"{self.state}/zone.list\"", "  verbosity: 0", "  hide-version: yes",
+                "  reuseport: no", "  server-count: 1", "  tcp-count: 20", "  round-robin: no",
+                f"  xfrdir: \"{self.state}\"", f"  logfile: \"{self.state}/nsd.log\""]
+        for a in self.listen:
+            conf.append(f"  ip-address: {a}@{self.port}")
+        conf += ["remote-control:", "  control-enable: no"]
+        for i, (origin, text) in enumerate(sorted(zones.items())):
+            fname = f"z{i}.zone"
+            with open(os.path.join(zdir, fname), "w") as f:
+                f.write(text)
+            conf += ["zone:", f"  name: \"{origin}\"", f"  zonefile: \"{fname}\""]
+        with open(os.path.join(self.state, "nsd.conf"), "w") as f:
+            f.write("\n".join(conf) + "\n")
+
+    def restart(self):
+        self.stop()
+        self.proc = subprocess.Popen(["nsd", "-d", "-c", os.path.join(self.state, "nsd.conf")],
+                                     stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.state, "nsd.stderr"), "a"))
+        time.sleep(0.3)
+        if self.proc.poll() is not None:
+            sys.stderr.write(open(os.path.join(self.state, "nsd.stderr")).read()[-2000:])
+            raise SystemExit("nsd did not start; see " + self.state)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.proc = None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--moto", required=True)
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--state", required=True)
+    ap.add_argument("--addresses")
+    ap.add_argument("--interval", type=float, default=0.5)
+    ap.add_argument("--once", action="store_true")
+    a = ap.parse_args()
+    os.makedirs(a.state, exist_ok=True)
+    r53 = boto3.client("route53", endpoint_url=a.moto, region_name="us-east-1",
+                       aws_access_key_id="AKIDDATAPLANE0001", aws_secret_access_key="dataplane")
+    nsd, last, generation = None, None, 0
+
+    def stop(*_):
+        if nsd:
+            nsd.stop()
+        raise SystemExit(0)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while True:
+        addresses = DEFAULT_ADDRESSES
+        if a.addresses and os.path.exists(a.addresses):
+            with open(a.addresses) as f:
+                addresses = json.load(f)
+        try:
+            served = {o: zone_text(o, recs) for o, recs in fetch_zones(r53).items()}
+        except Exception as e:  # moto restarting: keep serving what we have
+            sys.stderr.write(f"dataplane: {e}\n")
+            time.sleep(a.interval)
+            continue
+        zones = address_zones(addresses)
+        zones.update({o: t for o, t in served.items() if o not in zones})
+        listen = sorted({"127.0.0.1", "::1"} | {v for fams in addresses.values() for v in fams.get("A", [])})
+        snapshot = (json.dumps(zones, sort_keys=True), tuple(listen))
+        if snapshot != last:
+            if nsd is None:
+                nsd = NSD(a.state, a.port, listen)
+            nsd.listen = listen
+            nsd.write(zones)
+            nsd.restart()
+            last = snapshot
+            generation += 1
+            with open(os.path.join(a.state, "generation.tmp"), "w") as f:
+                f.write(str(generation))
+            os.replace(os.path.join(a.state, "generation.tmp"), os.path.join(a.state, "generation"))
+        if a.once:
+            return
+        time.sleep(a.interval)
+
+
+if __name__ == "__main__":
+    main()
