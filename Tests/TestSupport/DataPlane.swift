@@ -1,0 +1,103 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The AWS name servers, emulated: `scripts/dataplane.py` runs nsd on a free loopback port and keeps it serving what
+/// a moto server holds (every public zone) plus the A/AAAA records of the delegation set's name server host names,
+/// from an addresses file a test can rewrite to "move" a name server.
+public final class DataPlane: @unchecked Sendable {
+    public let port: Int
+    public let directory: URL
+    private let process: Process
+    private var addressesFile: URL { directory.appendingPathComponent("addresses.json") }
+    private var generationFile: URL { directory.appendingPathComponent("dns/generation") }
+
+    /// The default addresses: moto's four name servers on 127.0.0.2 ... 127.0.0.5, all with AAAA ::1.
+    public static let defaultAddresses: [String: [String: [String]]] = [
+        "ns-2048.awsdns-64.com": ["A": ["127.0.0.2"], "AAAA": ["::1"]],
+        "ns-2049.awsdns-65.net": ["A": ["127.0.0.3"], "AAAA": ["::1"]],
+        "ns-2050.awsdns-66.org": ["A": ["127.0.0.4"], "AAAA": ["::1"]],
+        "ns-2051.awsdns-67.co.uk": ["A": ["127.0.0.5"], "AAAA": ["::1"]],
+    ]
+
+    /// Starts the data plane for `moto` and waits until nsd serves.
+    public init(moto: MotoServer, addresses: [String: [String: [String]]] = DataPlane.defaultAddresses) throws {
+        port = LocalServices.freeUDPAndTCPPort()
+        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vanityns-dataplane-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let script = LocalServices.packageRoot.appendingPathComponent("scripts/dataplane.py").path
+        process.arguments = ["python3", script, "--moto", moto.endpoint, "--port", String(port),
+                             "--state", directory.appendingPathComponent("dns").path, "--addresses", addressesFile.path,
+                             "--interval", "0.3"]
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in moto.environment { env[k] = v }
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try write(addresses)
+        try process.run()
+        try waitForSync(after: 0)
+    }
+
+    /// The generation number of the last sync (0 before the first).
+    public var generation: Int {
+        (try? String(contentsOf: generationFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+    }
+
+    /// Rewrites the name servers' addresses and waits until nsd serves them.
+    public func setAddresses(_ addresses: [String: [String: [String]]]) throws {
+        let before = generation
+        try write(addresses)
+        try waitForSync(after: before)
+    }
+
+    /// Waits until the data plane has synced past `generation` (it syncs whenever moto or the addresses change).
+    public func waitForSync(after generation: Int, timeout: Double = 20) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while self.generation <= generation {
+            if !process.isRunning { throw NSError(domain: "DataPlane", code: 1, userInfo: [NSLocalizedDescriptionKey: "dataplane.py exited; is nsd installed? (make test installs it)"]) }
+            if Date() > deadline { throw NSError(domain: "DataPlane", code: 2, userInfo: [NSLocalizedDescriptionKey: "data plane did not sync within \(timeout) s"]) }
+            usleep(50_000)
+        }
+    }
+
+    /// Waits for the next sync after changes made in moto (by the test or by vanityns).
+    public func waitForMotoChanges() throws {
+        let before = generation
+        try waitForSync(after: before)
+    }
+
+    private func write(_ addresses: [String: [String: [String]]]) throws {
+        let data = try JSONSerialization.data(withJSONObject: addresses, options: [.sortedKeys])
+        let tmp = addressesFile.appendingPathExtension("tmp")
+        try data.write(to: tmp)
+        _ = try FileManager.default.replaceItemAt(addressesFile, withItemAt: tmp)
+    }
+
+    public func stop() {
+        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    deinit { stop() }
+}
+
+extension LocalServices {
+    /// A port free for both TCP and UDP on 127.0.0.1 (DNS servers need both).
+    public static func freeUDPAndTCPPort() -> Int {
+        while true {
+            let port = freePort()
+            let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(port).bigEndian)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let r = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            close(fd)
+            if r == 0 { return port }
+        }
+    }
+}
