@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The whole procedure through the real binary against moto and nsd, checked with boto3 and DNS:
+/// plan, apply, replan (nothing), verify, check, drift, sync, rollback, finalize.
+@Suite(.serialized) final class WhiteLabelE2ETests {
+    let f: WhiteLabelFixture
+    init() throws { f = try WhiteLabelFixture() }
+    deinit { f.stop() }
+
+    var target: [String] { ["--set", f.setId, "--domain", "example.com", "--zone", "shop.example"] }
+
+    @Test func fullProcedureConvergesAndEveryStepIsChecked() throws {
+        let nsBefore = try f.values("shop.example.", "shop.example.", "NS")
+        let soaBefore = try f.values("shop.example.", "shop.example.", "SOA")
+        let unrelatedBefore = try f.records("example.com.").filter { $0.hasPrefix("www.") || $0.contains(" MX ") || $0.contains(" TXT ") }
+
+        // plan shows glue, NS and SOA; changes nothing
+        let plan = try f.vanity(["plan"] + target)
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(plan.stdout.contains("ns1.example.com"))
+        #expect(plan.stdout.contains("127.0.0.2"))
+        #expect(try f.values("shop.example.", "shop.example.", "NS") == nsBefore)
+
+        // apply without a terminal and without --yes refuses, changes nothing
+        let refused = try f.vanity(["apply"] + target)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--yes"))
+        #expect(try f.values("example.com.", "ns1.example.com.", "A").isEmpty)
+
+        let apply = try f.vanity(["apply", "--yes"] + target)
+        #expect(apply.status == 0, "\(apply.stderr)")
+        // glue in the home zone only, TTL 60, addresses of the AWS name servers in set order
+        #expect(try f.values("example.com.", "ns1.example.com.", "A") == ["127.0.0.2"])
+        #expect(try f.values("example.com.", "ns4.example.com.", "A") == ["127.0.0.5"])
+        #expect(try f.values("example.com.", "ns2.example.com.", "AAAA") == ["::1"])
+        #expect(try f.ttl("example.com.", "ns1.example.com.", "A") == 60)
+        #expect(try f.records("shop.example.").allSatisfy { !$0.hasPrefix("ns1.") })
+        for zone in ["example.com.", "shop.example."] {
+            let ns = try f.values(zone, zone, "NS").map { $0.hasSuffix(".") ? $0 : $0 + "." }
+            #expect(ns == ["ns1.example.com.", "ns2.example.com.", "ns3.example.com.", "ns4.example.com."])
+            #expect(try f.ttl(zone, zone, "NS") == 60)
+            let soa = try f.values(zone, zone, "SOA").joined(separator: " ").split(separator: " ")
+            #expect(soa.first == "ns1.example.com.")
+            #expect(soa.last == "60")
+        }
+        // the SOA keeps everything but MNAME and the minimum
+        let soaAfter = try f.values("shop.example.", "shop.example.", "SOA").joined(separator: " ").split(separator: " ")
+        let soaOld = soaBefore.joined(separator: " ").split(separator: " ")
+        #expect(Array(soaAfter[1..<6]) == Array(soaOld[1..<6]))
+        // nothing else touched
+        #expect(try f.records("example.com.").filter { $0.hasPrefix("www.") || $0.contains(" MX ") || $0.contains(" TXT ") } == unrelatedBefore)
+        // the registrar table is printed
+        #expect(apply.stdout.contains("ns1.example.com") && apply.stdout.contains("127.0.0.2"))
+
+        // a second run plans nothing and changes nothing
+        let replan = try f.vanity(["plan", "--output", "json"] + target)
+        #expect(replan.status == 0)
+        let json = try #require(JSONSerialization.jsonObject(with: Data(replan.stdout.utf8)) as? [String: Any])
+        let zones = try #require(json["zones"] as? [[String: Any]])
+        #expect(zones.allSatisfy { (($0["changes"] as? [Any]) ?? []).isEmpty })
+        let reapply = try f.vanity(["apply", "--yes"] + target)
+        #expect(reapply.status == 0)
+        #expect(reapply.stdout.contains("Nothing to change"))
+
+        // verify: each vanity host answers authoritatively with the new SOA and NS
+        try f.dns.waitForMotoChanges()
+        let verify = try f.vanity(["verify", "--domain", "example.com", "--zone", "shop.example", "--query-port", String(f.dns.port)])
+        #expect(verify.status == 0, "\(verify.stdout)\n\(verify.stderr)")
+
+        // check: no drift
+        let check = try f.vanity(["check", "--domain", "example.com"])
+        #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")
+
+        // AWS moves ns-2049 to a new address: check reports drift (3) naming the host and both addresses
+        var moved = DataPlane.defaultAddresses
+        moved["ns-2049.awsdns-65.net"] = ["A": ["127.0.0.9"], "AAAA": ["::1"]]
+        try f.dns.setAddresses(moved)
+        let drift = try f.vanity(["check", "--domain", "example.com"])
+        #expect(drift.status == 3, "\(drift.stdout)\n\(drift.stderr)")
+        #expect(drift.stdout.contains("ns2.example.com"))
+        #expect(drift.stdout.contains("127.0.0.9") && drift.stdout.contains("127.0.0.3"))
+        let driftJSON = try f.vanity(["check", "--domain", "example.com", "--output", "json"])
+        #expect(driftJSON.status == 3)
+        #expect((try? JSONSerialization.jsonObject(with: Data(driftJSON.stdout.utf8))) != nil)
+
+        // sync repairs it; check is clean again
+        let sync = try f.vanity(["sync", "--domain", "example.com", "--yes"])
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(try f.values("example.com.", "ns2.example.com.", "A") == ["127.0.0.9"])
+        #expect(try f.vanity(["check", "--domain", "example.com"]).status == 0)
+
+        // rollback restores shop.example's NS and SOA exactly
+        let rollback = try f.vanity(["rollback", "--zone", "shop.example", "--yes"])
+        #expect(rollback.status == 0, "\(rollback.stderr)")
+        #expect(try f.values("shop.example.", "shop.example.", "NS") == nsBefore)
+        #expect(try f.values("shop.example.", "shop.example.", "SOA") == soaBefore)
+    }
+}
+
+/// Finalize raises TTLs only after verify passes.
+@Suite(.serialized) final class FinalizeE2ETests {
+    let f: WhiteLabelFixture
+    init() throws { f = try WhiteLabelFixture(domains: false) }
+    deinit { f.stop() }
+
+    @Test func finalizeRefusesBeforeVerifyPassesThenRaisesTTLs() throws {
+        let early = try f.vanity(["finalize", "--domain", "example.com", "--query-port", String(f.dns.port), "--yes"])
+        #expect(early.status != 0)
+        #expect(try f.ttl("example.com.", "example.com.", "NS") == 172800)
+
+        #expect(try f.vanity(["apply", "--yes", "--set", f.setId, "--domain", "example.com"]).status == 0)
+        try f.dns.waitForMotoChanges()
+        let fin = try f.vanity(["finalize", "--domain", "example.com", "--query-port", String(f.dns.port), "--yes"])
+        #expect(fin.status == 0, "\(fin.stdout)\n\(fin.stderr)")
+        #expect(try f.ttl("example.com.", "example.com.", "NS") == 172800)
+        let soa = try f.values("example.com.", "example.com.", "SOA").joined(separator: " ").split(separator: " ")
+        #expect(soa.first == "ns1.example.com.")
+        #expect(soa.last == "900")
+    }
+}
