@@ -33,7 +33,7 @@ import TestSupport
         #expect(rerun.status == 0, "\(rerun.stderr)")
         let glue = try f.records("example.com.").filter { $0.hasPrefix("ns1.example.com. A ") }
         #expect(glue.count == 1)
-        #expect(try f.vanity(["plan", "--set", f.setId, "--domain", "example.com", "--output", "json"]).stdout.contains("\"changes\" : [\n\n      ]") || true)
+        #expect(try f.planIsEmpty(["--set", f.setId, "--domain", "example.com"]))
 
         // The journal kept the values from before the first attempt: rollback restores them exactly.
         let rb = try f.vanity(["rollback", "--zone", "example.com", "--yes"])

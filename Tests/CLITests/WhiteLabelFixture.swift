@@ -52,6 +52,14 @@ final class WhiteLabelFixture: @unchecked Sendable {
         return Int(line.split(separator: " ")[2])
     }
 
+    /// True when `vanityns plan ARGS --output json` lists no change in any zone.
+    func planIsEmpty(_ args: [String]) throws -> Bool {
+        let r = try vanity(["plan", "--output", "json"] + args)
+        guard r.status == 0, let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any],
+              let zones = json["zones"] as? [[String: Any]] else { return false }
+        return zones.allSatisfy { (($0["changes"] as? [Any]) ?? []).isEmpty && ($0["createInSet"] as? Bool) != true }
+    }
+
     func stop() {
         dns.stop(); moto.stop()
         try? FileManager.default.removeItem(atPath: stateDir)
