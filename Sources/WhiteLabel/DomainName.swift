@@ -96,6 +96,9 @@ public struct DomainName: Sendable, Hashable, Comparable, CustomStringConvertibl
     public func isBelow(_ domain: DomainName) -> Bool { ascii != domain.ascii && isInside(domain) }
 
     public static func < (a: DomainName, b: DomainName) -> Bool { a.ascii < b.ascii }
+    /// Names are equal when their ASCII forms are; the Unicode form is only for display.
+    public static func == (a: DomainName, b: DomainName) -> Bool { a.ascii == b.ascii }
+    public func hash(into h: inout Hasher) { h.combine(ascii) }
 
     /// Decodes Route 53's octal escapes (`\052` is `*`) and backslash-escaped characters.
     public static func decodeEscapes(_ s: String) -> String {

@@ -50,8 +50,7 @@ public enum PlanRenderer {
         if plan.isEmpty {
             out.append("Nothing to change: every zone already uses the vanity hosts.")
         } else {
-            out += TextStyle.wrap("Old values are saved in the journal before each zone is changed; `vanityns rollback --zone ZONE` restores them."
-                                    .split(separator: " ").map(String.init), first: "", indent: 0, width: width)
+            out.append("Old values are saved first; `vanityns rollback --zone ZONE` restores them.")
         }
         return out.joined(separator: "\n")
     }
@@ -90,7 +89,9 @@ public enum PlanRenderer {
             let before = c.before
             let ttlText = before?.ttl == c.after.ttl ? ttl(c.after) : "\(ttl(before)) -> \(ttl(c.after))"
             var lines = ["\(TextStyle.yellow("~", color)) \(type) \(c.after.name)  \(ttlText)"]
-            let old = before?.values ?? [], new = c.after.values
+            // SOA values are one long string: wrap them field by field.
+            let words = { (r: ResourceRecordSet?) in (r?.values ?? []).flatMap { $0.split(separator: " ").map(String.init) } }
+            let old = words(before), new = words(c.after)
             if Canonical.values(of: before ?? c.after) != Canonical.values(of: c.after) || before?.type != c.after.type {
                 lines += TextStyle.wrap(old, first: "        " + TextStyle.red("-", color), indent: 10, width: width + (color ? 9 : 0))
                 lines += TextStyle.wrap(new, first: "        " + TextStyle.green("+", color), indent: 10, width: width + (color ? 9 : 0))
