@@ -49,7 +49,9 @@ extension WhiteLabelEngine {
 
         // A change accepted by an earlier, interrupted run: wait for it before judging what is left.
         if entry.state == .submitted, let cid = entry.changeId {
-            try await waitInSync(changeId: cid, zoneName: name.fqdn, events: events)
+            do { try await waitInSync(changeId: cid, zoneName: name.fqdn, events: events) } catch let e as Route53Error where e.code == "NoSuchChange" {
+                // Route 53 no longer knows the change: it was applied long ago; the re-read plan decides what is left.
+            }
         }
 
         if zone.createInSet {
