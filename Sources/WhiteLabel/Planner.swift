@@ -1,0 +1,120 @@
+import Foundation
+import Route53
+import Resolver
+
+/// Thrown when a zone's SOA cannot be read; vanityns never rewrites it blindly.
+public struct UnreadableSOA: Error, Sendable, Equatable, CustomStringConvertible {
+    public var zone: String
+    public var value: String
+    public var description: String { "zone \(zone): " + SOAValue.problem(zone: zone, value: value) }
+}
+
+/// The pure planning rules: given a zone's current records and the target values, the changes needed.
+enum Planner {
+    /// What one zone should look like.
+    struct Targets {
+        var hosts: [DomainName]
+        var nameServers: [NameServerAddresses]
+        var glueTTL: Int
+        var nsTTL: Int
+        var soaMinimum: Int
+    }
+
+    /// The record sets Route 53 writes into a new zone of `set` (NS TTL 172800, SOA TTL 900).
+    static func predictedRecords(zone: DomainName, set: DelegationSet) -> [ResourceRecordSet] {
+        let ns = set.nameServers.map { Canonical.name($0) }
+        return [
+            ResourceRecordSet(name: zone.fqdn, type: "NS", ttl: 172800, values: ns),
+            ResourceRecordSet(name: zone.fqdn, type: "SOA", ttl: 900,
+                              values: ["\(ns.first ?? "ns.invalid.") awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"]),
+        ]
+    }
+
+    /// The simple (no routing policy) record set of `type` at `name`.
+    static func find(_ records: [ResourceRecordSet], name: DomainName, type: String) -> ResourceRecordSet? {
+        records.first { $0.type.uppercased() == type && $0.setIdentifier == nil && DomainName(trusted: $0.name) == name }
+    }
+
+    /// A change bringing `existing` to `desired`, or nil when it already is.
+    static func change(_ role: ChangeRole, existing: ResourceRecordSet?, desired: ResourceRecordSet) -> PlannedChange? {
+        guard let existing else { return PlannedChange(role: role, action: .create, before: nil, after: desired) }
+        if Canonical.same(existing, desired) { return nil }
+        return PlannedChange(role: role, action: .upsert, before: existing, after: desired)
+    }
+
+    /// Glue A/AAAA for each vanity host (only in the home zone).
+    static func glueChanges(records: [ResourceRecordSet], targets: Targets) -> [PlannedChange] {
+        var out: [PlannedChange] = []
+        for (i, host) in targets.hosts.enumerated() where i < targets.nameServers.count {
+            let ns = targets.nameServers[i]
+            for (type, addrs) in [("A", ns.ipv4 ?? []), ("AAAA", ns.ipv6 ?? [])] where !addrs.isEmpty {
+                let desired = ResourceRecordSet(name: host.fqdn, type: type, ttl: targets.glueTTL, values: Canonical.addresses(addrs))
+                if let c = change(.glue, existing: find(records, name: host, type: type), desired: desired) { out.append(c) }
+            }
+        }
+        return out
+    }
+
+    /// Apex NS to the vanity hosts and SOA with MNAME and minimum changed.
+    static func apexChanges(zone: DomainName, records: [ResourceRecordSet], targets: Targets) throws -> [PlannedChange] {
+        var out: [PlannedChange] = []
+        let nsExisting = find(records, name: zone, type: "NS")
+        let ns = ResourceRecordSet(name: nsExisting?.name ?? zone.fqdn, type: "NS", ttl: targets.nsTTL, values: targets.hosts.map(\.fqdn))
+        if let c = change(.apexNS, existing: nsExisting, desired: ns) { out.append(c) }
+        guard let soaExisting = find(records, name: zone, type: "SOA") else {
+            throw UnreadableSOA(zone: zone.ascii, value: "(no SOA record)")
+        }
+        guard soaExisting.values.count == 1, var soa = SOAValue(soaExisting.values[0]) else {
+            throw UnreadableSOA(zone: zone.ascii, value: soaExisting.values.joined(separator: " | "))
+        }
+        soa.mname = targets.hosts.first?.fqdn ?? soa.mname
+        soa.minimum = UInt32(clamping: targets.soaMinimum)
+        let desired = ResourceRecordSet(name: soaExisting.name, type: "SOA", ttl: soaExisting.ttl, values: [soa.text])
+        if let c = change(.soa, existing: soaExisting, desired: desired) { out.append(c) }
+        return out
+    }
+
+    /// Every change for one zone, glue first.
+    static func zoneChanges(zone: DomainName, isHome: Bool, records: [ResourceRecordSet], targets: Targets) throws -> [PlannedChange] {
+        (isHome ? glueChanges(records: records, targets: targets) : []) + (try apexChanges(zone: zone, records: records, targets: targets))
+    }
+}
+
+extension WhiteLabelEngine {
+    public func plan(_ request: VanityRequest) async throws -> WhiteLabelPlan {
+        let (inspection, problems) = try await inspect(request)
+        guard let inspection, problems.isEmpty else { throw ValidationFailed(problems: problems) }
+        let rows = await resolveAll(awsNames: inspection.set.nameServers, vanityHosts: inspection.hosts.map(\.ascii), target: request.resolver)
+        var warnings: [String] = []
+        var unresolved: [InputProblem] = []
+        for row in rows {
+            if (row.ipv4 ?? []).isEmpty && (row.ipv6 ?? []).isEmpty {
+                unresolved.append(InputProblem(subject: row.awsName, message: "no address could be found (\(row.warnings.joined(separator: "; "))); "
+                                               + "without one there is no glue for \(row.vanityHost). Check the resolver (--resolver) and run again."))
+            } else {
+                for w in row.warnings {
+                    let only = w.hasPrefix("IPv6") ? "only an A glue record" : "only an AAAA glue record"
+                    warnings.append("\(row.vanityHost) (\(row.awsName)): \(w); \(only) is planned")
+                }
+            }
+        }
+        guard unresolved.isEmpty else { throw ValidationFailed(problems: unresolved) }
+        let targets = Planner.Targets(hosts: inspection.hosts, nameServers: rows, glueTTL: request.glueTTL,
+                                      nsTTL: request.nsTTL, soaMinimum: request.soaMinimum)
+        var zones: [ZonePlan] = []
+        for t in inspection.zones {
+            let records = t.zone == nil ? Planner.predictedRecords(zone: t.name, set: inspection.set) : t.records
+            let changes = try Planner.zoneChanges(zone: t.name, isHome: t.isHome, records: records, targets: targets)
+            let zp = ZonePlan(zoneName: t.name.fqdn, zoneId: t.zone?.id, isHome: t.isHome, createInSet: t.zone == nil, changes: changes)
+            if zp.isEmpty { warnings.append("zone \(t.name.ascii) already uses the vanity hosts: nothing to change") }
+            zones.append(zp)
+        }
+        return WhiteLabelPlan(request: request, setId: inspection.setId, homeDomain: inspection.home.fqdn,
+                              homeDomainUnicode: inspection.home.unicode, nameServers: rows, zones: zones, warnings: warnings)
+    }
+
+    /// The glue rows for the registrar: one IPv4 and one IPv6 per host (the first of each, sorted).
+    public func registrarRows(_ plan: WhiteLabelPlan) -> [GlueRow] {
+        plan.nameServers.map { GlueRow(host: $0.vanityHost, ipv4: $0.ipv4?.first, ipv6: $0.ipv6?.first) }
+    }
+}

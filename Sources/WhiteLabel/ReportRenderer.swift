@@ -1,0 +1,62 @@
+import Foundation
+import Route53
+
+/// Tables and lines for the registrar hand-off, addresses, verify and drift: pure functions of the values.
+public enum ReportRenderer {
+    /// Columns padded to the widest cell, two spaces apart.
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { i in all.map { $0.indices.contains(i) ? $0[i].count : 0 }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { i, cell in i == row.count - 1 ? cell : TextStyle.pad(cell, widths[i]) }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    /// The registrar table: host, IPv4, IPv6 (the glue to create at the registrar, then the name servers to set).
+    public static func registrarTable(_ rows: [GlueRow]) -> String {
+        table(["host", "IPv4", "IPv6"], rows.map { [$0.host, $0.ipv4 ?? "-", $0.ipv6 ?? "-"] })
+    }
+
+    /// Vanity host, AWS name server and addresses (`resolving` while a lookup runs).
+    public static func addressTable(_ rows: [NameServerAddresses]) -> String {
+        let cell = { (a: [String]?) in a.map { $0.isEmpty ? "-" : $0.joined(separator: " ") } ?? "resolving" }
+        var s = table(["vanity host", "AWS name server", "IPv4", "IPv6"], rows.map { [$0.vanityHost, $0.awsName, cell($0.ipv4), cell($0.ipv6)] })
+        for r in rows { for w in r.warnings { s += "\n! \(r.vanityHost): \(w)" } }
+        return s
+    }
+
+    /// One row per server address and zone, then the problems under each failing row, then the parent check.
+    public static func verifyTable(_ report: VerifyReport, color: Bool = false) -> String {
+        let rows = report.rows.map { r -> [String] in
+            [r.server, r.address, r.zone, r.answered ? (r.authoritative ? "AA" : "no AA") : "-",
+             r.soaSerial.map(String.init) ?? "-", r.nsMatches ? "ok" : "differs",
+             r.passed ? TextStyle.green("pass", color) : TextStyle.red("FAIL", color)]
+        }
+        var lines = table(["server", "address", "zone", "auth", "serial", "NS", "result"], rows).split(separator: "\n").map(String.init)
+        var out: [String] = [lines.removeFirst()]
+        for (r, line) in zip(report.rows, lines) {
+            out.append(line)
+            for p in r.problems { out.append("    " + p) }
+        }
+        for f in report.parentFindings { out.append("parent: \(f)") }
+        for p in report.parentProblems { out.append(TextStyle.red("parent: \(p)", color)) }
+        out.append(report.passed ? TextStyle.green("verify: passed", color) : TextStyle.red("verify: FAILED", color))
+        return out.joined(separator: "\n")
+    }
+
+    /// One line per drift item, or a line saying all glue matches.
+    public static func driftLines(_ report: DriftReport) -> String {
+        var out: [String] = []
+        for ns in report.nameServers { for w in ns.warnings { out.append("! \(ns.vanityHost) (\(ns.awsName)): \(w)") } }
+        if report.items.isEmpty {
+            out.append("no drift: the glue matches the name servers' current addresses")
+        }
+        for i in report.items {
+            let rec = i.recorded.isEmpty ? "none" : i.recorded.joined(separator: " ")
+            let cur = i.current.isEmpty ? "none" : i.current.joined(separator: " ")
+            out.append("drift: \(i.location) \(i.host) \(i.type): recorded \(rec), now \(cur)")
+        }
+        if report.hasDrift { out.append("run `vanityns sync` to update the glue in Route 53; update registrar glue too") }
+        return out.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import Route53
+import Resolver
+
+extension WhiteLabelEngine {
+    /// Each vanity host's addresses: the glue records in the home zone, else what the resolver finds for the host.
+    func hostAddresses(home: DomainName, hosts: [DomainName], target: ResolverTarget) async -> [[String]] {
+        var records: [ResourceRecordSet] = []
+        if let zone = try? await findZone(home), let r = try? await route53.listResourceRecordSets(zoneId: zone.id) { records = r }
+        var out: [[String]] = []
+        for host in hosts {
+            var addrs: [String] = []
+            for type in ["A", "AAAA"] {
+                if let g = Planner.find(records, name: host, type: type) { addrs += Canonical.addresses(g.values); continue }
+                let t: DNSRecordType = type == "A" ? .a : .aaaa
+                addrs += Self.interpret(await resolver.query(host.ascii, type: t, target: target, timeout: lookupTimeout), type: t).0
+            }
+            out.append(addrs)
+        }
+        return out
+    }
+
+    public func verify(homeDomain: String, zones: [String], hosts: [String]?, queryPort: Int, target: ResolverTarget) async throws -> VerifyReport {
+        let home = try DomainName.parse(homeDomain, rule: .zoneName)
+        let hostList = try hostNames(hosts, home: home, count: 4)
+        var zoneNames = [home]
+        for z in zones { let n = try DomainName.parse(z, rule: .zoneName); if !zoneNames.contains(n) { zoneNames.append(n) } }
+        let addresses = await hostAddresses(home: home, hosts: hostList, target: target)
+        let expectedNS = Set(hostList.map(\.fqdn))
+        let resolver = self.resolver, timeout = lookupTimeout
+
+        var jobs: [(Int, String, String, DomainName)] = []  // (order, host, address, zone)
+        var rows: [VerifyRow?] = []
+        for (i, host) in hostList.enumerated() {
+            if addresses[i].isEmpty {
+                for z in zoneNames {
+                    rows.append(VerifyRow(server: host.ascii, address: "-", zone: z.ascii, answered: false, authoritative: false, soaMName: nil,
+                                          soaSerial: nil, nsMatches: false,
+                                          problems: ["no address for \(host.ascii): no glue record in Route 53 and no answer from the resolver"]))
+                }
+                continue
+            }
+            for a in addresses[i] { for z in zoneNames { jobs.append((rows.count, host.ascii, a, z)); rows.append(nil) } }
+        }
+        let mname = hostList.first?.fqdn ?? ""
+        await withTaskGroup(of: (Int, VerifyRow).self) { group in
+            for (slot, host, address, zone) in jobs {
+                group.addTask {
+                    async let soa = resolver.queryAuthoritative(zone.ascii, type: .soa, address: address, port: queryPort, timeout: timeout)
+                    async let ns = resolver.queryAuthoritative(zone.ascii, type: .ns, address: address, port: queryPort, timeout: timeout)
+                    return (slot, Self.verifyRow(server: host, address: address, zone: zone.ascii, soa: await soa, ns: await ns,
+                                                 expectedMName: mname, expectedNS: expectedNS))
+                }
+            }
+            for await (slot, row) in group { rows[slot] = row }
+        }
+        let (findings, problems) = await parentCheck(home: home, hosts: hostList, addresses: addresses, port: queryPort, target: target)
+        return VerifyReport(rows: rows.compactMap { $0 }, parentFindings: findings, parentProblems: problems)
+    }
+
+    /// Judges one server's SOA and NS answers for one zone.
+    static func verifyRow(server: String, address: String, zone: String, soa: LookupOutcome, ns: LookupOutcome,
+                          expectedMName: String, expectedNS: Set<String>) -> VerifyRow {
+        var problems: [String] = []
+        var answered = false, aa = false, mname: String?, serial: UInt32?, nsOK = false
+        switch soa {
+        case let .answer(values, authoritative):
+            answered = true; aa = authoritative
+            if let v = values.first.flatMap(SOAValue.init) {
+                mname = Canonical.name(v.mname); serial = v.serial
+                if mname != Canonical.name(expectedMName) { problems.append("SOA MNAME is \(v.mname), expected \(expectedMName)") }
+            } else { problems.append("no SOA record in the answer") }
+            if !authoritative { problems.append("the answer is not authoritative (AA flag not set): this server does not serve \(zone)") }
+        default:
+            problems.append("SOA query: \(describe(soa))")
+        }
+        switch ns {
+        case let .answer(values, _):
+            let got = Set(values.map(Canonical.name))
+            nsOK = got == expectedNS
+            if !nsOK { problems.append("NS are \(got.sorted().joined(separator: " ")), expected \(expectedNS.sorted().joined(separator: " "))") }
+        default:
+            problems.append("NS query: \(describe(ns))")
+        }
+        return VerifyRow(server: server, address: address, zone: zone, answered: answered, authoritative: aa, soaMName: mname,
+                         soaSerial: serial, nsMatches: nsOK, problems: problems)
+    }
+
+    static func describe(_ o: LookupOutcome) -> String {
+        switch o {
+        case .answer(let v, _): return v.isEmpty ? "empty answer" : v.joined(separator: " ")
+        case .nxdomain: return "NXDOMAIN (the server says the zone does not exist)"
+        case let .failure(rcode): return "\(rcode) (the server does not serve the zone)"
+        case .timeout: return "no answer (timeout)"
+        case let .error(m): return m
+        }
+    }
+
+    /// Asks the parent zone's servers, without recursion, for the home domain's NS and the hosts' glue.
+    func parentCheck(home: DomainName, hosts: [DomainName], addresses: [[String]], port: Int, target: ResolverTarget) async -> ([String], [String]) {
+        guard let parent = home.parent else { return ([], []) }
+        let parentNS = await resolver.query(parent.ascii, type: .ns, target: target, timeout: lookupTimeout)
+        guard case let .answer(servers, _) = parentNS, !servers.isEmpty else {
+            return (["the servers of the parent zone \(parent.ascii) could not be found (\(Self.describe(parentNS))); delegation and glue not checked"], [])
+        }
+        var tried: [String] = []
+        for server in servers.sorted().prefix(3) {
+            let a = Self.interpret(await resolver.query(server, type: .a, target: target, timeout: lookupTimeout), type: .a).0
+                + Self.interpret(await resolver.query(server, type: .aaaa, target: target, timeout: lookupTimeout), type: .aaaa).0
+            guard let addr = a.first else { tried.append("\(server): no address"); continue }
+            let ns = await resolver.queryAuthoritative(home.ascii, type: .ns, address: addr, port: port, timeout: lookupTimeout)
+            guard case let .answer(values, _) = ns else { tried.append("\(server) (\(addr)): \(Self.describe(ns))"); continue }
+            var findings: [String] = [], problems: [String] = []
+            let label = "parent server \(Canonical.name(server)) (\(addr))"
+            if values.isEmpty {
+                findings.append("\(label) answered with a referral this check cannot read; delegation not compared")
+            } else {
+                let got = Set(values.map(Canonical.name)), want = Set(hosts.map(\.fqdn))
+                if got == want { findings.append("\(label) delegates \(home.ascii) to the vanity hosts") } else {
+                    problems.append("\(label) delegates \(home.ascii) to \(got.sorted().joined(separator: " ")), not to the vanity hosts: set the name servers at the registrar")
+                }
+            }
+            for (i, host) in hosts.enumerated() {
+                var glue: [String] = []
+                for t in [DNSRecordType.a, .aaaa] {
+                    if case let .answer(v, _) = await resolver.queryAuthoritative(host.ascii, type: t, address: addr, port: port, timeout: lookupTimeout) {
+                        glue += v.filter { Canonical.isIPv4($0) || Canonical.isIPv6($0) }
+                    }
+                }
+                guard !glue.isEmpty else { continue }
+                let got = Canonical.addresses(glue), want = Canonical.addresses(addresses[i])
+                if Set(got).isSubset(of: Set(want)) { findings.append("\(label) has glue for \(host.ascii): \(got.joined(separator: " "))") } else {
+                    problems.append("\(label) has glue for \(host.ascii) \(got.joined(separator: " ")), but the name server's addresses are \(want.joined(separator: " ")): update the glue at the registrar")
+                }
+            }
+            return (findings, problems)
+        }
+        return (["the servers of the parent zone \(parent.ascii) could not be reached (\(tried.joined(separator: "; "))); delegation and glue not checked"], [])
+    }
+
+    public func checkDrift(homeDomain: String, setId: String?, hosts: [String]?, target: ResolverTarget) async throws -> DriftReport {
+        let home = try DomainName.parse(homeDomain, rule: .zoneName)
+        let zone = try await findZone(home)
+        let servers = try await nameServers(setId: setId, homeZone: zone)
+        let hostList = try hostNames(hosts, home: home, count: servers.count)
+        let rows = await resolveAll(awsNames: servers, vanityHosts: hostList.map(\.ascii), target: target)
+        let records = try await route53.listResourceRecordSets(zoneId: zone.id)
+        let registrar = try await heldDomain(home)
+        var items: [DriftItem] = []
+        for (i, host) in hostList.enumerated() where i < rows.count {
+            let glue = registrar?.nameservers.first { DomainName(trusted: $0.name) == host }.map { $0.glueIps ?? [] }
+            for (type, family) in [("A", "IPv4"), ("AAAA", "IPv6")] {
+                let current = (type == "A" ? rows[i].ipv4 : rows[i].ipv6) ?? []
+                // A failed lookup is not evidence of drift; NODATA (no record of that family) is.
+                let known = !current.isEmpty || rows[i].warnings.contains("\(family): no \(type) record")
+                guard known else { continue }
+                let recorded = Planner.find(records, name: host, type: type).map { Canonical.addresses($0.values) } ?? []
+                if recorded != current {
+                    items.append(DriftItem(location: "route53", host: host.ascii, type: type, recorded: recorded, current: current))
+                }
+                if let glue {
+                    let r = Canonical.addresses(glue.filter { type == "A" ? Canonical.isIPv4($0) : Canonical.isIPv6($0) })
+                    let stale = r.isEmpty ? !current.isEmpty : !Set(r).isSubset(of: Set(current))
+                    if stale { items.append(DriftItem(location: "registrar", host: host.ascii, type: type, recorded: r, current: current)) }
+                }
+            }
+        }
+        return DriftReport(nameServers: rows, items: items)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import Route53
+import Resolver
+@testable import WhiteLabel
+import TestSupport
+
+@Suite struct VerifyDriftTests {
+    let vanity = ["ns1.example.com.", "ns2.example.com.", "ns3.example.com.", "ns4.example.com."]
+
+    /// Every glue address serves example.com with the new SOA and NS; the parent (.com) delegates to the vanity hosts.
+    func serveAll(_ s: Stand, mname: String = "ns1.example.com.", parentNS: [String]? = nil) {
+        for i in 1...4 {
+            for a in ["192.0.2.\(i)", "2001:db8::\(i)"] {
+                s.dns.serve(address: a, zone: "example.com", soa: "\(mname) awsdns-hostmaster.amazon.com. 7 7200 900 1209600 60", ns: vanity)
+            }
+        }
+        s.dns.set("com", .ns, .answer(["a.gtld-servers.net."], authoritative: false))
+        s.dns.setAddresses("a.gtld-servers.net", v4: ["198.51.100.53"], v6: [])
+        s.dns.setAuthoritative(address: "198.51.100.53", "example.com", .ns, .answer(parentNS ?? vanity, authoritative: false))
+        s.dns.setAuthoritative(address: "198.51.100.53", "ns1.example.com", .a, .answer(["192.0.2.1"], authoritative: false))
+    }
+
+    @Test func verifyPassesWhenEveryServerAnswers() async throws {
+        let s = try await Stand()
+        try await s.applyAll(s.engine(), s.request())
+        serveAll(s)
+        let report = try await s.engine().verify(homeDomain: "example.com", zones: [], hosts: nil, queryPort: 5353, target: .system)
+        #expect(report.rows.count == 8)
+        #expect(report.rows.allSatisfy { $0.passed && $0.authoritative && $0.soaSerial == 7 && $0.soaMName == "ns1.example.com." })
+        #expect(report.parentProblems.isEmpty)
+        #expect(report.parentFindings.contains { $0.contains("delegates example.com to the vanity hosts") })
+        #expect(report.passed)
+        #expect(s.dns.log.contains("@2001:db8::3:5353 example.com SOA"))
+        let text = ReportRenderer.verifyTable(report)
+        #expect(text.hasSuffix("verify: passed"))
+    }
+
+    @Test func verifyFailsOnWrongMNameNonAuthoritativeAndSilentServers() async throws {
+        let s = try await Stand()
+        try await s.applyAll(s.engine(), s.request())
+        serveAll(s, mname: "ns-1.awsdns-01.com.", parentNS: ["ns-1.awsdns-01.com."])
+        s.dns.serve(address: "192.0.2.2", zone: "example.com", soa: "ns1.example.com. h. 7 7200 900 1209600 60", ns: vanity, authoritative: false)
+        let report = try await s.engine().verify(homeDomain: "example.com", zones: ["shop.example"], hosts: nil, queryPort: 53, target: .system)
+        #expect(!report.passed)
+        let row = try #require(report.rows.first { $0.address == "192.0.2.1" && $0.zone == "example.com" })
+        #expect(row.problems.contains { $0.contains("SOA MNAME is ns-1.awsdns-01.com.") })
+        let na = try #require(report.rows.first { $0.address == "192.0.2.2" && $0.zone == "example.com" })
+        #expect(na.problems.contains { $0.contains("not authoritative") })
+        let shop = try #require(report.rows.first { $0.zone == "shop.example" })
+        #expect(shop.problems.contains { $0.contains("REFUSED") })
+        #expect(report.parentProblems.contains { $0.contains("not to the vanity hosts") })
+    }
+
+    @Test func unreachableParentIsAFindingNotAProblem() async throws {
+        let s = try await Stand()
+        try await s.applyAll(s.engine(), s.request())
+        serveAll(s)
+        s.dns.set("com", .ns, .timeout)
+        let report = try await s.engine().verify(homeDomain: "example.com", zones: [], hosts: nil, queryPort: 53, target: .system)
+        #expect(report.parentProblems.isEmpty)
+        #expect(report.parentFindings.first?.contains("not checked") == true)
+        #expect(report.passed)
+    }
+
+    @Test func driftIsFoundInRoute53AndAtTheRegistrar() async throws {
+        let s = try await Stand()
+        let engine = s.engine()
+        let (plan, _) = try await s.applyAll(engine, s.request())
+        let (_, ns) = try await { () async throws -> (DomainDetail, [DomainNameserver]) in
+            s.domains.add("example.com", nameservers: [])
+            return try #require(try await engine.registrarUpdate(plan: plan))
+        }()
+        try await engine.applyRegistrar(domain: "example.com", nameservers: ns)
+        #expect(!(try await engine.checkDrift(homeDomain: "example.com", setId: nil, hosts: nil, target: .system)).hasDrift)
+        let aws = try await s.awsNames()
+        s.dns.setAddresses(aws[0], v4: ["192.0.2.99"], v6: ["2001:db8::1"])
+        s.dns.set(aws[1], .aaaa, .timeout)  // a failed lookup is not drift
+        let report = try await engine.checkDrift(homeDomain: "example.com", setId: s.setId, hosts: nil, target: .system)
+        #expect(report.items == [
+            DriftItem(location: "route53", host: "ns1.example.com", type: "A", recorded: ["192.0.2.1"], current: ["192.0.2.99"]),
+            DriftItem(location: "registrar", host: "ns1.example.com", type: "A", recorded: ["192.0.2.1"], current: ["192.0.2.99"]),
+        ])
+        let lines = ReportRenderer.driftLines(report)
+        #expect(lines.contains("drift: route53 ns1.example.com A: recorded 192.0.2.1, now 192.0.2.99"))
+        #expect(lines.contains("IPv6: no answer (timeout)"))
+    }
+}
