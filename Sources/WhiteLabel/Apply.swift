@@ -1,5 +1,4 @@
 import Foundation
-import Crypto
 import Route53
 import Resolver
 
@@ -26,9 +25,7 @@ extension WhiteLabelEngine {
     /// The CallerReference vanityns uses to create `zoneName` in `setId`: the same on every run, so a rerun after a
     /// lost answer gets the zone created the first time instead of a second one.
     public static func callerReference(setId: String, zoneName: String) -> String {
-        let input = "\(ResourceID.bare(setId))|\(DomainName(trusted: zoneName).fqdn)"
-        let hex = SHA256.hash(data: Data(input.utf8)).map { String(format: "%02x", $0) }.joined()
-        return String("vanityns-\(hex)".prefix(128))
+        CallerReference.forZone(name: DomainName(trusted: zoneName).fqdn, delegationSetId: setId)
     }
 
     /// A plan holding only `zones`, for applying rollback, finalize and sync zone plans with `apply`.

@@ -18,6 +18,12 @@ enum Console {
             && ProcessInfo.processInfo.environment["TERM"] != "dumb"
     }
 
+    /// Colour on stderr (where batches are shown before confirmation).
+    static var stderrColor: Bool {
+        isatty(2) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }
+
     /// Prints `message` on stderr as `vanityns: message` and returns the failure exit code to throw.
     static func fail(_ message: String, code: Int32 = 1) -> ExitCode {
         error("vanityns: " + message.replacingOccurrences(of: "\n", with: "\n  "))

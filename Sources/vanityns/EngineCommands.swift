@@ -32,7 +32,7 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         try await Guarded.run(global) { s in
             let plan = try await s.engine().plan(target.request(resolver: s.resolverTarget, createZones: createZones))
-            if global.output == .json { return Console.out(try PlanRenderer.json(plan)) }
+            if global.output == .json { return Console.out(PlanRenderer.json(plan)) }
             Console.out(PlanRenderer.text(plan, color: Console.useColor))
         }
     }
@@ -61,7 +61,7 @@ struct ApplyCommand: AsyncParsableCommand {
             } else {
                 Console.out("\nAt the registrar of \(plan.homeDomain.dropLast()): create these glue records (host objects),")
                 Console.out("then set the domain's name servers to them:\n")
-                Console.out(RegistrarRenderer.table(rows))
+                Console.out(ReportRenderer.registrarTable(rows))
             }
             if registrarGlue { try await Registrar.update(plan, engine: engine, yes: yes, global: global) }
         }
@@ -81,8 +81,8 @@ enum ZoneBatches {
         }
         for (i, zone) in todo.enumerated() {
             if global.output == .text || !yes {
-                Console.error("\nZone \(i + 1) of \(todo.count): \(zone.zoneName)\(zone.isHome ? " (home zone)" : "")")
-                Console.error(PlanRenderer.text(zone, color: Console.useColor))
+                Console.error("")
+                Console.error(PlanRenderer.zone(zone, index: i + 1, of: todo.count, setId: plan.setId, color: Console.stderrColor))
             }
             guard try Console.confirm("Apply this batch to \(zone.zoneName)?", assumeYes: yes) else {
                 Console.error("skipped \(zone.zoneName)")
@@ -107,8 +107,19 @@ enum Registrar {
         guard try Console.confirm("Update the registrar's name servers and glue?", assumeYes: yes) else {
             throw Console.fail("registrar not changed")
         }
-        try await engine.applyRegistrar(domain: update.current.domainName, nameservers: update.nameservers) { status in
-            if global.output == .text { Console.out("registrar: \(status)") }
+        try await engine.applyRegistrar(domain: update.current.domainName, nameservers: update.nameservers) { event in
+            if global.output == .text { Console.out(RegistrarEventFormat.line(event)) }
+        }
+    }
+}
+
+/// One progress line per registrar event.
+enum RegistrarEventFormat {
+    static func line(_ e: RegistrarEvent) -> String {
+        switch e {
+        case let .submitted(id): return "registrar: operation \(id) submitted"
+        case let .status(id, status, elapsed): return String(format: "registrar: operation %@ %@ after %.0f s", id, status.rawValue, elapsed)
+        case let .finished(id, status): return "registrar: operation \(id) \(status.rawValue)"
         }
     }
 }
@@ -142,7 +153,7 @@ struct VerifyCommand: AsyncParsableCommand {
         try await Guarded.run(global) { s in
             let hostList = hosts.map { $0.split(separator: ",").map(String.init) }
             let report = try await s.engine().verify(homeDomain: domain, zones: zones, hosts: hostList, queryPort: queryPort, target: s.resolverTarget)
-            if global.output == .json { Console.out(try VerifyRenderer.json(report)) } else { Console.out(VerifyRenderer.text(report, color: Console.useColor)) }
+            if global.output == .json { try Console.json(VerifyJSON(report)) } else { Console.out(ReportRenderer.verifyTable(report, color: Console.useColor)) }
             if !report.passed { throw ExitCode(2) }
         }
     }
@@ -162,7 +173,7 @@ struct CheckCommand: AsyncParsableCommand {
         try await Guarded.run(global) { s in
             let hostList = hosts.map { $0.split(separator: ",").map(String.init) }
             let report = try await s.engine().checkDrift(homeDomain: domain, setId: set, hosts: hostList, target: s.resolverTarget)
-            if global.output == .json { Console.out(try DriftRenderer.json(report)) } else { Console.out(DriftRenderer.text(report)) }
+            if global.output == .json { try Console.json(DriftJSON(report)) } else { Console.out(ReportRenderer.driftLines(report)) }
             if report.hasDrift { throw ExitCode(3) }
         }
     }
@@ -181,9 +192,10 @@ struct SyncCommand: AsyncParsableCommand {
         try await Guarded.run(global) { s in
             let engine = s.engine()
             let hostList = hosts.map { $0.split(separator: ",").map(String.init) }
-            guard let (zone, plan) = try await engine.syncPlan(homeDomain: domain, setId: set, hosts: hostList, target: s.resolverTarget) else {
+            guard let zone = try await engine.syncPlan(homeDomain: domain, setId: set, hosts: hostList, target: s.resolverTarget), !zone.isEmpty else {
                 return Console.out("No drift: the glue records match the name servers' addresses.")
             }
+            let plan = WhiteLabelEngine.maintenancePlan(homeDomain: domain, setId: set ?? "", zones: [zone])
             try await ZoneBatches.apply([zone], of: plan, engine: engine, yes: yes, global: global)
         }
     }
@@ -199,7 +211,9 @@ struct RollbackCommand: AsyncParsableCommand {
     func run() async throws {
         try await Guarded.run(global) { s in
             let engine = s.engine()
-            let (zonePlan, plan) = try await engine.rollbackPlan(zone: zone)
+            let zonePlan = try await engine.rollbackPlan(zone: zone)
+            let entry = engine.journalEntry(zone: zone)
+            let plan = WhiteLabelEngine.maintenancePlan(homeDomain: zonePlan.zoneName, setId: entry?.setId ?? "", zones: [zonePlan])
             try await ZoneBatches.apply([zonePlan], of: plan, engine: engine, yes: yes, global: global)
         }
     }
@@ -228,11 +242,42 @@ struct FinalizeCommand: AsyncParsableCommand {
             let hostList = hosts.map { $0.split(separator: ",").map(String.init) }
             let report = try await engine.verify(homeDomain: domain, zones: zones, hosts: hostList, queryPort: queryPort, target: s.resolverTarget)
             guard report.passed else {
-                Console.error(VerifyRenderer.text(report, color: false))
+                Console.error(ReportRenderer.verifyTable(report, color: false))
                 throw Console.fail("verify does not pass yet; finalize raises TTLs only once every vanity host answers correctly")
             }
-            let (zonePlans, plan) = try await engine.finalizePlan(homeDomain: domain, zones: zones, hosts: hostList, nsTTL: nsTTL, soaMinimum: soaMinimum)
+            let zonePlans = try await engine.finalizePlan(homeDomain: domain, zones: zones, nsTTL: nsTTL, soaMinimum: soaMinimum, hosts: hostList)
+            let plan = WhiteLabelEngine.maintenancePlan(homeDomain: domain, setId: "", zones: zonePlans)
             try await ZoneBatches.apply(zonePlans, of: plan, engine: engine, yes: yes, global: global)
         }
+    }
+}
+
+/// `verify --output json`.
+struct VerifyJSON: Encodable {
+    struct Row: Encodable {
+        var server: String, address: String, zone: String, answered: Bool, authoritative: Bool
+        var soaMName: String?, soaSerial: UInt32?, nsMatches: Bool, problems: [String]
+    }
+    var passed: Bool
+    var rows: [Row]
+    var parentFindings: [String]
+    var parentProblems: [String]
+    init(_ r: VerifyReport) {
+        passed = r.passed
+        rows = r.rows.map { Row(server: $0.server, address: $0.address, zone: $0.zone, answered: $0.answered, authoritative: $0.authoritative,
+                                soaMName: $0.soaMName, soaSerial: $0.soaSerial, nsMatches: $0.nsMatches, problems: $0.problems) }
+        parentFindings = r.parentFindings; parentProblems = r.parentProblems
+    }
+}
+
+/// `check --output json`, for monitoring.
+struct DriftJSON: Encodable {
+    struct NameServer: Encodable { var awsName: String, vanityHost: String, ipv4: [String], ipv6: [String], warnings: [String] }
+    var drift: Bool
+    var items: [DriftItem]
+    var nameServers: [NameServer]
+    init(_ r: DriftReport) {
+        drift = r.hasDrift; items = r.items
+        nameServers = r.nameServers.map { NameServer(awsName: $0.awsName, vanityHost: $0.vanityHost, ipv4: $0.ipv4 ?? [], ipv6: $0.ipv6 ?? [], warnings: $0.warnings) }
     }
 }

@@ -49,10 +49,12 @@ struct Zones: AsyncParsableCommand {
 
         func validate() throws {
             if names.isEmpty { throw ValidationError("give at least one zone name") }
+            var seen = Set<String>()
             for n in names {
-                if let problem = DomainName.problem(zoneName: n) { throw ValidationError("invalid zone name '\(n)': \(problem)") }
+                let parsed: DomainName
+                do { parsed = try DomainName.parse(n, rule: .zoneName) } catch { throw ValidationError("invalid zone name '\(n)': \(error)") }
+                if !seen.insert(parsed.fqdn).inserted { throw ValidationError("zone \(parsed.fqdn) is given twice") }
             }
-            if Set(names.map { DomainName.canonical($0) }).count != names.count { throw ValidationError("a zone name is given twice") }
         }
 
         func run() async throws {
@@ -62,8 +64,8 @@ struct Zones: AsyncParsableCommand {
                 let results = await withTaskGroup(of: (Int, Result<CreatedHostedZone, Error>).self) { group in
                     for (i, name) in names.enumerated() {
                         group.addTask {
-                            let ascii = DomainName.canonical(name)
-                            let ref = CallerReference.forZone(name: ascii, delegationSetId: setId)
+                            let ascii = (try? DomainName.parse(name, rule: .zoneName))?.fqdn ?? name
+                            let ref = WhiteLabelEngine.callerReference(setId: setId, zoneName: ascii)
                             do {
                                 let z = try await s.route53.createHostedZone(name: ascii, callerReference: ref, delegationSetId: setId, comment: comment)
                                 return (i, .success(z))
@@ -74,8 +76,8 @@ struct Zones: AsyncParsableCommand {
                     for await r in group {
                         if global.output == .text {
                             switch r.1 {
-                            case let .success(z): Console.out("created  \(z.hostedZone.name)  \(z.hostedZone.id)")
-                            case let .failure(e): Console.error("failed   \(DomainName.canonical(names[r.0]))  \(Guarded.message(e))")
+                            case let .success(z): Console.out("ready  \(z.hostedZone.name)  \(z.hostedZone.id)")
+                            case let .failure(e): Console.error("failed   \(names[r.0])  \(Guarded.message(e))")
                             }
                         }
                         out.append(r)
