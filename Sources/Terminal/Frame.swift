@@ -54,11 +54,11 @@ public struct Frame: Sendable, Equatable {
             if w == 0 { continue }
             if col + w > limit { if col < limit && col >= 0 { self[col, y] = Cell(" ", role: role); col += 1 }; break }
             if col >= 0 {
-                // Clean up a wide character whose half is overwritten.
-                if self[col, y].text.isEmpty, col > 0 { self[col - 1, y] = Cell(" ", role: self[col - 1, y].role) }
+                // Clean up a wide character whose half is overwritten (on the left only at the start of this text).
+                if col == x, col > 0, self[col, y].text.isEmpty { self[col - 1, y] = Cell(" ", role: self[col - 1, y].role) }
                 self[col, y] = Cell(String(ch), role: role)
                 if w == 2 { self[col + 1, y] = Cell("", role: role) }
-                else if col + 1 < size.width, self[col + 1, y].text.isEmpty { self[col + 1, y] = Cell(" ", role: role) }
+                if col + w < size.width, self[col + w, y].text.isEmpty { self[col + w, y] = Cell(" ", role: self[col + w, y].role) }
             }
             col += w
         }

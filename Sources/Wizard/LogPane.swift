@@ -42,7 +42,7 @@ public struct LogPane: Sendable, Equatable {
         if !following { offsetFromBottom += 1 }
     }
     public mutating func scroll(by n: Int, visible: Int) {
-        offsetFromBottom = min(max(0, entries.count - visible), max(0, offsetFromBottom - n))
+        offsetFromBottom = min(max(0, entries.count - visible), max(0, offsetFromBottom + n))
     }
     public mutating func toBottom() { offsetFromBottom = 0 }
 

@@ -131,16 +131,16 @@ extension WizardState {
         case .idle, .loading: loading(&f, r, "listing reusable delegation sets…")
         case let .failed(m): _ = failed(&f, r, m, hint: "r tries again; esc goes back.")
         case let .loaded(all):
-            let idW = 20, zW = 8, nsW = max(10, (r.width - 2 - idW - zW - 4 - 2) / 2)
-            f.put(TextWidth.pad("ID", to: idW) + "  " + TextWidth.pad("zones", to: zW) + "  name servers", x: r.x + 2, y: r.y, role: .heading)
+            let idW = 17, zW = 6, nsW = max(10, (r.width - 2 - idW - zW - 3 - 1) / 2)
+            f.put(TextWidth.pad("ID", to: idW) + " " + TextWidth.pad("zones", to: zW, right: true) + "  name servers", x: r.x + 2, y: r.y, role: .heading)
             var lines: [(String, Role, Int)] = []   // text, role, item index
             for (i, s) in all.enumerated() {
                 let usage = s.id.flatMap { setUsage[$0] }.map { "\($0.count)/\($0.limit)" } ?? spin
                 let ns = s.nameServers.map(Self.bare)
                 for pair in stride(from: 0, to: max(1, ns.count), by: 2) {
                     let a = pair < ns.count ? ns[pair] : "", b = pair + 1 < ns.count ? ns[pair + 1] : ""
-                    let head = pair == 0 ? TextWidth.pad(s.id ?? "?", to: idW) + "  " + TextWidth.pad(usage, to: zW) : String(repeating: " ", count: idW + zW + 2)
-                    lines.append((head + "  " + TextWidth.pad(a, to: nsW) + "  " + TextWidth.truncate(b, to: nsW), .normal, i))
+                    let head = pair == 0 ? TextWidth.pad(s.id ?? "?", to: idW) + " " + TextWidth.pad(usage, to: zW, right: true) : String(repeating: " ", count: idW + zW + 1)
+                    lines.append((head + "  " + TextWidth.pad(a, to: nsW) + " " + TextWidth.truncate(b, to: nsW), .normal, i))
                 }
             }
             if all.isEmpty { lines.append(("No reusable delegation sets yet.", .dim, -1)) }
