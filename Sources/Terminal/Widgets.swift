@@ -60,14 +60,15 @@ public enum Widgets {
         public init(_ title: String, _ width: Int, right: Bool = false) { self.title = title; self.width = width; rightAligned = right }
     }
 
-    /// Column widths that fit `total`: each column gets at most its wish; the last flexible ones shrink first.
+    /// Column widths that fit `total`: each column gets at most its wish; the widest shrinks first, one column at a
+    /// time, never below its title (or 4).
     public static func fitColumns(_ cols: [Column], total: Int, gap: Int = 2) -> [Column] {
         var out = cols
         var excess = cols.reduce(0) { $0 + $1.width } + gap * max(0, cols.count - 1) - total
-        var i = out.count - 1
-        while excess > 0 && i >= 0 {
-            let cut = min(excess, max(0, out[i].width - max(4, TextWidth.of(out[i].title))))
-            out[i].width -= cut; excess -= cut; i -= 1
+        while excess > 0 {
+            let floors = out.map { max(4, TextWidth.of($0.title)) }
+            guard let i = out.indices.filter({ out[$0].width > floors[$0] }).max(by: { out[$0].width < out[$1].width }) else { break }
+            out[i].width -= 1; excess -= 1
         }
         return out
     }

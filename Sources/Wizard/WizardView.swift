@@ -202,15 +202,17 @@ extension WizardState {
     // MARK: 4
 
     func drawReview(_ f: inout Frame, _ r: Rect) {
-        let cols = [Widgets.Column("vanity host", 18), Widgets.Column("AWS name server", 24), Widgets.Column("IPv4", 16), Widgets.Column("IPv6", 30)]
-        let fitted = Widgets.fitColumns(cols, total: r.width)
-        Widgets.tableRow(&f, x: r.x, y: r.y, columns: fitted, cells: cols.map(\.title), roles: Array(repeating: .heading, count: 4))
+        let hostW = min(28, max(11, addresses.map { TextWidth.of($0.vanityHost) }.max() ?? 0))
+        let awsW = min(26, max(15, addresses.map { TextWidth.of($0.awsName) }.max() ?? 0))
+        let cols = [Widgets.Column("vanity host", hostW), Widgets.Column("AWS name server", awsW), Widgets.Column("IPv4", 15), Widgets.Column("IPv6", 39)]
+        let fitted = Widgets.fitColumns(cols, total: r.width, gap: 1)
+        Widgets.tableRow(&f, x: r.x, y: r.y, columns: fitted, cells: cols.map(\.title), roles: Array(repeating: .heading, count: 4), gap: 1)
         var y = r.y + 1
         for a in addresses {
             let v4 = a.ipv4.map { $0.isEmpty ? "none" : $0.joined(separator: " ") } ?? "\(spin) resolving"
             let v6 = a.ipv6.map { $0.isEmpty ? "none" : $0.joined(separator: " ") } ?? "\(spin) resolving"
             let roles: [Role] = [.normal, .normal, a.ipv4 == nil ? .dim : (a.ipv4!.isEmpty ? .warn : .normal), a.ipv6 == nil ? .dim : (a.ipv6!.isEmpty ? .warn : .normal)]
-            Widgets.tableRow(&f, x: r.x, y: y, columns: fitted, cells: [a.vanityHost, a.awsName, v4, v6], roles: roles)
+            Widgets.tableRow(&f, x: r.x, y: y, columns: fitted, cells: [a.vanityHost, a.awsName, v4, v6], roles: roles, gap: 1)
             y += 1
         }
         y += 1
@@ -336,7 +338,7 @@ extension WizardState {
                 case .idle: break
                 }
             } else {
-                f.put("\(homeName) is not at Route 53 Domains: enter these at its registrar (glue / host records):", x: r.x, y: y, width: r.width, role: .heading); y += 2
+                paragraph(&f, "\(homeName) is not at Route 53 Domains: enter these name servers and their glue (host) records at its registrar:", x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .heading); y += 1
             }
         }
         let cols = [Widgets.Column("host", 22), Widgets.Column("IPv4", 16), Widgets.Column("IPv6", 39)]
@@ -357,15 +359,15 @@ extension WizardState {
         case .loaded: break
         }
         let report = verify.value!
-        let cols = [Widgets.Column("server", 18), Widgets.Column("address", 16), Widgets.Column("zone", 18), Widgets.Column("auth", 4),
-                    Widgets.Column("SOA serial", 10), Widgets.Column("NS", 3), Widgets.Column("result", 20)]
+        let cols = [Widgets.Column("server", 18), Widgets.Column("address", 15), Widgets.Column("zone", 20), Widgets.Column("auth", 4),
+                    Widgets.Column("serial", 10), Widgets.Column("NS", 2), Widgets.Column("result", 30)]
         var rows: [[String]] = [], roles: [Role] = []
         for v in report.rows {
             rows.append([v.server, v.address, v.zone, v.authoritative ? "yes" : "no", v.soaSerial.map(String.init) ?? "-",
                          v.nsMatches ? Glyph.check : Glyph.cross, v.passed ? "ok" : v.problems.joined(separator: "; ")])
             roles.append(v.passed ? .ok : .error)
         }
-        let summaryH = 5
+        let summaryH = 6
         let tableH = max(2, min(rows.count + 1, r.height - summaryH))
         Widgets.table(&f, Rect(x: r.x, y: r.y, width: r.width, height: tableH), columns: cols, rows: rows, rowRoles: roles,
                       offset: min(verifyOffset, max(0, rows.count - (tableH - 1))))
@@ -378,7 +380,7 @@ extension WizardState {
             f.put("\(Glyph.cross) Not yet: registrar changes can take up to a day or two. r checks again.", x: r.x, y: y, width: r.width, role: .warn)
         }
         y += 1
-        f.put("Next: after a day or two, `vanityns finalize --domain \(homeName)` raises the TTLs.", x: r.x, y: y, width: r.width); y += 1
+        paragraph(&f, "Next: after a day or two, `vanityns finalize --domain \(homeName)` raises the TTLs.", x: r.x, y: &y, width: r.width, maxY: r.maxY - 2)
         f.put("Watch the glue from cron:", x: r.x, y: y, role: .dim); y += 1
         f.put("  17 */6 * * *  vanityns check --domain \(homeName)", x: r.x, y: y, width: r.width, role: .accent)
     }
