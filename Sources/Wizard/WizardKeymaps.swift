@@ -23,7 +23,7 @@ extension WizardState {
     private static let commonTyping: [B] = [
         B([.tab], "tab", "log", .toggleLog),
         B([.escape, .backTab], "esc", "back", .back),
-        B([.ctrl("c")], "^C", "quit", footer: false, .quit),
+        B([.ctrl("c")], "^C", "quit", .quit),
     ]
 
     /// The keymap of the screen as it is now: it handles the keys and draws the footer and the help overlay.
