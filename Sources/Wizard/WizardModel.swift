@@ -1,0 +1,237 @@
+import Foundation
+import Route53
+import Resolver
+import WhiteLabel
+import Terminal
+
+/// The nine steps, in order.
+public enum WizardStep: Int, CaseIterable, Sendable, Equatable {
+    case account = 1, delegationSet, vanityHosts, review, zones, plan, apply, registrar, verify
+    public var title: String {
+        switch self {
+        case .account: return "Account"
+        case .delegationSet: return "Delegation set"
+        case .vanityHosts: return "Vanity hosts"
+        case .review: return "Review addresses"
+        case .zones: return "Zones"
+        case .plan: return "Plan"
+        case .apply: return "Apply"
+        case .registrar: return "Registrar"
+        case .verify: return "Verify"
+        }
+    }
+}
+
+/// What a confirmation does when answered yes.
+public enum PendingAction: Sendable, Equatable {
+    case quit, createSet, createSetFromZone(id: String, name: String), registrarApply
+}
+
+/// A yes/no question over the current step.
+public struct Confirmation: Sendable, Equatable {
+    public var question: String
+    public var action: PendingAction
+}
+
+/// The user's answer for one zone's batch.
+public enum ZoneDecision: Sendable, Equatable { case apply, skip }
+
+/// Progress of one zone's apply, as the apply step shows it.
+public struct ApplyProgress: Sendable, Equatable {
+    public var zone: String
+    public var journal: String?
+    public var changeId: String?
+    public var status = "waiting to start"
+    public var elapsed: Double?
+    public var done = false
+    public var error: String?
+}
+
+/// Messages: keys, ticks, log events and the results of commands.
+public enum WizardMsg: Sendable {
+    case key(Key)
+    case resize(Size)
+    case tick
+    case signal(Int32)
+    case log(RequestEvent)
+    case accountLimit(Result<LimitUsage, UIError>)
+    case setsLoaded(Result<[DelegationSet], UIError>)
+    case setLimit(id: String, Result<LimitUsage, UIError>)
+    case setCreated(Result<DelegationSet, UIError>)
+    case allZonesLoaded(Result<[HostedZone], UIError>)
+    case setZonesLoaded(Result<[HostedZone], UIError>)
+    case debounceFired(Int)
+    case validated(generation: Int, [InputProblem])
+    case address(NameServerAddresses)
+    case addressesDone
+    case planned(Result<WhiteLabelPlan, UIError>)
+    case unfinished([String])
+    case applyEvent(zone: String, ApplyEvent)
+    case applyFinished(zone: String, Result<Bool, UIError>)
+    case registrarLooked(Result<[DomainNameserver]?, UIError>)
+    case registrarRows([GlueRow])
+    case registrarApplied(Result<Bool, UIError>)
+    case registrarFileWritten(Result<String, UIError>)
+    case verified(Result<VerifyReport, UIError>)
+    case logSaved(Result<String, UIError>)
+}
+
+/// Effects the runner performs; each sends result messages back.
+public enum WizardCommand: Sendable, Equatable {
+    case loadAccountLimit
+    case loadSets
+    case loadSetLimit(id: String)
+    case createSet(callerReference: String, fromZoneId: String?)
+    case loadAllZones
+    case loadSetZones(setId: String)
+    case debounce(generation: Int)
+    case validate(VanityRequest, generation: Int)
+    case resolve(awsNames: [String], hosts: [String])
+    case plan(VanityRequest)
+    case checkUnfinished
+    case apply(ZonePlan, WhiteLabelPlan)
+    case registrarLookup(WhiteLabelPlan)
+    case registrarRows(WhiteLabelPlan)
+    case registrarApply(domain: String, [DomainNameserver])
+    case writeFile(text: String, prefix: String, purpose: FilePurpose)
+    case verify(homeDomain: String, zones: [String], hosts: [String])
+}
+
+/// Why a file is written (which message reports it).
+public enum FilePurpose: Sendable, Equatable { case log, registrar }
+
+/// The whole wizard as a value: `update` turns messages into new state and commands, `view` draws it.
+public struct WizardState: Sendable {
+    public var step: WizardStep = .account
+    public var size: Size
+    public var account: AccountInfo
+    public var credentialProblem: String?
+    public var resolver: ResolverTarget
+    public var registrarAvailable: Bool
+    public var focusLog = false
+    public var log = LogPane()
+    public var tick = 0
+    public var showHelp = false
+    public var confirm: Confirmation?
+    public var notice: (text: String, role: Role)?
+    /// Set when the wizard ends.
+    public var exitCode: Int32?
+    /// Printed to stdout after the terminal is restored (the registrar table).
+    public var afterExit: [String] = []
+    /// Makes caller references unique per run.
+    public var runId: String
+
+    // 1 Account
+    public var setsLimit: Loadable<LimitUsage> = .idle
+    // 2 Delegation set
+    public var sets: Loadable<[DelegationSet]> = .idle
+    public var setUsage: [String: LimitUsage] = [:]
+    public var setCursor = 0
+    public var pickingSourceZone = false
+    public var sourceZoneCursor = 0
+    public var creatingSet = false
+    public var chosenSet: DelegationSet?
+    // 3 Vanity hosts
+    public var allZones: Loadable<[HostedZone]> = .idle
+    public var domainFilter = ""
+    public var domainCursor = 0
+    public var homeDomain: String?
+    public var editingHosts = false
+    public var hosts: [String] = []
+    public var hostCursor = 0
+    public var validationGeneration = 0
+    public var validatedGeneration = -1
+    public var problems: [InputProblem] = []
+    // 4 Review
+    public var addresses: [NameServerAddresses] = []
+    public var resolving = false
+    // 5 Zones
+    public var setZones: Loadable<[HostedZone]> = .idle
+    public var checkedZones: Set<String> = []
+    public var newZones: [String] = []
+    public var newZoneInput = ""
+    public var zonesCursor = 0
+    // 6 Plan
+    public var plan: Loadable<WhiteLabelPlan> = .idle
+    public var planIndex = 0
+    public var decisions: [String: ZoneDecision] = [:]
+    public var showDetail = false
+    public var detailOffset = 0
+    // 7 Apply
+    public var unfinished: [String]? = nil
+    public var resumeAnswered = false
+    public var applyQueue: [String] = []
+    public var progress: [ApplyProgress] = []
+    public var applying: String?
+    public var applyStarted = false
+    // 8 Registrar
+    public var registrarCurrent: Loadable<[DomainNameserver]?> = .idle
+    public var registrarTable: [GlueRow] = []
+    public var registrarApplied: Loadable<Bool> = .idle
+    public var registrarFile: String?
+    // 9 Verify
+    public var verify: Loadable<VerifyReport> = .idle
+    public var verifyOffset = 0
+
+    /// The minimum screen.
+    public static let minimum = Size(width: 80, height: 24)
+
+    public init(size: Size, account: AccountInfo, credentialProblem: String? = nil, resolver: ResolverTarget = .system,
+                registrarAvailable: Bool = false, runId: String = String(UUID().uuidString.prefix(8))) {
+        self.size = size; self.account = account; self.credentialProblem = credentialProblem; self.resolver = resolver
+        self.registrarAvailable = registrarAvailable; self.runId = runId
+    }
+
+    /// Commands to run when the wizard starts.
+    public var initialCommands: [WizardCommand] { credentialProblem == nil ? [.loadAccountLimit] : [] }
+
+    /// True while something on screen animates (a spinner), so the loop ticks; otherwise it sleeps.
+    public var animating: Bool {
+        switch step {
+        case .account: return setsLimit.isLoading
+        case .delegationSet: return sets.isLoading || creatingSet || (pickingSourceZone && allZones.isLoading)
+        case .vanityHosts: return allZones.isLoading || (editingHosts && validatedGeneration != validationGeneration)
+        case .review: return resolving
+        case .zones: return setZones.isLoading
+        case .plan: return plan.isLoading
+        case .apply: return applying != nil || unfinished == nil
+        case .registrar: return registrarCurrent.isLoading || registrarApplied.isLoading
+        case .verify: return verify.isLoading
+        }
+    }
+
+    /// Zones of the account (home domain candidates), filtered by what was typed.
+    public var filteredDomains: [HostedZone] {
+        let all = (allZones.value ?? []).filter { $0.config?.privateZone != true }
+        guard !domainFilter.isEmpty else { return all }
+        return all.filter { $0.name.lowercased().contains(domainFilter.lowercased()) }
+    }
+
+    /// The home zone's name without its trailing dot.
+    public var homeName: String { (homeDomain ?? "").hasSuffix(".") ? String(homeDomain!.dropLast()) : (homeDomain ?? "") }
+
+    /// The zones of the chosen set other than the home zone (checkbox rows of step 5).
+    public var setZoneChoices: [HostedZone] {
+        (setZones.value ?? []).filter { Self.bare($0.name) != homeName.lowercased() }
+    }
+    /// Zones of the account outside the chosen set (they would need migrating).
+    public var otherZones: [HostedZone] {
+        let inSet = Set((setZones.value ?? []).map(\.id))
+        return (allZones.value ?? []).filter { !inSet.contains($0.id) && Self.bare($0.name) != homeName.lowercased() }
+    }
+
+    static func bare(_ name: String) -> String { (name.hasSuffix(".") ? String(name.dropLast()) : name).lowercased() }
+
+    /// The request the steps so far describe.
+    public var request: VanityRequest {
+        let extra = setZoneChoices.filter { checkedZones.contains($0.id) }.map { Self.bare($0.name) } + newZones
+        return VanityRequest(setId: chosenSet?.id ?? "", homeDomain: homeName, hosts: hosts.isEmpty ? nil : hosts,
+                             extraZones: extra, createZones: !newZones.isEmpty, resolver: resolver)
+    }
+
+    /// Something is unfinished, so quitting asks first.
+    public var hasUnfinishedWork: Bool { step != .account && exitCode == nil && !(step == .verify && verify.value != nil) }
+
+    /// The plan zones that still need an answer, in order.
+    public var planZones: [ZonePlan] { plan.value?.zones ?? [] }
+}

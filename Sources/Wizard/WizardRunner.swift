@@ -1,0 +1,64 @@
+import Foundation
+import Route53
+import WhiteLabel
+
+/// Performs wizard commands against the context's client and engine, sending result messages back.
+public struct WizardRunner: Sendable {
+    public var context: WizardContext
+    public init(context: WizardContext) { self.context = context }
+
+    static func result<T: Sendable>(_ body: () async throws -> T) async -> Result<T, UIError> {
+        do { return .success(try await body()) } catch { return .failure(UIError(error: error)) }
+    }
+
+    /// Runs one command to completion.
+    public func run(_ command: WizardCommand, send: @escaping @Sendable (WizardMsg) -> Void) async {
+        let r53 = context.route53, engine = context.engine
+        switch command {
+        case .loadAccountLimit:
+            send(.accountLimit(await Self.result { try await r53.getAccountLimit(.reusableDelegationSetsByOwner) }))
+        case .loadSets:
+            send(.setsLoaded(await Self.result { try await r53.listReusableDelegationSets() }))
+        case let .loadSetLimit(id):
+            send(.setLimit(id: id, await Self.result { try await r53.getReusableDelegationSetLimit(id: id) }))
+        case let .createSet(ref, zoneId):
+            send(.setCreated(await Self.result { try await r53.createReusableDelegationSet(callerReference: ref, hostedZoneId: zoneId).delegationSet }))
+        case .loadAllZones:
+            send(.allZonesLoaded(await Self.result { try await r53.listHostedZones() }))
+        case let .loadSetZones(id):
+            send(.setZonesLoaded(await Self.result { try await r53.listHostedZones(delegationSetId: id) }))
+        case let .debounce(g):
+            try? await Task.sleep(nanoseconds: 250_000_000)
+            send(.debounceFired(g))
+        case let .validate(req, g):
+            send(.validated(generation: g, await engine.validate(req)))
+        case let .resolve(aws, hosts):
+            for await row in engine.resolveAddresses(awsNames: aws, vanityHosts: hosts, target: context.resolver) { send(.address(row)) }
+            send(.addressesDone)
+        case let .plan(req):
+            send(.planned(await Self.result { try await engine.plan(req) }))
+        case .checkUnfinished:
+            send(.unfinished(await engine.unfinishedZones()))
+        case let .apply(zone, plan):
+            let name = zone.zoneName
+            let r = await Self.result { try await engine.apply(zone, of: plan) { send(.applyEvent(zone: name, $0)) }; return true }
+            send(.applyFinished(zone: name, r))
+        case let .registrarLookup(plan):
+            guard let lookup = context.registrarLookup else { send(.registrarLooked(.success(nil))); return }
+            send(.registrarLooked(await Self.result { try await lookup(plan) }))
+            send(.registrarRows(engine.registrarRows(plan)))
+        case let .registrarRows(plan):
+            send(.registrarRows(engine.registrarRows(plan)))
+        case let .registrarApply(domain, ns):
+            guard let apply = context.registrarApply else { send(.registrarApplied(.failure(UIError("not available")))); return }
+            send(.registrarApplied(await Self.result { try await apply(domain, ns); return true }))
+        case let .writeFile(text, prefix, purpose):
+            let dir = context.stateDirectory
+            let r = await Self.result { try PrivateFile.write(text, directory: dir, name: PrivateFile.stampedName(prefix)) }
+            send(purpose == .log ? .logSaved(r) : .registrarFileWritten(r))
+        case let .verify(home, zones, hosts):
+            let port = context.queryPort, target = context.resolver
+            send(.verified(await Self.result { try await engine.verify(homeDomain: home, zones: zones, hosts: hosts, queryPort: port, target: target) }))
+        }
+    }
+}

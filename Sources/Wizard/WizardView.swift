@@ -1,0 +1,387 @@
+import Foundation
+import Route53
+import WhiteLabel
+import Terminal
+
+extension WizardState {
+    /// Draws the whole screen for `size`. Pure.
+    public func view() -> Frame {
+        if tooSmall { return Widgets.tooSmall(size: size, need: Self.minimum) }
+        var f = Frame(size: size)
+        let w = size.width, h = size.height
+        // Title bar
+        f.fill(Rect(x: 0, y: 0, width: w, height: 1), role: .title)
+        let acct = account.keyHint.map { "acct \($0)" } ?? "acct ?"
+        let right = "step \(step.rawValue)/9 \(TextWidth.pad(step.title, to: 16)) \(acct) "
+        f.put(" vanityns ─ white-label name servers", x: 0, y: 0, role: .title)
+        f.put(right, x: w - TextWidth.of(right), y: 0, role: .title)
+        // Body, log, footer
+        let logH = logRows + 2
+        let body = Rect(x: 0, y: 1, width: w, height: h - 2 - logH)
+        let inside = Widgets.box(&f, body, title: bodyTitle, focused: !focusLog)
+        var rows = inside
+        if let n = notice {
+            rows.height -= 1
+            f.put(TextWidth.truncate(n.text, to: inside.width - 2), x: inside.x + 1, y: inside.maxY - 1, role: n.role)
+        }
+        drawBody(&f, Rect(x: rows.x + 1, y: rows.y, width: rows.width - 2, height: rows.height))
+        log.draw(&f, Rect(x: 0, y: h - 1 - logH, width: w, height: logH), focused: focusLog)
+        Widgets.footer(&f, y: h - 1, hints: keymap.footerHints)
+        if showHelp { Widgets.helpOverlay(&f, title: "Keys ─ \(focusLog ? "log" : step.title)", lines: keymap.helpLines + [("^C", "quit now, restoring the terminal")]) }
+        if let c = confirm { Widgets.confirmOverlay(&f, question: c.question, hint: "y/enter yes   n/esc no") }
+        return f
+    }
+
+    var spin: String { Widgets.spinner(tick) }
+
+    var bodyTitle: String {
+        switch step {
+        case .account: return "Account"
+        case .delegationSet:
+            if pickingSourceZone { return "Copy name servers from a zone" }
+            if let l = setsLimit.value { return "Reusable delegation sets (\(l.count) of \(l.limit))" }
+            return "Reusable delegation sets"
+        case .vanityHosts: return editingHosts ? "Vanity hosts under \(homeName)" : "Home domain ─ the zone that holds the vanity hosts"
+        case .review: return "\(homeName) ─ set \(chosenSet?.id ?? "")"
+        case .zones: return "Zones served by the vanity hosts"
+        case .plan:
+            if planIndex < planZones.count {
+                let z = planZones[planIndex]
+                return "Plan ─ zone \(planIndex + 1) of \(planZones.count): \(Self.bare(z.zoneName))\(z.isHome ? " (home zone)" : "")"
+            }
+            return "Plan"
+        case .apply: return "Apply"
+        case .registrar: return "Registrar ─ \(homeName)"
+        case .verify: return "Verify ─ asking each vanity host directly"
+        }
+    }
+
+    func loading(_ f: inout Frame, _ r: Rect, _ what: String) { f.put("\(spin) \(what)", x: r.x, y: r.y, role: .dim) }
+    func failed(_ f: inout Frame, _ r: Rect, _ message: String, hint: String) -> Int {
+        var y = r.y
+        for l in Widgets.wrap("✗ " + message, width: r.width).prefix(max(1, r.height - 2)) { f.put(l, x: r.x, y: y, role: .error); y += 1 }
+        for l in Widgets.wrap(hint, width: r.width) where y < r.maxY { f.put(l, x: r.x, y: y, role: .dim); y += 1 }
+        return y
+    }
+    func paragraph(_ f: inout Frame, _ text: String, x: Int, y: inout Int, width: Int, maxY: Int, role: Role = .normal) {
+        for l in Widgets.wrap(text, width: width) where y < maxY { f.put(l, x: x, y: y, role: role); y += 1 }
+    }
+
+    func drawBody(_ f: inout Frame, _ r: Rect) {
+        switch step {
+        case .account: drawAccount(&f, r)
+        case .delegationSet: drawSets(&f, r)
+        case .vanityHosts: drawHosts(&f, r)
+        case .review: drawReview(&f, r)
+        case .zones: drawZones(&f, r)
+        case .plan: drawPlan(&f, r)
+        case .apply: drawApply(&f, r)
+        case .registrar: drawRegistrar(&f, r)
+        case .verify: drawVerify(&f, r)
+        }
+    }
+
+    // MARK: 1
+
+    func drawAccount(_ f: inout Frame, _ r: Rect) {
+        var y = r.y
+        let pairs: [(String, String)] = [
+            ("profile", account.profile ?? "(default)"), ("access key", account.keyHint ?? "none"),
+            ("source", account.credentialSource ?? "none found"), ("endpoint", account.endpoint),
+        ]
+        for (k, v) in pairs { f.put(TextWidth.pad(k, to: 12), x: r.x, y: y, role: .heading); f.put(v, x: r.x + 13, y: y, width: r.width - 13); y += 1 }
+        y += 1
+        if let p = credentialProblem {
+            for l in Widgets.wrap("✗ No usable credentials: \(p)", width: r.width) where y < r.maxY { f.put(l, x: r.x, y: y, role: .error); y += 1 }
+            y += 1
+            paragraph(&f, "What to do: run `aws configure` (or `aws sso login --profile NAME`), or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then start vanityns again. Nothing has been changed.", x: r.x, y: &y, width: r.width, maxY: r.maxY)
+            return
+        }
+        f.put(TextWidth.pad("sets", to: 12), x: r.x, y: y, role: .heading)
+        switch setsLimit {
+        case .idle, .loading: f.put("\(spin) asking Route 53 (GetAccountLimit)…", x: r.x + 13, y: y, role: .dim)
+        case let .loaded(l): f.put("\(l.count) of \(l.limit) reusable delegation sets used", x: r.x + 13, y: y, role: l.count >= l.limit ? .warn : .ok)
+        case let .failed(m):
+            y += 1
+            _ = failed(&f, Rect(x: r.x, y: y, width: r.width, height: r.maxY - y), m,
+                       hint: "The next steps may fail the same way; check the credentials' permissions (route53:GetAccountLimit, route53:ListReusableDelegationSets).")
+            return
+        }
+        y += 2
+        paragraph(&f, "This wizard fronts a reusable delegation set with your own name server hosts (ns1..ns4 of a domain you own), switches zones' NS and SOA to them, and hands you the glue to enter at the registrar. Every change is shown and confirmed first; old values are journaled.", x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .dim)
+    }
+
+    // MARK: 2
+
+    func drawSets(_ f: inout Frame, _ r: Rect) {
+        if pickingSourceZone {
+            switch allZones {
+            case .idle, .loading: loading(&f, r, "listing hosted zones…")
+            case let .failed(m): _ = failed(&f, r, m, hint: "esc goes back.")
+            case let .loaded(zones):
+                if zones.isEmpty { f.put("The account has no hosted zones.", x: r.x, y: r.y, role: .dim); return }
+                f.put("The new set gets the same four name servers as the zone you pick:", x: r.x, y: r.y, role: .dim)
+                Widgets.list(&f, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1),
+                             items: zones.map { Self.bare($0.name) + "   " + $0.id }, selected: sourceZoneCursor)
+            }
+            return
+        }
+        if creatingSet { f.put("\(spin) creating the delegation set…", x: r.x, y: r.maxY - 1, role: .accent) }
+        switch sets {
+        case .idle, .loading: loading(&f, r, "listing reusable delegation sets…")
+        case let .failed(m): _ = failed(&f, r, m, hint: "r tries again; esc goes back.")
+        case let .loaded(all):
+            let idW = 17, zW = 6, nsW = max(10, (r.width - 2 - idW - zW - 3 - 1) / 2)
+            f.put(TextWidth.pad("ID", to: idW) + " " + TextWidth.pad("zones", to: zW, right: true) + "  name servers", x: r.x + 2, y: r.y, role: .heading)
+            var lines: [(String, Role, Int)] = []   // text, role, item index
+            for (i, s) in all.enumerated() {
+                let usage = s.id.flatMap { setUsage[$0] }.map { "\($0.count)/\($0.limit)" } ?? spin
+                let ns = s.nameServers.map(Self.bare)
+                for pair in stride(from: 0, to: max(1, ns.count), by: 2) {
+                    let a = pair < ns.count ? ns[pair] : "", b = pair + 1 < ns.count ? ns[pair + 1] : ""
+                    let head = pair == 0 ? TextWidth.pad(s.id ?? "?", to: idW) + " " + TextWidth.pad(usage, to: zW, right: true) : String(repeating: " ", count: idW + zW + 1)
+                    lines.append((head + "  " + TextWidth.pad(a, to: nsW) + " " + TextWidth.truncate(b, to: nsW), .normal, i))
+                }
+            }
+            if all.isEmpty { lines.append(("No reusable delegation sets yet.", .dim, -1)) }
+            lines.append(("+ Create a new set", .accent, all.count))
+            lines.append(("+ Create a set from an existing zone's name servers", .accent, all.count + 1))
+            let height = r.height - 1 - (creatingSet ? 1 : 0)
+            let selLine = lines.firstIndex(where: { $0.2 == setCursor }) ?? 0
+            let top = Widgets.scrollOffset(selected: min(lines.count - 1, selLine + 1), count: lines.count, height: height)
+            for (i, l) in lines.dropFirst(top).prefix(height).enumerated() {
+                let y = r.y + 1 + i
+                let first = lines.firstIndex(where: { $0.2 == l.2 }) == top + i
+                let sel = l.2 == setCursor
+                if sel && first { f.put(Glyph.marker, x: r.x, y: y, role: .accent) }
+                f.put(l.0, x: r.x + 2, y: y, width: r.width - 2, role: l.1)
+                if sel && !focusLog { f.paint(x: r.x + 2, y: y, width: r.width - 2, role: .selected) }
+            }
+        }
+    }
+
+    // MARK: 3
+
+    static let cnameRule = "Each vanity host needs its own A and AAAA records in the home zone. It cannot be a CNAME (name servers must have real addresses), and a name that already has a CNAME cannot get them."
+
+    func drawHosts(_ f: inout Frame, _ r: Rect) {
+        if !editingHosts {
+            Widgets.textInput(&f, x: r.x, y: r.y, width: r.width, label: "filter:", value: domainFilter, focused: !focusLog)
+            switch allZones {
+            case .idle, .loading: loading(&f, Rect(x: r.x, y: r.y + 2, width: r.width, height: 1), "listing hosted zones…")
+            case let .failed(m): _ = failed(&f, Rect(x: r.x, y: r.y + 2, width: r.width, height: r.height - 2), m, hint: "esc goes back.")
+            case .loaded:
+                let list = filteredDomains
+                if list.isEmpty { f.put(domainFilter.isEmpty ? "The account has no public hosted zones." : "No zone matches “\(domainFilter)”.", x: r.x, y: r.y + 2, role: .dim); return }
+                Widgets.list(&f, Rect(x: r.x, y: r.y + 2, width: r.width, height: r.height - 2),
+                             items: list.map { TextWidth.pad(Self.bare($0.name), to: 40) + "  " + $0.id + ($0.resourceRecordSetCount.map { "  \($0) records" } ?? "") },
+                             selected: domainCursor, focused: !focusLog)
+            }
+            return
+        }
+        var y = r.y
+        let aws = chosenSet?.nameServers.map(Self.bare) ?? []
+        f.put(TextWidth.pad("stands for", to: 26) + "  vanity host", x: r.x + 2, y: y, role: .heading); y += 1
+        for (i, hname) in hosts.enumerated() {
+            f.put(TextWidth.pad(i < aws.count ? aws[i] : "", to: 26), x: r.x + 2, y: y, role: .dim)
+            let bad = problems.contains { $0.subject.lowercased() == hname.lowercased() }
+            if i == hostCursor && !focusLog { f.put(Glyph.marker, x: r.x, y: y, role: .accent) }
+            Widgets.textInput(&f, x: r.x + 30, y: y, width: r.width - 30, label: "", value: hname, focused: i == hostCursor && !focusLog, role: bad ? .error : .normal)
+            y += 1
+        }
+        y += 1
+        if validatedGeneration != validationGeneration { f.put("\(spin) checking…", x: r.x, y: y, role: .dim); y += 1 }
+        else if problems.isEmpty { f.put("\(Glyph.check) the host names can be used", x: r.x, y: y, role: .ok); y += 1 }
+        else {
+            for p in problems { paragraph(&f, "\(Glyph.cross) \(p.description)", x: r.x, y: &y, width: r.width, maxY: r.maxY - 3, role: .error) }
+        }
+        y += 1
+        paragraph(&f, Self.cnameRule, x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .dim)
+    }
+
+    // MARK: 4
+
+    func drawReview(_ f: inout Frame, _ r: Rect) {
+        let hostW = min(28, max(11, addresses.map { TextWidth.of($0.vanityHost) }.max() ?? 0))
+        let awsW = min(26, max(15, addresses.map { TextWidth.of($0.awsName) }.max() ?? 0))
+        let cols = [Widgets.Column("vanity host", hostW), Widgets.Column("AWS name server", awsW), Widgets.Column("IPv4", 15), Widgets.Column("IPv6", 39)]
+        let fitted = Widgets.fitColumns(cols, total: r.width, gap: 1)
+        Widgets.tableRow(&f, x: r.x, y: r.y, columns: fitted, cells: cols.map(\.title), roles: Array(repeating: .heading, count: 4), gap: 1)
+        var y = r.y + 1
+        for a in addresses {
+            let v4 = a.ipv4.map { $0.isEmpty ? "none" : $0.joined(separator: " ") } ?? "\(spin) resolving"
+            let v6 = a.ipv6.map { $0.isEmpty ? "none" : $0.joined(separator: " ") } ?? "\(spin) resolving"
+            let roles: [Role] = [.normal, .normal, a.ipv4 == nil ? .dim : (a.ipv4!.isEmpty ? .warn : .normal), a.ipv6 == nil ? .dim : (a.ipv6!.isEmpty ? .warn : .normal)]
+            Widgets.tableRow(&f, x: r.x, y: y, columns: fitted, cells: [a.vanityHost, a.awsName, v4, v6], roles: roles, gap: 1)
+            y += 1
+        }
+        y += 1
+        for a in addresses { for w in a.warnings { paragraph(&f, "! \(a.awsName): \(w)", x: r.x, y: &y, width: r.width, maxY: r.maxY - 2, role: .warn) } }
+        if !resolving { y = max(y, r.maxY - 2) } else { y = max(y, r.maxY - 2) }
+        paragraph(&f, "! AWS promises these names, not these addresses: glue starts at TTL 60, and `vanityns check` can watch for changes from cron.", x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .dim)
+    }
+
+    // MARK: 5
+
+    func drawZones(_ f: inout Frame, _ r: Rect) {
+        switch setZones {
+        case .idle, .loading: loading(&f, r, "listing the zones of set \(chosenSet?.id ?? "")…"); return
+        case let .failed(m): _ = failed(&f, r, m, hint: "esc goes back."); return
+        case .loaded: break
+        }
+        var items: [String] = [], roles: [Role] = []
+        items.append("[x] \(homeName)  (home zone, always included)"); roles.append(.dim)
+        for z in setZoneChoices { items.append(Widgets.checkbox(checkedZones.contains(z.id), Self.bare(z.name) + "  in this set")); roles.append(.normal) }
+        for n in newZones { items.append("[+] \(n)  new: created in this set"); roles.append(.ok) }
+        let inputIndex = items.count
+        items.append("+ new zone: " + newZoneInput); roles.append(.accent)
+        for z in otherZones { items.append("    \(Self.bare(z.name))  in another set: needs migration, not selectable"); roles.append(.dim) }
+        let selected = zonesCursor < setZoneChoices.count ? zonesCursor + 1 : inputIndex
+        Widgets.list(&f, r, items: items, selected: selected, focused: !focusLog, roles: roles)
+        if selected == inputIndex && !focusLog {
+            let row = r.y + min(inputIndex, Widgets.scrollOffset(selected: selected, count: items.count, height: r.height) == 0 ? inputIndex : r.height - 1)
+            f.put(" ", x: r.x + 2 + TextWidth.of("+ new zone: " + newZoneInput), y: row, role: .normal)
+        }
+    }
+
+    // MARK: 6
+
+    func changeLines(_ c: PlannedChange, width: Int, full: Bool) -> [(String, Role)] {
+        let a = c.after
+        let sign = c.before == nil ? "+" : "~"
+        let ttl = c.before.flatMap(\.ttl).map { "\($0) → " } ?? ""
+        var out: [(String, Role)] = [("\(sign) \(TextWidth.pad(a.type, to: 5)) \(a.name)  \(ttl)\(a.ttl.map(String.init) ?? "")", c.before == nil ? .ok : .warn)]
+        let after = a.values.joined(separator: " ")
+        if let b = c.before {
+            let before = b.values.joined(separator: " ")
+            if full { out.append(("        was: " + before, .dim)); out.append(("        now: " + after, .normal)) }
+            else { out.append(("        " + TextWidth.truncate(before, to: (width - 12) / 2) + " → " + after, .normal)) }
+        } else if full || a.type != "A" && a.type != "AAAA" {
+            out.append(("        " + after, .normal))
+        } else { out[0].0 += "   " + after }
+        return out
+    }
+
+    func drawPlan(_ f: inout Frame, _ r: Rect) {
+        switch plan {
+        case .idle, .loading: loading(&f, r, "planning: reading records and resolving addresses…"); return
+        case let .failed(m): _ = failed(&f, r, m, hint: "Nothing has been changed. r plans again; esc goes back to fix the input."); return
+        case .loaded: break
+        }
+        guard planIndex < planZones.count else { f.put("Every zone has an answer.", x: r.x, y: r.y, role: .dim); return }
+        let z = planZones[planIndex]
+        var lines: [(String, Role)] = []
+        if z.createInSet { lines.append(("+ create zone \(z.zoneName) in set \(plan.value?.setId ?? "")", .ok)) }
+        if showDetail {
+            for c in z.changes { lines += changeLines(c, width: r.width, full: true) }
+            for (i, l) in lines.dropFirst(min(detailOffset, max(0, lines.count - r.height))).prefix(r.height).enumerated() {
+                f.put(TextWidth.truncate(l.0, to: r.width), x: r.x, y: r.y + i, role: l.1)
+            }
+            return
+        }
+        let glue = z.changes.filter { $0.role == .glue }
+        for c in glue.prefix(2) { lines += changeLines(c, width: r.width, full: false) }
+        if glue.count > 2 { lines.append(("  … \(glue.count - 2) more glue records (d shows all)", .dim)) }
+        for c in z.changes where c.role != .glue { lines += changeLines(c, width: r.width, full: false) }
+        if let warnings = plan.value?.warnings, planIndex == 0 { for w in warnings { lines.append(("! " + w, .warn)) } }
+        lines.append(("Old values are saved; `vanityns rollback --zone \(Self.bare(z.zoneName))` restores them.", .dim))
+        for (i, l) in lines.prefix(r.height).enumerated() { f.put(TextWidth.truncate(l.0, to: r.width), x: r.x, y: r.y + i, role: l.1) }
+    }
+
+    // MARK: 7
+
+    func drawApply(_ f: inout Frame, _ r: Rect) {
+        var y = r.y
+        guard let unfinished else { loading(&f, r, "reading the journal…"); return }
+        if !unfinished.isEmpty && !resumeAnswered {
+            paragraph(&f, "An earlier apply did not finish for: \(unfinished.joined(separator: ", ")).", x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .warn)
+            paragraph(&f, "Resume it now? Resuming applies those zones' planned changes again (safe: a zone already done is recognised). y resumes, n leaves them for later.", x: r.x, y: &y, width: r.width, maxY: r.maxY)
+            return
+        }
+        if progress.isEmpty { f.put("Nothing to apply. Press enter to continue.", x: r.x, y: y, role: .dim); return }
+        for p in progress where y < r.maxY {
+            let mark = p.error != nil ? Glyph.cross : p.done ? Glyph.check : (applying == p.zone ? spin : " ")
+            let elapsed = p.elapsed.map { String(format: "  %.0f s", $0) } ?? ""
+            f.put("\(mark) \(TextWidth.pad(Self.bare(p.zone), to: 28)) \(p.status)\(elapsed)", x: r.x, y: y, width: r.width,
+                  role: p.error != nil ? .error : p.done ? .ok : .normal)
+            y += 1
+            if let j = p.journal, y < r.maxY { f.put("    journal: \(j)", x: r.x, y: y, width: r.width, role: .dim); y += 1 }
+            if let c = p.changeId, y < r.maxY { f.put("    change:  \(c)", x: r.x, y: y, width: r.width, role: .dim); y += 1 }
+            if let e = p.error { paragraph(&f, "    " + e, x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .error) }
+        }
+        if applying == nil && applyQueue.isEmpty && y < r.maxY - 1 {
+            y += 1
+            f.put("Done. Next: the registrar (enter).", x: r.x, y: y, role: .ok)
+        }
+    }
+
+    // MARK: 8
+
+    func drawRegistrar(_ f: inout Frame, _ r: Rect) {
+        var y = r.y
+        switch registrarCurrent {
+        case .idle, .loading: loading(&f, r, "asking Route 53 Domains about \(homeName)…"); return
+        case let .failed(m):
+            f.put("! Route 53 Domains could not be asked (\(TextWidth.truncate(m, to: r.width - 40))); enter the glue by hand:", x: r.x, y: y, width: r.width, role: .warn); y += 2
+        case let .loaded(current):
+            if let current {
+                f.put("\(homeName) is registered with Route 53 Domains. Name servers now:", x: r.x, y: y, role: .heading); y += 1
+                for ns in current where y < r.maxY - 8 {
+                    f.put("  \(ns.name)  \((ns.glueIps ?? []).joined(separator: " "))", x: r.x, y: y, width: r.width, role: .dim); y += 1
+                }
+                y += 1
+                f.put("After the update:", x: r.x, y: y, role: .heading); y += 1
+                switch registrarApplied {
+                case .loading: f.put("\(spin) updating at Route 53 Domains…", x: r.x, y: r.maxY - 1, role: .accent)
+                case let .failed(m): f.put("✗ " + m, x: r.x, y: r.maxY - 1, width: r.width, role: .error)
+                case .loaded: f.put("\(Glyph.check) submitted to the registry", x: r.x, y: r.maxY - 1, role: .ok)
+                case .idle: break
+                }
+            } else {
+                paragraph(&f, "\(homeName) is not at Route 53 Domains: enter these name servers and their glue (host) records at its registrar:", x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .heading); y += 1
+            }
+        }
+        let cols = [Widgets.Column("host", 22), Widgets.Column("IPv4", 16), Widgets.Column("IPv6", 39)]
+        let rows = registrarTable.map { [$0.host, $0.ipv4 ?? "-", $0.ipv6 ?? "-"] }
+        if registrarTable.isEmpty { loading(&f, Rect(x: r.x, y: y, width: r.width, height: 1), "building the table…") }
+        else { Widgets.table(&f, Rect(x: r.x, y: y, width: r.width, height: min(rows.count + 1, r.maxY - y)), columns: cols, rows: rows) }
+        y += rows.count + 2
+        if let file = registrarFile, y < r.maxY { f.put("written to \(file)", x: r.x, y: y, width: r.width, role: .ok) }
+        else if y < r.maxY { f.put("The table is also printed when the wizard ends.", x: r.x, y: y, role: .dim) }
+    }
+
+    // MARK: 9
+
+    func drawVerify(_ f: inout Frame, _ r: Rect) {
+        switch verify {
+        case .idle, .loading: loading(&f, r, "asking each vanity host for SOA and NS of every zone…"); return
+        case let .failed(m): _ = failed(&f, r, m, hint: "r tries again."); return
+        case .loaded: break
+        }
+        let report = verify.value!
+        let cols = [Widgets.Column("server", 18), Widgets.Column("address", 15), Widgets.Column("zone", 20), Widgets.Column("auth", 4),
+                    Widgets.Column("serial", 10), Widgets.Column("NS", 2), Widgets.Column("result", 30)]
+        var rows: [[String]] = [], roles: [Role] = []
+        for v in report.rows {
+            rows.append([v.server, v.address, v.zone, v.authoritative ? "yes" : "no", v.soaSerial.map(String.init) ?? "-",
+                         v.nsMatches ? Glyph.check : Glyph.cross, v.passed ? "ok" : v.problems.joined(separator: "; ")])
+            roles.append(v.passed ? .ok : .error)
+        }
+        let summaryH = 6
+        let tableH = max(2, min(rows.count + 1, r.height - summaryH))
+        Widgets.table(&f, Rect(x: r.x, y: r.y, width: r.width, height: tableH), columns: cols, rows: rows, rowRoles: roles,
+                      offset: min(verifyOffset, max(0, rows.count - (tableH - 1))))
+        var y = r.y + tableH
+        for p in report.parentProblems where y < r.maxY - 3 { f.put("✗ parent: " + p, x: r.x, y: y, width: r.width, role: .error); y += 1 }
+        y = max(y, r.maxY - summaryH + 1)
+        if report.passed {
+            f.put("\(Glyph.check) Every vanity host answers for every zone.", x: r.x, y: y, role: .ok)
+        } else {
+            f.put("\(Glyph.cross) Not yet: registrar changes can take up to a day or two. r checks again.", x: r.x, y: y, width: r.width, role: .warn)
+        }
+        y += 1
+        paragraph(&f, "Next: after a day or two, `vanityns finalize --domain \(homeName)` raises the TTLs.", x: r.x, y: &y, width: r.width, maxY: r.maxY - 2)
+        f.put("Watch the glue from cron:", x: r.x, y: y, role: .dim); y += 1
+        f.put("  17 */6 * * *  vanityns check --domain \(homeName)", x: r.x, y: y, width: r.width, role: .accent)
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Route53
+import Resolver
+import WhiteLabel
+@testable import Wizard
+import Terminal
+
+/// An in-memory Route 53 with a few sets and zones; errors can be injected per operation.
+final class FakeRoute53: Route53API, @unchecked Sendable {
+    let lock = NSLock()
+    var sets: [DelegationSet]
+    var zones: [(zone: HostedZone, setId: String?)]
+    var records: [String: [ResourceRecordSet]] = [:]
+    var failures: [String: Route53Error] = [:]
+    var pageSize = 2
+    var created: [String] = []
+
+    init() {
+        sets = [DelegationSet(id: "N0284911Q2UJ8DKK2", callerReference: "a", nameServers: ["ns-1536.awsdns-00.co.uk", "ns-0.awsdns-00.com", "ns-1024.awsdns-00.org", "ns-512.awsdns-00.net"])]
+        zones = [(HostedZone(id: "Z1", name: "example.com.", callerReference: "r1", resourceRecordSetCount: 4), "N0284911Q2UJ8DKK2"),
+                 (HostedZone(id: "Z2", name: "shop.example.", callerReference: "r2", resourceRecordSetCount: 2), "N0284911Q2UJ8DKK2"),
+                 (HostedZone(id: "Z3", name: "other.org.", callerReference: "r3", resourceRecordSetCount: 2), nil)]
+        records["Z1"] = (1...5).map { ResourceRecordSet(name: "h\($0).example.com.", type: "A", ttl: 300, values: ["192.0.2.\($0)"]) }
+    }
+    func fail(_ op: String) throws { if let e = lock.withLock({ failures[op] }) { throw e } }
+    func pages<T: Sendable>(_ items: [T], op: String) -> AsyncThrowingStream<[T], Error> {
+        let size = pageSize
+        let err = failures[op]
+        return AsyncThrowingStream { c in
+            if let err { c.finish(throwing: err); return }
+            var i = 0
+            while i < items.count { c.yield(Array(items[i..<min(items.count, i + size)])); i += size }
+            if items.isEmpty { c.yield([]) }
+            c.finish()
+        }
+    }
+
+    func createReusableDelegationSet(callerReference: String, hostedZoneId: String?) async throws -> CreatedDelegationSet {
+        try fail("CreateReusableDelegationSet")
+        return lock.withLock {
+            let s = DelegationSet(id: "NNEW\(sets.count)", callerReference: callerReference, nameServers: ["ns-1.awsdns-01.com", "ns-2.awsdns-02.net", "ns-3.awsdns-03.org", "ns-4.awsdns-04.co.uk"])
+            sets.append(s); created.append(callerReference + "|" + (hostedZoneId ?? ""))
+            return CreatedDelegationSet(delegationSet: s, location: nil)
+        }
+    }
+    func getReusableDelegationSet(id: String) async throws -> DelegationSet { sets.first { $0.id == id }! }
+    func listReusableDelegationSetPages() -> AsyncThrowingStream<[DelegationSet], Error> { pages(sets, op: "ListReusableDelegationSets") }
+    func deleteReusableDelegationSet(id: String) async throws {}
+    func getReusableDelegationSetLimit(id: String) async throws -> LimitUsage {
+        try fail("GetReusableDelegationSetLimit"); return LimitUsage(count: zones.filter { $0.setId == id }.count, limit: 100)
+    }
+    func createHostedZone(name: String, callerReference: String, delegationSetId: String?, comment: String?) async throws -> CreatedHostedZone { fatalError() }
+    func getHostedZone(id: String) async throws -> HostedZoneDetail { fatalError() }
+    func listHostedZonePages(delegationSetId: String?) -> AsyncThrowingStream<[HostedZone], Error> {
+        pages(zones.filter { delegationSetId == nil || $0.setId == delegationSetId }.map(\.zone), op: "ListHostedZones")
+    }
+    func listHostedZonesByName(dnsName: String?, maxItems: Int) async throws -> [HostedZone] { zones.map(\.zone) }
+    func deleteHostedZone(id: String) async throws -> ChangeInfo { fatalError() }
+    func listResourceRecordSetPages(zoneId: String) -> AsyncThrowingStream<[ResourceRecordSet], Error> { pages(records[zoneId] ?? [], op: "ListResourceRecordSets") }
+    func changeResourceRecordSets(zoneId: String, changes: [Change], comment: String?) async throws -> ChangeInfo { fatalError() }
+    func getChange(id: String) async throws -> ChangeInfo { fatalError() }
+    func getAccountLimit(_ type: AccountLimitType) async throws -> LimitUsage { try fail("GetAccountLimit"); return LimitUsage(count: sets.count, limit: 100) }
+    func getDNSSEC(zoneId: String) async throws -> DNSSECStatus { DNSSECStatus(serveSignature: "NOT_SIGNING", statusMessage: nil) }
+}
+
+/// An engine that plans one glue/NS/SOA batch per zone and records what was applied.
+final class FakeEngine: WhiteLabelService, @unchecked Sendable {
+    let lock = NSLock()
+    var applied: [String] = []
+    var unfinished: [String] = []
+    var planError: Error?
+
+    func resolveAddresses(awsNames: [String], vanityHosts: [String], target: ResolverTarget) -> AsyncStream<NameServerAddresses> {
+        AsyncStream { c in
+            for (i, (a, h)) in zip(awsNames, vanityHosts).enumerated() {
+                c.yield(NameServerAddresses(awsName: a, vanityHost: h, ipv4: ["205.251.19\(i).0"], ipv6: i == 2 ? [] : ["2600:9000:530\(i)::1"],
+                                            warnings: i == 2 ? ["IPv6: no AAAA record"] : []))
+            }
+            c.finish()
+        }
+    }
+    func validate(_ request: VanityRequest) async -> [InputProblem] {
+        (request.hosts ?? []).filter { !$0.hasSuffix("." + request.homeDomain) }.map {
+            InputProblem(subject: $0, message: "is not under \(request.homeDomain)")
+        }
+    }
+    func plan(_ request: VanityRequest) async throws -> WhiteLabelPlan {
+        if let planError { throw planError }
+        let home = request.homeDomain + "."
+        func zone(_ name: String, home: Bool) -> ZonePlan {
+            var changes: [PlannedChange] = []
+            if home {
+                for (i, h) in (request.hosts ?? []).enumerated() {
+                    changes.append(PlannedChange(role: .glue, action: .create, before: nil, after: ResourceRecordSet(name: h + ".", type: "A", ttl: 60, values: ["205.251.19\(i).0"])))
+                }
+            }
+            changes.append(PlannedChange(role: .apexNS, action: .upsert, before: ResourceRecordSet(name: name, type: "NS", ttl: 172800, values: ["ns-0.awsdns-00.com."]),
+                                         after: ResourceRecordSet(name: name, type: "NS", ttl: 60, values: (request.hosts ?? []).map { $0 + "." })))
+            return ZonePlan(zoneName: name, zoneId: "Z", isHome: home, createInSet: false, changes: changes)
+        }
+        let zones = [zone(home, home: true)] + request.extraZones.map { zone($0 + ".", home: false) }
+        return WhiteLabelPlan(request: request, setId: request.setId, homeDomain: home, homeDomainUnicode: nil, nameServers: [], zones: zones, warnings: [])
+    }
+    func apply(_ zone: ZonePlan, of plan: WhiteLabelPlan, events: @escaping @Sendable (ApplyEvent) -> Void) async throws {
+        events(.journalSaved(path: "/state/journal-\(zone.zoneName)json"))
+        events(.submitted(zoneName: zone.zoneName, changeId: "C1"))
+        events(.waiting(zoneName: zone.zoneName, changeId: "C1", status: .pending, elapsedSeconds: 2))
+        events(.inSync(zoneName: zone.zoneName, changeId: "C1"))
+        lock.withLock { applied.append(zone.zoneName) }
+    }
+    func unfinishedZones() async -> [String] { unfinished }
+    func registrarRows(_ plan: WhiteLabelPlan) -> [GlueRow] {
+        (plan.request.hosts ?? []).enumerated().map { GlueRow(host: $0.element, ipv4: "205.251.19\($0.offset).0", ipv6: "2600:9000:530\($0.offset)::1") }
+    }
+    func verify(homeDomain: String, zones: [String], hosts: [String]?, queryPort: Int, target: ResolverTarget) async throws -> VerifyReport {
+        VerifyReport(rows: (hosts ?? []).flatMap { h in zones.map { VerifyRow(server: h, address: "192.0.2.1", zone: $0, answered: true, authoritative: true, soaMName: h, soaSerial: 1, nsMatches: true, problems: []) } },
+                     parentFindings: [], parentProblems: [])
+    }
+    func checkDrift(homeDomain: String, setId: String?, hosts: [String]?, target: ResolverTarget) async throws -> DriftReport { DriftReport(nameServers: [], items: []) }
+}
+
+/// Drives a WizardState synchronously: every command is run to completion and its messages fed back (debounce
+/// fires at once), like TCA's TestStore receiving every effect's actions.
+struct Harness {
+    var state: WizardState
+    let runner: WizardRunner
+    var commands: [WizardCommand] = []
+    let r53: FakeRoute53
+    let engine: FakeEngine
+
+    init(size: Size = Size(width: 80, height: 24), r53: FakeRoute53 = FakeRoute53(), engine: FakeEngine = FakeEngine(),
+         credentialProblem: String? = nil, stateDirectory: URL = FileManager.default.temporaryDirectory,
+         registrarLookup: (@Sendable (WhiteLabelPlan) async throws -> [DomainNameserver]?)? = nil) {
+        self.r53 = r53; self.engine = engine
+        let ctx = WizardContext(route53: r53, engine: engine, events: AsyncStream { $0.finish() },
+                                account: AccountInfo(profile: "work", keyHint: "…7QX4", credentialSource: "profile work", endpoint: "https://route53.amazonaws.com"),
+                                credentialProblem: credentialProblem, stateDirectory: stateDirectory,
+                                registrarLookup: registrarLookup, registrarApply: { _, _ in })
+        runner = WizardRunner(context: ctx)
+        state = WizardState(size: size, account: ctx.account, credentialProblem: credentialProblem, registrarAvailable: registrarLookup != nil, runId: "test")
+    }
+
+    mutating func start() async { await execute(state.initialCommands) }
+
+    mutating func send(_ msg: WizardMsg) async { await execute(state.update(msg)) }
+    mutating func key(_ k: Key) async { await send(.key(k)) }
+    mutating func keys(_ ks: Key...) async { for k in ks { await key(k) } }
+    mutating func type(_ s: String) async { for c in s { await key(.char(c)) } }
+
+    mutating func execute(_ cmds: [WizardCommand]) async {
+        for c in cmds {
+            commands.append(c)
+            if case let .debounce(g) = c { await send(.debounceFired(g)); continue }
+            let box = MsgBox()
+            await runner.run(c) { box.add($0) }
+            for m in box.take() { await send(m) }
+        }
+    }
+
+    var screen: String { state.view().text }
+    var lines: [String] { state.view().lines }
+}
+
+final class MsgBox: @unchecked Sendable {
+    let lock = NSLock(); var items: [WizardMsg] = []
+    func add(_ m: WizardMsg) { lock.lock(); items.append(m); lock.unlock() }
+    func take() -> [WizardMsg] { lock.lock(); defer { lock.unlock() }; return items }
+}
