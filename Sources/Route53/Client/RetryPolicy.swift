@@ -1,0 +1,33 @@
+import Foundation
+
+/// Which failures are worth another attempt, and how long to wait first (botocore "standard" mode:
+/// exponential backoff with full jitter).
+public enum RetryPolicy {
+    /// Error codes that mean "slow down" or "try again": retried whatever their HTTP status.
+    public static let retryableCodes: Set<String> = [
+        "Throttling", "ThrottlingException", "PriorRequestNotComplete", "RequestLimitExceeded",
+        "TooManyRequestsException", "RequestThrottled", "ServiceUnavailable", "InternalError",
+    ]
+
+    /// True for throttling, PriorRequestNotComplete, any 5xx answer and transport failures.
+    public static func isRetryable(_ error: Error) -> Bool {
+        guard let e = error as? Route53Error else { return false }
+        switch e {
+        case let .service(code, _, status, _): return retryableCodes.contains(code) || status >= 500
+        case .transport: return true
+        case let .malformedResponse(m): return m.hasPrefix("HTTP 5")
+        case .credentials, .configuration, .cancelled: return false
+        }
+    }
+
+    /// The ceiling of the wait after failed attempt `attempt` (1-based): `min(maxDelay, base * 2^(attempt-1))`.
+    public static func ceiling(afterAttempt attempt: Int, base: Double, maxDelay: Double) -> Double {
+        min(maxDelay, base * pow(2, Double(max(0, attempt - 1))))
+    }
+
+    /// A full-jitter delay in `0...ceiling(afterAttempt:)`; `unit` is a random number in 0...1.
+    public static func delay(afterAttempt attempt: Int, base: Double, maxDelay: Double,
+                             unit: Double = Double.random(in: 0...1)) -> Double {
+        unit * ceiling(afterAttempt: attempt, base: base, maxDelay: maxDelay)
+    }
+}

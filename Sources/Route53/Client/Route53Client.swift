@@ -1,0 +1,242 @@
+import Foundation
+
+/// The live Route 53 client: the REST-XML API 2013-04-01 over `HTTPTransport`, signed with SigV4, with retries,
+/// client-side rate limits and a `RequestEvent` per attempt.
+public final class Route53Client: Route53API {
+    private let executor: RequestExecutor
+    private static let api = "/2013-04-01"
+
+    /// - Parameters:
+    ///   - endpoint: where Route 53 is (`ServiceEndpoint.route53`, or a moto server).
+    ///   - credentials: asked before every attempt (providers cache).
+    ///   - transport: `CurlTransport.shared` unless a test passes another.
+    ///   - events: receives one event per HTTP attempt.
+    public init(endpoint: ServiceEndpoint, credentials: any CredentialProvider, transport: any HTTPTransport = CurlTransport.shared,
+                events: RequestEventHub? = nil, options: ClientOptions = ClientOptions()) {
+        executor = RequestExecutor(endpoint: endpoint, credentials: credentials, transport: transport, events: events,
+                                   options: options, decodeError: Route53XMLCodec.error(from:))
+    }
+
+    // MARK: Plumbing
+
+    private static func seg(_ id: String) -> String { RequestExecutor.encode(ResourceID.bare(id)) }
+
+    /// Sends a call and parses its 2xx answer, checking the root element.
+    private func xml(_ call: APICall, root: String) async throws -> XMLElement {
+        try await executor.send(call) { try Self.parse($0, root: root) }
+    }
+
+    private static func parse(_ response: HTTPResponse, root: String) throws -> XMLElement {
+        let doc: XMLElement
+        do { doc = try XMLParser.parse(response.body) } catch {
+            throw Route53Error.malformedResponse("HTTP \(response.status) with a body that is not XML: \(XMLParser.excerpt(response.body))")
+        }
+        guard doc.name == root else {
+            throw Route53Error.malformedResponse("HTTP \(response.status): expected <\(root)>, got <\(doc.name)>")
+        }
+        return doc
+    }
+
+    /// Pages of a listing: `fetch` gets one page from a cursor and returns its items and the next cursor.
+    private func pages<Item: Sendable, Cursor: Sendable>(
+        first: Cursor?, _ fetch: @escaping @Sendable (Cursor?) async throws -> ([Item], Cursor?)
+    ) -> AsyncThrowingStream<[Item], Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    var cursor = first
+                    repeat {
+                        let (items, next) = try await fetch(cursor)
+                        continuation.yield(items)
+                        cursor = next
+                    } while cursor != nil
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    // MARK: Reusable delegation sets
+
+    public func createReusableDelegationSet(callerReference: String, hostedZoneId: String?) async throws -> CreatedDelegationSet {
+        if let existing = try await findDelegationSet(callerReference: callerReference) { return existing }
+        let call = APICall(operation: "CreateReusableDelegationSet", method: "POST", path: Self.api + "/delegationset",
+                           body: Route53XMLCodec.createDelegationSetDocument(callerReference: callerReference, hostedZoneId: hostedZoneId),
+                           isCreate: true)
+        do {
+            return try await executor.send(call, recover: { try await self.findDelegationSet(callerReference: callerReference) }) { response in
+                let doc = try Self.parse(response, root: "CreateReusableDelegationSetResponse")
+                return CreatedDelegationSet(delegationSet: Route53XMLCodec.delegationSet(try Route53XMLCodec.requiredElement(doc, "DelegationSet")),
+                                            location: response.headers["location"])
+            }
+        } catch let error as Route53Error where error.code == "DelegationSetAlreadyCreated" {
+            if let existing = try await findDelegationSet(callerReference: callerReference) { return existing }
+            throw error
+        }
+    }
+
+    private func findDelegationSet(callerReference: String) async throws -> CreatedDelegationSet? {
+        try await listReusableDelegationSets().first { $0.callerReference == callerReference }
+            .map { CreatedDelegationSet(delegationSet: $0, location: nil) }
+    }
+
+    public func getReusableDelegationSet(id: String) async throws -> DelegationSet {
+        let doc = try await xml(APICall(operation: "GetReusableDelegationSet", method: "GET", path: Self.api + "/delegationset/" + Self.seg(id)),
+                                root: "GetReusableDelegationSetResponse")
+        return Route53XMLCodec.delegationSet(try Route53XMLCodec.requiredElement(doc, "DelegationSet"))
+    }
+
+    public func listReusableDelegationSetPages() -> AsyncThrowingStream<[DelegationSet], Error> {
+        pages(first: nil as String?) { marker in
+            var q = [("maxitems", "100")]
+            if let marker { q.append(("marker", marker)) }
+            let doc = try await self.xml(APICall(operation: "ListReusableDelegationSets", method: "GET", path: Self.api + "/delegationset", query: q),
+                                         root: "ListReusableDelegationSetsResponse")
+            let sets = doc.child("DelegationSets")?.children("DelegationSet").map(Route53XMLCodec.delegationSet) ?? []
+            let next = Route53XMLCodec.bool(doc, "IsTruncated") == true ? doc.text("NextMarker").flatMap { $0.isEmpty ? nil : $0 } : nil
+            return (sets, next)
+        }
+    }
+
+    public func deleteReusableDelegationSet(id: String) async throws {
+        try await executor.send(APICall(operation: "DeleteReusableDelegationSet", method: "DELETE",
+                                        path: Self.api + "/delegationset/" + Self.seg(id))) { _ in () }
+    }
+
+    public func getReusableDelegationSetLimit(id: String) async throws -> LimitUsage {
+        let doc = try await xml(APICall(operation: "GetReusableDelegationSetLimit", method: "GET",
+                                        path: Self.api + "/reusabledelegationsetlimit/" + Self.seg(id) + "/MAX_ZONES_BY_REUSABLE_DELEGATION_SET"),
+                                root: "GetReusableDelegationSetLimitResponse")
+        return try Route53XMLCodec.limitUsage(doc)
+    }
+
+    // MARK: Hosted zones
+
+    public func createHostedZone(name: String, callerReference: String, delegationSetId: String?, comment: String?) async throws -> CreatedHostedZone {
+        if let existing = try await findHostedZone(name: name, callerReference: callerReference) { return existing }
+        let call = APICall(operation: "CreateHostedZone", method: "POST", path: Self.api + "/hostedzone",
+                           body: Route53XMLCodec.createHostedZoneDocument(name: name, callerReference: callerReference,
+                                                                          delegationSetId: delegationSetId, comment: comment),
+                           isCreate: true)
+        do {
+            return try await executor.send(call, recover: { try await self.findHostedZone(name: name, callerReference: callerReference) }) { response in
+                let doc = try Self.parse(response, root: "CreateHostedZoneResponse")
+                return CreatedHostedZone(
+                    hostedZone: try Route53XMLCodec.hostedZone(try Route53XMLCodec.requiredElement(doc, "HostedZone")),
+                    changeInfo: try doc.child("ChangeInfo").map(Route53XMLCodec.changeInfo),
+                    delegationSet: Route53XMLCodec.delegationSet(try Route53XMLCodec.requiredElement(doc, "DelegationSet")),
+                    location: response.headers["location"])
+            }
+        } catch let error as Route53Error where error.code == "HostedZoneAlreadyExists" {
+            if let existing = try await findHostedZone(name: name, callerReference: callerReference) { return existing }
+            throw error
+        }
+    }
+
+    /// A zone called `name` created with `callerReference`, with its name servers, or nil.
+    private func findHostedZone(name: String, callerReference: String) async throws -> CreatedHostedZone? {
+        let wanted = Self.canonicalName(name)
+        let zones = try await listHostedZonesByName(dnsName: name, maxItems: 100)
+        guard let zone = zones.first(where: { Self.canonicalName($0.name) == wanted && $0.callerReference == callerReference }) else { return nil }
+        let detail = try await getHostedZone(id: zone.id)
+        return CreatedHostedZone(hostedZone: detail.hostedZone, changeInfo: nil,
+                                 delegationSet: detail.delegationSet ?? DelegationSet(id: nil, callerReference: nil, nameServers: []),
+                                 location: nil)
+    }
+
+    private static func canonicalName(_ n: String) -> String {
+        let l = n.lowercased()
+        return l.hasSuffix(".") ? l : l + "."
+    }
+
+    public func getHostedZone(id: String) async throws -> HostedZoneDetail {
+        let doc = try await xml(APICall(operation: "GetHostedZone", method: "GET", path: Self.api + "/hostedzone/" + Self.seg(id)),
+                                root: "GetHostedZoneResponse")
+        return HostedZoneDetail(hostedZone: try Route53XMLCodec.hostedZone(try Route53XMLCodec.requiredElement(doc, "HostedZone")),
+                                delegationSet: doc.child("DelegationSet").map(Route53XMLCodec.delegationSet))
+    }
+
+    public func listHostedZonePages(delegationSetId: String?) -> AsyncThrowingStream<[HostedZone], Error> {
+        pages(first: nil as String?) { marker in
+            var q = [("maxitems", "100")]
+            if let marker { q.append(("marker", marker)) }
+            if let delegationSetId { q.append(("delegationsetid", ResourceID.bare(delegationSetId))) }
+            let doc = try await self.xml(APICall(operation: "ListHostedZones", method: "GET", path: Self.api + "/hostedzone", query: q),
+                                         root: "ListHostedZonesResponse")
+            let zones = try (doc.child("HostedZones")?.children("HostedZone") ?? []).map(Route53XMLCodec.hostedZone)
+            let next = Route53XMLCodec.bool(doc, "IsTruncated") == true ? doc.text("NextMarker").flatMap { $0.isEmpty ? nil : $0 } : nil
+            return (zones, next)
+        }
+    }
+
+    public func listHostedZonesByName(dnsName: String?, maxItems: Int) async throws -> [HostedZone] {
+        var q = [("maxitems", String(max(1, min(maxItems, 100))))]
+        if let dnsName { q.append(("dnsname", dnsName)) }
+        let doc = try await xml(APICall(operation: "ListHostedZonesByName", method: "GET", path: Self.api + "/hostedzonesbyname", query: q),
+                                root: "ListHostedZonesByNameResponse")
+        return try (doc.child("HostedZones")?.children("HostedZone") ?? []).map(Route53XMLCodec.hostedZone)
+    }
+
+    public func deleteHostedZone(id: String) async throws -> ChangeInfo {
+        let doc = try await xml(APICall(operation: "DeleteHostedZone", method: "DELETE", path: Self.api + "/hostedzone/" + Self.seg(id)),
+                                root: "DeleteHostedZoneResponse")
+        return try Route53XMLCodec.changeInfo(try Route53XMLCodec.requiredElement(doc, "ChangeInfo"))
+    }
+
+    // MARK: Record sets
+
+    /// Where the next page of ListResourceRecordSets starts.
+    private struct RecordCursor: Sendable { var name: String; var type: String?; var identifier: String? }
+
+    public func listResourceRecordSetPages(zoneId: String) -> AsyncThrowingStream<[ResourceRecordSet], Error> {
+        let path = Self.api + "/hostedzone/" + Self.seg(zoneId) + "/rrset"
+        return pages(first: nil as RecordCursor?) { cursor in
+            var q = [("maxitems", "300")]
+            if let cursor {
+                q.append(("name", cursor.name))
+                if let t = cursor.type { q.append(("type", t)) }
+                if let i = cursor.identifier { q.append(("identifier", i)) }
+            }
+            let doc = try await self.xml(APICall(operation: "ListResourceRecordSets", method: "GET", path: path, query: q),
+                                         root: "ListResourceRecordSetsResponse")
+            let sets = try (doc.child("ResourceRecordSets")?.children("ResourceRecordSet") ?? []).map(Route53XMLCodec.recordSet)
+            var next: RecordCursor?
+            if Route53XMLCodec.bool(doc, "IsTruncated") == true, let name = doc.text("NextRecordName") {
+                next = RecordCursor(name: name, type: doc.text("NextRecordType"), identifier: doc.text("NextRecordIdentifier"))
+            }
+            return (sets, next)
+        }
+    }
+
+    public func changeResourceRecordSets(zoneId: String, changes: [Change], comment: String?) async throws -> ChangeInfo {
+        let doc = try await xml(APICall(operation: "ChangeResourceRecordSets", method: "POST",
+                                        path: Self.api + "/hostedzone/" + Self.seg(zoneId) + "/rrset/",
+                                        body: Route53XMLCodec.changeBatchDocument(changes, comment: comment)),
+                                root: "ChangeResourceRecordSetsResponse")
+        return try Route53XMLCodec.changeInfo(try Route53XMLCodec.requiredElement(doc, "ChangeInfo"))
+    }
+
+    public func getChange(id: String) async throws -> ChangeInfo {
+        let doc = try await xml(APICall(operation: "GetChange", method: "GET", path: Self.api + "/change/" + Self.seg(id)),
+                                root: "GetChangeResponse")
+        return try Route53XMLCodec.changeInfo(try Route53XMLCodec.requiredElement(doc, "ChangeInfo"))
+    }
+
+    // MARK: Account
+
+    public func getAccountLimit(_ type: AccountLimitType) async throws -> LimitUsage {
+        let doc = try await xml(APICall(operation: "GetAccountLimit", method: "GET", path: Self.api + "/accountlimit/" + type.rawValue),
+                                root: "GetAccountLimitResponse")
+        return try Route53XMLCodec.limitUsage(doc)
+    }
+
+    public func getDNSSEC(zoneId: String) async throws -> DNSSECStatus {
+        let doc = try await xml(APICall(operation: "GetDNSSEC", method: "GET", path: Self.api + "/hostedzone/" + Self.seg(zoneId) + "/dnssec"),
+                                root: "GetDNSSECResponse")
+        let status = try Route53XMLCodec.requiredElement(doc, "Status")
+        return DNSSECStatus(serveSignature: try Route53XMLCodec.required(status, "ServeSignature"), statusMessage: status.text("StatusMessage"))
+    }
+}

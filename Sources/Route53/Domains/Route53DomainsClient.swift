@@ -1,0 +1,78 @@
+import Foundation
+
+/// The live Route 53 Domains client: JSON 1.1 (`POST /` with `X-Amz-Target`), signed for `route53domains`,
+/// with the same retries, rate limits and request events as `Route53Client`.
+public final class Route53DomainsClient: Route53DomainsAPI {
+    private let executor: RequestExecutor
+
+    /// Same parameters as `Route53Client.init`; `endpoint` is usually `ServiceEndpoint.route53Domains`.
+    public init(endpoint: ServiceEndpoint, credentials: any CredentialProvider, transport: any HTTPTransport = CurlTransport.shared,
+                events: RequestEventHub? = nil, options: ClientOptions = ClientOptions()) {
+        executor = RequestExecutor(endpoint: endpoint, credentials: credentials, transport: transport, events: events,
+                                   options: options, decodeError: Self.error(from:))
+    }
+
+    /// Calls `operation` with a JSON object and returns the answer's JSON object.
+    private func call(_ operation: String, _ input: [String: Any]) async throws -> [String: Any] {
+        let body = try JSONSerialization.data(withJSONObject: input, options: [.sortedKeys])
+        let call = APICall(operation: operation, method: "POST", path: "/",
+                           headers: [("Content-Type", "application/x-amz-json-1.1"),
+                                     ("X-Amz-Target", "Route53Domains_v20140515.\(operation)")],
+                           body: body)
+        let box = try await executor.send(call) { response in JSONBox(try Self.object(response)) }
+        return box.value
+    }
+
+    /// `[String: Any]` is not Sendable; the dictionary is freshly parsed and never shared.
+    private struct JSONBox: @unchecked Sendable { let value: [String: Any]; init(_ v: [String: Any]) { value = v } }
+
+    private static func object(_ response: HTTPResponse) throws -> [String: Any] {
+        if response.body.isEmpty { return [:] }
+        guard let o = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
+            throw Route53Error.malformedResponse("HTTP \(response.status) with a body that is not a JSON object: \(XMLParser.excerpt(response.body))")
+        }
+        return o
+    }
+
+    /// Decodes a JSON 1.1 error (`__type` and `message`) into `Route53Error.service`.
+    static func error(from response: HTTPResponse) -> Route53Error {
+        guard let o = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
+              let type = (o["__type"] as? String) ?? (o["code"] as? String) ?? response.headers["x-amzn-errortype"] else {
+            return .malformedResponse("HTTP \(response.status) with a body that is not a JSON error: \(XMLParser.excerpt(response.body))")
+        }
+        var code = type
+        if let hash = code.lastIndex(of: "#") { code = String(code[code.index(after: hash)...]) }
+        if let colon = code.firstIndex(of: ":") { code = String(code[..<colon]) }
+        let message = (o["message"] as? String) ?? (o["Message"] as? String) ?? ""
+        return .service(code: code, message: message, status: response.status, requestId: response.headers["x-amzn-requestid"])
+    }
+
+    public func getDomainDetail(domainName: String) async throws -> DomainDetail {
+        let o = try await call("GetDomainDetail", ["DomainName": domainName])
+        guard let name = o["DomainName"] as? String else { throw Route53Error.malformedResponse("GetDomainDetail answer without DomainName") }
+        let servers = (o["Nameservers"] as? [[String: Any]] ?? []).compactMap { s -> DomainNameserver? in
+            guard let n = s["Name"] as? String else { return nil }
+            return DomainNameserver(name: n, glueIps: s["GlueIps"] as? [String])
+        }
+        return DomainDetail(domainName: name, nameservers: servers)
+    }
+
+    public func updateDomainNameservers(domainName: String, nameservers: [DomainNameserver]) async throws -> String {
+        let list: [[String: Any]] = nameservers.map { s in
+            var d: [String: Any] = ["Name": s.name]
+            if let g = s.glueIps, !g.isEmpty { d["GlueIps"] = g }
+            return d
+        }
+        let o = try await call("UpdateDomainNameservers", ["DomainName": domainName, "Nameservers": list])
+        guard let id = o["OperationId"] as? String else { throw Route53Error.malformedResponse("UpdateDomainNameservers answer without OperationId") }
+        return id
+    }
+
+    public func getOperationDetail(operationId: String) async throws -> DomainOperation {
+        let o = try await call("GetOperationDetail", ["OperationId": operationId])
+        guard let s = o["Status"] as? String, let status = DomainOperationStatus(rawValue: s) else {
+            throw Route53Error.malformedResponse("GetOperationDetail answer without a known Status")
+        }
+        return DomainOperation(operationId: (o["OperationId"] as? String) ?? operationId, status: status, message: o["Message"] as? String)
+    }
+}

@@ -1,3 +1,0 @@
-import CCurl
-import CXML2
-func _probe() { _ = curl_version(); xmlInitParser() }
