@@ -287,6 +287,7 @@ final class NSDProcess: @unchecked Sendable {
 
 /// Why `DNSServer` could not start, with NSD's log.
 public struct DNSServerError: Error, CustomStringConvertible {
+    /// What went wrong, with NSD's log when there is one.
     public let description: String
     let portTaken: Bool
     init(_ description: String, portTaken: Bool = false) { self.description = description; self.portTaken = portTaken }
@@ -295,6 +296,7 @@ public struct DNSServerError: Error, CustomStringConvertible {
 /// A UDP socket on 127.0.0.1 that receives DNS queries and never answers: the stand-in for an unreachable server.
 /// Keeps what it received so tests can look at the query (for example its RD bit).
 public final class SilentUDPServer: @unchecked Sendable {
+    /// The UDP port on 127.0.0.1 to send queries to.
     public let port: Int
     private let inbox = Inbox()
 
