@@ -1,3 +1,0 @@
-import CLDNS
-// The Resolver module.
-let _ldnsVersion = ldns_version
