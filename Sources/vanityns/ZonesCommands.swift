@@ -31,7 +31,7 @@ struct Zones: AsyncParsableCommand {
                               (z.config?.privateZone ?? false) ? "yes" : "no", z.config?.comment ?? "")
                     }
                     let lines = t.render().split(separator: "\n", omittingEmptySubsequences: false)
-                    for line in (first ? lines : lines.dropFirst()) { Console.out(String(line)) }
+                    for line in lines.dropFirst(first ? 0 : 1) { Console.out(String(line)) }
                     first = false; count += page.count
                 }
                 if count == 0 { Console.out(setId.map { "No zones in delegation set \($0)." } ?? "No hosted zones.") }

@@ -35,7 +35,7 @@ enum CLI {
 /// what vanityns says when an endpoint answers something that is not Route 53.
 final class StubHTTPServer: @unchecked Sendable {
     let port: Int
-    private let process: Process
+    private let process: SpawnedProcess
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
     init(status: Int, contentType: String, body: String) throws {
@@ -56,15 +56,10 @@ final class StubHTTPServer: @unchecked Sendable {
             def log_message(self, *a): pass
         http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
         """
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(port), String(status), body, contentType]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try SpawnedProcess(arguments: ["python3", "-c", script, String(port), String(status), body, contentType])
         let deadline = Date().addingTimeInterval(10)
         while !LocalServices.isListening(port: port), Date() < deadline { usleep(20_000) }
     }
 
-    deinit { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+    deinit { process.terminate() }
 }

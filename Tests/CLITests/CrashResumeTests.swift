@@ -47,7 +47,7 @@ import TestSupport
 /// path contains a string for some seconds.
 final class DelayingProxy: @unchecked Sendable {
     let port: Int
-    private let process: Process
+    private let process: SpawnedProcess
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
     init(upstream: String, delayPathContaining: String, seconds: Double) throws {
@@ -79,15 +79,10 @@ final class DelayingProxy: @unchecked Sendable {
             def log_message(self, *a): pass
         http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
         """
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(port), upstream, delayPathContaining, String(seconds)]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try SpawnedProcess(arguments: ["python3", "-c", script, String(port), upstream, delayPathContaining, String(seconds)])
         let deadline = Date().addingTimeInterval(10)
         while !LocalServices.isListening(port: port), Date() < deadline { usleep(20_000) }
     }
 
-    deinit { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+    deinit { process.terminate() }
 }

@@ -47,7 +47,7 @@ import TestSupport
 
     @Test func resolverThatTimesOutIsReported() throws {
         // A UDP socket that never answers.
-        let silent = try SilentUDP()
+        let silent = try SilentUDPServer()
         let args = ["apply", "--yes", "--set", f.setId, "--domain", "example.com"]
         let r = try CLI.run(args + ["--endpoint-url", f.moto.endpoint, "--resolver", "127.0.0.1:\(silent.port)", "--state-dir", f.stateDir],
                             env: CLI.environment(f.moto.environment))
@@ -79,20 +79,4 @@ import TestSupport
         #expect((plan.stdout + plan.stderr).contains("AAAA"))
         #expect((plan.stdout + plan.stderr).contains("ns-2051.awsdns-67.co.uk") || (plan.stdout + plan.stderr).contains("ns4.example.com"))
     }
-}
-
-/// A UDP socket on loopback that receives and never answers.
-final class SilentUDP: @unchecked Sendable {
-    let port: Int
-    private let fd: Int32
-    init() throws {
-        port = LocalServices.freeUDPAndTCPPort()
-        fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    }
-    deinit { close(fd) }
 }

@@ -31,7 +31,7 @@ public final class DNSServer: @unchecked Sendable {
 
     private static let nsdPath = "/usr/sbin/nsd"
     private let lock = NSLock()
-    private var process: NSDProcess?
+    private var process: SpawnedProcess?
 
     /// Writes `zones` (origin -> zone file text) and starts NSD; returns once it answers for every zone.
     /// Throws with NSD's log when a zone does not load, or when nsd is not installed.
@@ -135,7 +135,7 @@ public final class DNSServer: @unchecked Sendable {
 
     // MARK: Running NSD
 
-    private static func start(zones: [String: String], port: Int, ipv6: Bool, in directory: URL) throws -> NSDProcess? {
+    private static func start(zones: [String: String], port: Int, ipv6: Bool, in directory: URL) throws -> SpawnedProcess? {
         guard !zones.isEmpty else { return nil }  // nothing to serve: NSD would only answer REFUSED
         let fm = FileManager.default
         for file in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? [] where file.hasSuffix(".zone") {
@@ -174,7 +174,7 @@ public final class DNSServer: @unchecked Sendable {
         let logURL = directory.appendingPathComponent("nsd.log")
         try? fm.removeItem(at: logURL)
 
-        let process = try NSDProcess(arguments: [nsdPath, "-d", "-c", confURL.path],
+        let process = try SpawnedProcess(arguments: [nsdPath, "-d", "-c", confURL.path],
                                      stderrPath: directory.appendingPathComponent("nsd.stderr").path)
 
         let deadline = Date().addingTimeInterval(15)
@@ -208,81 +208,9 @@ public final class DNSServer: @unchecked Sendable {
             .joined(separator: "\n")
     }
 
-    private static func terminate(_ process: NSDProcess?) {
+    private static func terminate(_ process: SpawnedProcess?) {
         process?.terminate()
     }
-}
-
-/// NSD started with posix_spawn rather than `Process`: a child started from a test's worker thread inherits that
-/// thread's blocked signals, and NSD never unblocks SIGTERM, so it could not be stopped. Here the child gets an empty
-/// signal mask, default handlers, its own process group and no inherited descriptors beyond 0-2.
-final class NSDProcess: @unchecked Sendable {
-    let pid: pid_t
-    private var exited = false
-
-    init(arguments: [String], stderrPath: String) throws {
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var none = sigset_t(); sigemptyset(&none)
-        var all = sigset_t(); sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &none)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setpgroup(&attr, 0)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        Self.closeFrom3(&actions)
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, arguments[0], &actions, &attr, argv, environ)
-        guard rc == 0 else { throw DNSServerError("cannot start \(arguments[0]): \(String(cString: strerror(rc)))") }
-        pid = child
-    }
-
-    /// Keeps other tests' pipes and sockets out of NSD (an inherited pipe would make their reads wait for NSD to
-    /// exit). glibc's `posix_spawn_file_actions_addclosefrom_np` is not visible to Swift, so it is looked up.
-    private static func closeFrom3(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>) {
-        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
-            _ = unsafeBitCast(symbol, to: CloseFrom.self)(actions, 3)
-            return
-        }
-        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for fd in open.compactMap(Int32.init) where fd > 2 { posix_spawn_file_actions_addclose(actions, fd) }
-    }
-
-    /// False once the process has exited (and been reaped).
-    var isRunning: Bool {
-        if exited { return false }
-        var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid { exited = true }
-        return !exited
-    }
-
-    /// SIGTERM, then SIGKILL to the whole group if it has not exited within 5 s; waits for it.
-    func terminate() {
-        guard isRunning else { return }
-        kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
-        while isRunning {
-            if Date() > deadline {
-                kill(-pid, SIGKILL)
-                var status: Int32 = 0
-                _ = waitpid(pid, &status, 0)
-                exited = true
-                return
-            }
-            usleep(10_000)
-        }
-    }
-
-    deinit { terminate() }
 }
 
 /// Why `DNSServer` could not start, with NSD's log.

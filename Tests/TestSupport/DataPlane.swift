@@ -9,7 +9,7 @@ import Glibc
 public final class DataPlane: @unchecked Sendable {
     public let port: Int
     public let directory: URL
-    private let process: Process
+    private var process: SpawnedProcess!
     private var addressesFile: URL { directory.appendingPathComponent("addresses.json") }
     private var generationFile: URL { directory.appendingPathComponent("dns/generation") }
 
@@ -26,19 +26,14 @@ public final class DataPlane: @unchecked Sendable {
         port = LocalServices.freeUDPAndTCPPort()
         directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vanityns-dataplane-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let script = LocalServices.packageRoot.appendingPathComponent("scripts/dataplane.py").path
-        process.arguments = ["python3", script, "--moto", moto.endpoint, "--port", String(port),
-                             "--state", directory.appendingPathComponent("dns").path, "--addresses", addressesFile.path,
-                             "--interval", "0.3"]
         var env = ProcessInfo.processInfo.environment
         for (k, v) in moto.environment { env[k] = v }
-        process.environment = env
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try write(addresses)
-        try process.run()
+        process = try SpawnedProcess(arguments: ["python3", script, "--moto", moto.endpoint, "--port", String(port),
+                                                 "--state", directory.appendingPathComponent("dns").path,
+                                                 "--addresses", addressesFile.path, "--interval", "0.3"],
+                                     environment: env, stderrPath: directory.appendingPathComponent("dataplane.log").path)
         try waitForSync(after: 0)
     }
 
@@ -58,7 +53,10 @@ public final class DataPlane: @unchecked Sendable {
     public func waitForSync(after generation: Int, timeout: Double = 20) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while self.generation <= generation {
-            if !process.isRunning { throw NSError(domain: "DataPlane", code: 1, userInfo: [NSLocalizedDescriptionKey: "dataplane.py exited; is nsd installed? (make test installs it)"]) }
+            if !process.isRunning {
+                let log = (try? String(contentsOf: directory.appendingPathComponent("dataplane.log"), encoding: .utf8)) ?? ""
+                throw NSError(domain: "DataPlane", code: 1, userInfo: [NSLocalizedDescriptionKey: "dataplane.py exited; is nsd installed? (make test installs it)\n\(log.suffix(1500))"])
+            }
             if Date() > deadline { throw NSError(domain: "DataPlane", code: 2, userInfo: [NSLocalizedDescriptionKey: "data plane did not sync within \(timeout) s"]) }
             usleep(50_000)
         }
@@ -78,7 +76,7 @@ public final class DataPlane: @unchecked Sendable {
     }
 
     public func stop() {
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        process?.terminate()
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -92,7 +92,7 @@ public enum LocalServices {
 /// Stopped by `stop()` or when the object goes away.
 public final class MotoServer: @unchecked Sendable {
     public let port: Int
-    private let process: Process
+    private let process: SpawnedProcess
     /// `http://127.0.0.1:PORT`.
     public var endpoint: String { "http://127.0.0.1:\(port)" }
 
@@ -106,12 +106,7 @@ public final class MotoServer: @unchecked Sendable {
     /// Starts `moto_server` and waits (up to 30 s) until it accepts connections.
     public init() throws {
         port = LocalServices.freePort()
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try SpawnedProcess(arguments: ["moto_server", "-H", "127.0.0.1", "-p", String(port)])
         let deadline = Date().addingTimeInterval(30)
         while !LocalServices.isListening(port: port) {
             if !process.isRunning { throw NSError(domain: "MotoServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "moto_server exited at start; is moto[server] installed? (make test installs it)"]) }
@@ -132,9 +127,7 @@ public final class MotoServer: @unchecked Sendable {
         return try LocalServices.python(prelude + script, environment: environment)
     }
 
-    public func stop() {
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
-    }
+    public func stop() { process.terminate() }
 
     deinit { stop() }
 }

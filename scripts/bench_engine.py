@@ -1,0 +1,137 @@
+"""Benchmarks 3 and 4 of bench.py: apply for a home zone plus 20 served zones, and the wizard's start-up and idle cost."""
+import os, re, shutil, statistics, subprocess, sys, tempfile, time
+
+from seed import fix_soa
+
+
+def make_served_zones(r53, set_id, count):
+    names = []
+    for i in range(count):
+        name = f"served{i:02d}.bench.example"
+        ref = "bench-" + name
+        existing = [z for z in r53.list_hosted_zones()["HostedZones"] if z["CallerReference"] == ref]
+        if existing:
+            zid = existing[0]["Id"]
+        else:
+            zid = r53.create_hosted_zone(Name=name, CallerReference=ref, DelegationSetId=set_id)["HostedZone"]["Id"]
+        fix_soa(r53, zid.split("/")[-1], name + ".", "ns-2048.awsdns-64.com")
+        names.append(name)
+    return names
+
+
+BOTO3_PROCEDURE = r'''
+import boto3, sys
+moto, set_id, home, addrs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+zones = sys.argv[5:]
+c = boto3.client("route53", endpoint_url=moto, region_name="us-east-1")
+aws_ns = c.get_reusable_delegation_set(Id=set_id)["DelegationSet"]["NameServers"]
+hosts = [f"ns{i+1}.{home}." for i in range(4)]
+ips = [a.split("/") for a in addrs.split(",")]
+by_name = {}
+for page in c.get_paginator("list_hosted_zones").paginate():
+    for z in page["HostedZones"]:
+        by_name.setdefault(z["Name"], z["Id"])
+for zone in [home] + zones:
+    zid = by_name[zone + "."]
+    rrs = c.list_resource_record_sets(HostedZoneId=zid)["ResourceRecordSets"]
+    soa = [r for r in rrs if r["Type"] == "SOA"][0]
+    f = soa["ResourceRecords"][0]["Value"].split()
+    f[0], f[6] = hosts[0], "60"
+    changes = [{"Action": "UPSERT", "ResourceRecordSet": {"Name": zone + ".", "Type": "SOA", "TTL": soa["TTL"], "ResourceRecords": [{"Value": " ".join(f)}]}},
+               {"Action": "UPSERT", "ResourceRecordSet": {"Name": zone + ".", "Type": "NS", "TTL": 60, "ResourceRecords": [{"Value": h} for h in hosts]}}]
+    if zone == home:
+        for h, (v4, v6) in zip(hosts, ips):
+            changes.append({"Action": "UPSERT", "ResourceRecordSet": {"Name": h, "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": v4}]}})
+            changes.append({"Action": "UPSERT", "ResourceRecordSet": {"Name": h, "Type": "AAAA", "TTL": 60, "ResourceRecords": [{"Value": v6}]}})
+    ch = c.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": changes})["ChangeInfo"]
+    while c.get_change(Id=ch["Id"])["ChangeInfo"]["Status"] != "INSYNC":
+        pass
+'''
+
+
+def apply_bench(a, env, r53):
+    print("3. apply: home zone + 20 served zones (moto answers INSYNC at once)")
+    home = [z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == "example.com."][0]
+    set_id = r53.get_hosted_zone(Id=home["Id"])["DelegationSet"]["Id"].split("/")[-1]
+    served = make_served_zones(r53, set_id, 20)
+    state = tempfile.mkdtemp(prefix="vanityns-bench-")
+    args = [a.binary, "apply", "--yes", "--verbose", "--set", set_id, "--domain", "example.com",
+            "--endpoint-url", a.moto, "--resolver", f"127.0.0.1:{a.dns_port}", "--state-dir", state]
+    for z in served:
+        args += ["--zone", z]
+    t = time.perf_counter()
+    r = subprocess.run(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    v = time.perf_counter() - t
+    if r.returncode != 0:
+        sys.exit("bench: apply failed: " + r.stderr[-800:])
+    calls = [l for l in r.stderr.splitlines() if re.match(r"^\d\d:\d\d:\d\d\.\d{3} \w+ (GET|POST|DELETE) ", l)]
+    ops = {}
+    for l in calls:
+        op = l.split()[1]
+        ops[op] = ops.get(op, 0) + 1
+    zones = 21
+    minimum = 1 + 1 + zones * 3   # GetReusableDelegationSet, ListHostedZones, per zone: list records, change, get change
+    print(f"  vanityns apply: {len(calls)} Route 53 calls, minimum for the procedure {minimum}  (x{len(calls)/minimum:.2f})")
+    print("    by operation: " + ", ".join(f"{k} {n}" for k, n in sorted(ops.items())))
+    # Undo and run the same procedure as a straightforward boto3 script.
+    for z in ["example.com"] + served:
+        subprocess.run([a.binary, "rollback", "--yes", "--zone", z, "--endpoint-url", a.moto, "--state-dir", state],
+                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    addrs = ",".join(f"127.0.0.{i}/::1" for i in range(2, 6))
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", BOTO3_PROCEDURE, a.moto, set_id, "example.com", addrs, *served], env=env, check=True)
+    b = time.perf_counter() - t
+    print(f"  vanityns apply {v*1000:8.1f} ms (validation, DNS lookups, journal, 21 batches)")
+    print(f"  boto3 script   {b*1000:8.1f} ms (same calls, no validation, no journal)   => vanityns/boto3 = {v/b:.2f}")
+    shutil.rmtree(state, ignore_errors=True)
+
+
+def wizard_bench(a, env):
+    print("4. wizard: time to first screen, idle CPU, bytes per log line (tmux 80x24)")
+    sock = f"vanityns-bench-{os.getpid()}"
+    tm = ["tmux", "-L", sock, "-f", "/dev/null"]
+    state = tempfile.mkdtemp(prefix="vanityns-bench-")
+    out = os.path.join(state, "tty.out")
+    cmd = " ".join([a.binary, "--endpoint-url", a.moto, "--resolver", f"127.0.0.1:{a.dns_port}", "--state-dir", state])
+    envs = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith("AWS_"))
+    firsts = []
+    for _ in range(5):
+        subprocess.run(tm + ["kill-server"], stderr=subprocess.DEVNULL)
+        t = time.perf_counter()
+        subprocess.run(tm + ["new-session", "-d", "-x", "80", "-y", "24", f"env {envs} TERM=xterm-256color LANG=C.UTF-8 {cmd}"], check=True)
+        while True:
+            screen = subprocess.run(tm + ["capture-pane", "-p"], stdout=subprocess.PIPE, text=True).stdout
+            if "step 1/9" in screen or "Account" in screen:
+                break
+            if time.perf_counter() - t > 10:
+                sys.exit("bench: the wizard drew nothing within 10 s:\n" + screen)
+            time.sleep(0.005)
+        firsts.append(time.perf_counter() - t)
+    first = statistics.median(firsts)
+    pid = subprocess.run(tm + ["display-message", "-p", "#{pane_pid}"], stdout=subprocess.PIPE, text=True).stdout.strip()
+    time.sleep(1)
+
+    def cpu(p):
+        f = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+    c0 = cpu(pid)
+    time.sleep(10)
+    idle = cpu(pid) - c0
+    # Bytes written to the terminal per log line: record the pane's output while the wizard lists sets again.
+    subprocess.run(tm + ["pipe-pane", "-o", f"cat >> {out}"], check=True)
+    before_lines = 0
+    subprocess.run(tm + ["send-keys", "Enter"])
+    time.sleep(2)
+    subprocess.run(tm + ["pipe-pane"])
+    written = os.path.getsize(out) if os.path.exists(out) else 0
+    log_lines = len(re.findall(r"\d\d:\d\d:\d\d ", subprocess.run(tm + ["capture-pane", "-p"], stdout=subprocess.PIPE, text=True).stdout))
+    subprocess.run(tm + ["kill-server"], stderr=subprocess.DEVNULL)
+    t = time.perf_counter()
+    for _ in range(5):
+        subprocess.run(["aws", "--version"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    aws_start = (time.perf_counter() - t) / 5
+    print(f"  time to first drawn screen {first*1000:8.1f} ms   (aws --version start-up {aws_start*1000:.1f} ms; ratio {first/aws_start:.2f})")
+    print(f"  CPU while idle for 10 s    {idle*1000:8.1f} ms")
+    if log_lines:
+        print(f"  terminal bytes after one step ({log_lines} log lines visible): {written} bytes, {written/max(log_lines,1):.0f} bytes per visible log line")
+    shutil.rmtree(state, ignore_errors=True)
