@@ -36,9 +36,10 @@ struct Sets: AsyncParsableCommand {
             try await Guarded.run(global) { s in
                 let id = ResourceID.bare(self.id)
                 async let set = s.route53.getReusableDelegationSet(id: id)
-                async let limit = s.route53.getReusableDelegationSetLimit(id: id)
                 async let zones = s.route53.listHostedZones(delegationSetId: id)
-                let (theSet, theLimit, theZones) = try await (set, limit, zones)
+                let (theSet, theZones) = try await (set, zones)
+                let theLimit = try await s.route53.setUsage(id: id, knownZoneCount: theZones.count)
+                if let note = theLimit.limitNote { Console.error("note: \(note)") }
                 if global.output == .json {
                     struct Out: Encodable { var DelegationSet: DelegationSetJSON; var Limit: LimitJSON; var Count: Int; var HostedZones: [HostedZoneJSON] }
                     return try Console.json(Out(DelegationSet: DelegationSetJSON(theSet),

@@ -114,9 +114,12 @@ public struct AWSConfigFiles: Sendable, Equatable {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
         if isDirectory.boolValue { throw Route53Error.configuration("\(name) is a folder, not a file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // FileHandle, not FileManager.contents: the latter gives nil for /dev/null, a common AWS_CONFIG_FILE in scripts.
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw Route53Error.configuration("cannot read \(name): check its permissions")
         }
+        defer { try? handle.close() }
+        let data = handle.readDataToEndOfFile()
         guard let text = String(data: data, encoding: .utf8) else {
             throw Route53Error.configuration("\(name) is not UTF-8 text")
         }

@@ -82,3 +82,32 @@ extension Route53API {
         return all
     }
 }
+
+/// How many zones a reusable delegation set serves, against its limit.
+public struct SetUsage: Sendable, Equatable {
+    public var count: Int
+    public var limit: Int
+    /// Why the limit is the documented default (100) rather than the account's own, when it is.
+    public var limitNote: String?
+    public init(count: Int, limit: Int, limitNote: String?) { self.count = count; self.limit = limit; self.limitNote = limitNote }
+}
+
+extension Route53API {
+    /// GetReusableDelegationSetLimit, falling back to counting the set's zones against the documented default of 100
+    /// when the endpoint does not offer that call (the moto stand-in answers 404). Credential and network errors
+    /// are not hidden: they are thrown.
+    public func setUsage(id: String, knownZoneCount: Int? = nil) async throws -> SetUsage {
+        do {
+            let l = try await getReusableDelegationSetLimit(id: id)
+            return SetUsage(count: l.count, limit: l.limit, limitNote: nil)
+        } catch let e as Route53Error {
+            switch e {
+            case .malformedResponse, .service(code: "InvalidInput", _, _, _):
+                let count: Int
+                if let knownZoneCount { count = knownZoneCount } else { count = try await listHostedZones(delegationSetId: id).count }
+                return SetUsage(count: count, limit: 100, limitNote: "the endpoint does not answer GetReusableDelegationSetLimit; 100 is Route 53's default")
+            default: throw e
+            }
+        }
+    }
+}
