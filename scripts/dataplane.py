@@ -7,7 +7,8 @@ real authoritative DNS server from Debian) on loopback and keeps it serving exac
   an addresses file (so a test can "move" an AWS name server by rewriting that file);
 - every public hosted zone in moto, with its records as Route 53 would serve them.
 nsd listens on 127.0.0.1 and on each IPv4 address in the addresses file, plus ::1, all on --port. After each
-sync it writes the generation number to STATE/generation, so callers can wait for a change to be served.
+sync it writes the generation number to STATE/generation; a caller that needs what moto holds now to be served
+writes a nonce to STATE/sync-request and waits for STATE/sync-ack to hold it.
 
 Usage: dataplane.py --moto http://127.0.0.1:PORT --port DNSPORT --state DIR [--addresses FILE] [--interval S] [--once]
 """
@@ -163,7 +164,10 @@ def main():
         raise SystemExit(0)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    request_file, ack_file = os.path.join(a.state, "sync-request"), os.path.join(a.state, "sync-ack")
     while True:
+        # A caller that wants "served = moto now" writes a nonce; it is acknowledged after a fetch that began later.
+        request = open(request_file).read() if os.path.exists(request_file) else None
         addresses = DEFAULT_ADDRESSES
         if a.addresses and os.path.exists(a.addresses):
             with open(a.addresses) as f:
@@ -189,6 +193,10 @@ def main():
             with open(os.path.join(a.state, "generation.tmp"), "w") as f:
                 f.write(str(generation))
             os.replace(os.path.join(a.state, "generation.tmp"), os.path.join(a.state, "generation"))
+        if request is not None:
+            with open(ack_file + ".tmp", "w") as f:
+                f.write(request)
+            os.replace(ack_file + ".tmp", ack_file)
         if a.once:
             return
         time.sleep(a.interval)

@@ -147,12 +147,11 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "The home domain.") var domain: String
     @Option(name: .customLong("zone"), help: "A further served zone (repeatable).") var zones: [String] = []
     @Option(help: "Vanity host names, comma-separated (default ns1..ns4.DOMAIN).") var hosts: String?
-    @Option(name: .customLong("query-port"), help: "Port to ask the name servers on.") var queryPort: Int = 53
 
     func run() async throws {
         try await Guarded.run(global) { s in
             let hostList = hosts.map { $0.split(separator: ",").map(String.init) }
-            let report = try await s.engine().verify(homeDomain: domain, zones: zones, hosts: hostList, queryPort: queryPort, target: s.resolverTarget)
+            let report = try await s.engine().verify(homeDomain: domain, zones: zones, hosts: hostList, queryPort: global.queryPort, target: s.resolverTarget)
             if global.output == .json { try Console.json(VerifyJSON(report)) } else { Console.out(ReportRenderer.verifyTable(report, color: Console.useColor)) }
             if !report.passed { throw ExitCode(2) }
         }
@@ -228,7 +227,6 @@ struct FinalizeCommand: AsyncParsableCommand {
     @Option(help: "Vanity host names, comma-separated (default ns1..ns4.DOMAIN).") var hosts: String?
     @Option(name: .customLong("ns-ttl"), help: "NS record TTL in seconds.") var nsTTL: Int = 172800
     @Option(name: .customLong("soa-minimum"), help: "SOA minimum (negative caching TTL) in seconds.") var soaMinimum: Int = 900
-    @Option(name: .customLong("query-port"), help: "Port to ask the name servers on for the verify step.") var queryPort: Int = 53
     @Flag(help: "Do not ask for confirmation.") var yes = false
 
     func validate() throws {
@@ -240,7 +238,7 @@ struct FinalizeCommand: AsyncParsableCommand {
         try await Guarded.run(global) { s in
             let engine = s.engine()
             let hostList = hosts.map { $0.split(separator: ",").map(String.init) }
-            let report = try await engine.verify(homeDomain: domain, zones: zones, hosts: hostList, queryPort: queryPort, target: s.resolverTarget)
+            let report = try await engine.verify(homeDomain: domain, zones: zones, hosts: hostList, queryPort: global.queryPort, target: s.resolverTarget)
             guard report.passed else {
                 Console.error(ReportRenderer.verifyTable(report, color: false))
                 throw Console.fail("verify does not pass yet; finalize raises TTLs only once every vanity host answers correctly")

@@ -30,6 +30,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("state-dir"), help: "Where the journal and saved values live (default: ~/.local/state/vanityns).")
     var stateDir: String?
 
+    @Option(name: .customLong("query-port"), help: "Port on which verify asks the name servers directly (default 53).")
+    var queryPort: Int = 53
+
     /// The resolver target from `--resolver`.
     func resolverTarget() throws -> ResolverTarget {
         guard let resolver else { return .system }
@@ -65,7 +68,7 @@ enum ResolverAddress {
 /// Moves global options that appear before the subcommand to its end, so `vanityns --profile p sets list` and
 /// `vanityns sets list --profile p` mean the same (swift-argument-parser only reads a subcommand's own options).
 enum GlobalOptionHoist {
-    static let valued: Set<String> = ["--profile", "--endpoint-url", "--domains-endpoint-url", "--output", "--resolver", "--state-dir"]
+    static let valued: Set<String> = ["--profile", "--endpoint-url", "--domains-endpoint-url", "--output", "--resolver", "--state-dir", "--query-port"]
     static let flags: Set<String> = ["--verbose"]
     static let subcommands: Set<String> = ["sets", "zones", "plan", "apply", "verify", "check", "sync", "rollback", "finalize", "browse", "wizard", "help"]
 

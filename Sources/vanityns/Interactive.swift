@@ -8,7 +8,7 @@ import Wizard
 struct Browse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Browse delegation sets, zones and record sets full-screen.")
     @OptionGroup var global: GlobalOptions
-    func run() async throws { try await Interactive.run(global, mode: .browser, queryPort: 53) }
+    func run() async throws { try await Interactive.run(global, mode: .browser, queryPort: global.queryPort) }
 }
 
 /// Starts the wizard or the browser with the live services.

@@ -16,10 +16,8 @@ struct VanityNS: AsyncParsableCommand {
                       SyncCommand.self, RollbackCommand.self, FinalizeCommand.self, Browse.self])
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .customLong("query-port"), help: "Port the verify step asks name servers on (default 53).")
-    var queryPort: Int = 53
 
     func run() async throws {
-        try await Interactive.run(global, mode: .wizard, queryPort: queryPort)
+        try await Interactive.run(global, mode: .wizard, queryPort: global.queryPort)
     }
 }

@@ -62,17 +62,23 @@ public final class DataPlane: @unchecked Sendable {
         }
     }
 
-    /// Waits for the next sync after changes made in moto (by the test or by vanityns).
-    public func waitForMotoChanges() throws {
-        let before = generation
-        try waitForSync(after: before)
+    /// Waits until nsd serves what moto holds now (changes made by the test or by vanityns included).
+    public func waitForMotoChanges(timeout: Double = 20) throws {
+        let nonce = UUID().uuidString
+        let dns = directory.appendingPathComponent("dns")
+        try Data(nonce.utf8).write(to: dns.appendingPathComponent("sync-request"))
+        let deadline = Date().addingTimeInterval(timeout)
+        while (try? String(contentsOf: dns.appendingPathComponent("sync-ack"), encoding: .utf8)) != nonce {
+            if Date() > deadline { throw NSError(domain: "DataPlane", code: 3, userInfo: [NSLocalizedDescriptionKey: "data plane did not catch up with moto within \(timeout) s"]) }
+            usleep(50_000)
+        }
     }
 
     private func write(_ addresses: [String: [String: [String]]]) throws {
         let data = try JSONSerialization.data(withJSONObject: addresses, options: [.sortedKeys])
         let tmp = addressesFile.appendingPathExtension("tmp")
         try data.write(to: tmp)
-        _ = try FileManager.default.replaceItemAt(addressesFile, withItemAt: tmp)
+        guard rename(tmp.path, addressesFile.path) == 0 else { throw NSError(domain: "DataPlane", code: Int(errno)) }
     }
 
     public func stop() {
