@@ -32,7 +32,7 @@ public final class Route53Client: Route53API {
             throw Route53Error.malformedResponse("HTTP \(response.status) with a body that is not XML: \(XMLParser.excerpt(response.body))")
         }
         guard doc.name == root else {
-            throw Route53Error.malformedResponse("HTTP \(response.status): expected <\(root)>, got <\(doc.name)>")
+            throw Route53Error.malformedResponse("HTTP \(response.status): expected <\(root)>, got <\(doc.name)>: \(XMLParser.excerpt(response.body))")
         }
         return doc
     }

@@ -208,7 +208,7 @@ final class CurlEngine: @unchecked Sendable {
                 _ = vns_easy_setopt_long(easy, CURLOPT_POST, 1)
                 _ = vns_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(r.body.count))
                 var bytes = [CChar](repeating: 0, count: r.body.count + 1)
-                bytes.withUnsafeMutableBytes { dst in r.body.copyBytes(to: dst.bindMemory(to: UInt8.self)) }
+                _ = bytes.withUnsafeMutableBytes { dst in r.body.copyBytes(to: dst.bindMemory(to: UInt8.self)) }
                 _ = bytes.withUnsafeMutableBufferPointer { vns_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
             }
         }

@@ -1,0 +1,100 @@
+import Testing
+import Foundation
+@testable import Route53
+
+/// A transport that answers from a list and records what it was sent.
+final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var answers: [Result<HTTPResponse, Route53Error>]
+    private(set) var sent: [HTTPRequest] = []
+    init(_ answers: [Result<HTTPResponse, Route53Error>]) { self.answers = answers }
+    func send(_ request: HTTPRequest, timeout: Double) async throws -> HTTPResponse {
+        try next(request).get()
+    }
+    private func next(_ request: HTTPRequest) -> Result<HTTPResponse, Route53Error> {
+        lock.lock(); defer { lock.unlock() }
+        sent.append(request)
+        return answers.count > 1 ? answers.removeFirst() : answers[0]
+    }
+    var requests: [HTTPRequest] { lock.lock(); defer { lock.unlock() }; return sent }
+}
+
+func xmlAnswer(_ status: Int, _ body: String) -> Result<HTTPResponse, Route53Error> {
+    .success(HTTPResponse(status: status, headers: ["x-amzn-requestid": "rid-\(status)"], body: Data(body.utf8)))
+}
+
+@Suite struct RetryTests {
+    let fast = ClientOptions(maxAttempts: 5, requestsPerSecond: 1000, createsPerSecond: 1000, timeoutSeconds: 5, baseDelaySeconds: 0.001, maxDelaySeconds: 0.01)
+    let endpoint = ServiceEndpoint(scheme: "http", host: "127.0.0.1", port: 9, region: "us-east-1", signingService: "route53")
+
+    @Test func backoffIsExponentialWithFullJitterAndCapped() {
+        let ceilings = (1...7).map { RetryPolicy.ceiling(afterAttempt: $0, base: 1, maxDelay: 20) }
+        #expect(ceilings == [1, 2, 4, 8, 16, 20, 20])
+        #expect(RetryPolicy.delay(afterAttempt: 3, base: 1, maxDelay: 20, unit: 0) == 0)
+        #expect(RetryPolicy.delay(afterAttempt: 3, base: 1, maxDelay: 20, unit: 1) == 4)
+        for attempt in 1...10 {
+            let d = RetryPolicy.delay(afterAttempt: attempt, base: 0.5, maxDelay: 20)
+            #expect(d >= 0 && d <= min(20, 0.5 * pow(2, Double(attempt - 1))))
+        }
+    }
+
+    @Test func whatIsRetried() {
+        #expect(RetryPolicy.isRetryable(Route53Error.service(code: "Throttling", message: "Rate exceeded", status: 400, requestId: nil)))
+        #expect(RetryPolicy.isRetryable(Route53Error.service(code: "PriorRequestNotComplete", message: "", status: 400, requestId: nil)))
+        #expect(RetryPolicy.isRetryable(Route53Error.service(code: "InternalFailure", message: "", status: 503, requestId: nil)))
+        #expect(RetryPolicy.isRetryable(Route53Error.transport("connection refused")))
+        #expect(!RetryPolicy.isRetryable(Route53Error.service(code: "NoSuchHostedZone", message: "", status: 404, requestId: nil)))
+        #expect(!RetryPolicy.isRetryable(Route53Error.service(code: "InvalidChangeBatch", message: "", status: 400, requestId: nil)))
+        #expect(!RetryPolicy.isRetryable(Route53Error.malformedResponse("HTTP 200 with a body that is not XML")))
+        #expect(!RetryPolicy.isRetryable(Route53Error.cancelled))
+    }
+
+    @Test func tokenBucketAllowsABurstThenSpacesCallsAtTheRate() async {
+        final class Clock: @unchecked Sendable { var now = 100.0 }
+        let clock = Clock()
+        let bucket = TokenBucket(rate: 5, burst: 2, clock: { clock.now })
+        #expect(await bucket.reserve() == 0)
+        #expect(await bucket.reserve() == 0)
+        let w1 = await bucket.reserve(), w2 = await bucket.reserve()
+        #expect(abs(w1 - 0.2) < 1e-9 && abs(w2 - 0.4) < 1e-9)
+        clock.now += 10  // idle: refills to the burst, not beyond
+        #expect(await bucket.reserve() == 0)
+        #expect(await bucket.reserve() == 0)
+        #expect(await bucket.reserve() > 0)
+    }
+
+    @Test func tokenBucketReallyWaits() async throws {
+        let bucket = TokenBucket(rate: 20, burst: 1)
+        let start = Date()
+        for _ in 0..<6 { try await bucket.acquire() }
+        #expect(Date().timeIntervalSince(start) >= 0.2)
+    }
+
+    @Test func nonRetryableErrorsFailAtOnceAndRetryableOnesStopAtMaxAttempts() async throws {
+        let notFound = ScriptedTransport([xmlAnswer(404, "<ErrorResponse><Error><Code>NoSuchHostedZone</Code><Message>No hosted zone found with ID: Z1</Message></Error></ErrorResponse>")])
+        let c1 = Route53Client(endpoint: endpoint, credentials: StaticCredentials(), transport: notFound, options: fast)
+        await #expect(throws: Route53Error.service(code: "NoSuchHostedZone", message: "No hosted zone found with ID: Z1", status: 404, requestId: "rid-404")) {
+            _ = try await c1.getHostedZone(id: "/hostedzone/Z1")
+        }
+        #expect(notFound.requests.count == 1)
+        #expect(notFound.requests[0].path == "/2013-04-01/hostedzone/Z1", "IDs are used bare")
+
+        let down = ScriptedTransport([xmlAnswer(503, "<ErrorResponse><Error><Code>ServiceUnavailable</Code><Message>down</Message></Error></ErrorResponse>")])
+        let c2 = Route53Client(endpoint: endpoint, credentials: StaticCredentials(), transport: down, options: fast)
+        await #expect(throws: Route53Error.self) { _ = try await c2.getChange(id: "C1") }
+        #expect(down.requests.count == 5)
+    }
+
+    @Test func aCreateWhoseAnswerWasLostIsLookedUpBeforeItIsSentAgain() async throws {
+        let setXML = "<DelegationSet><Id>/delegationset/N1</Id><CallerReference>ref-lost</CallerReference><NameServers><NameServer>ns-1.awsdns-01.com</NameServer></NameServers></DelegationSet>"
+        let transport = ScriptedTransport([
+            xmlAnswer(200, "<ListReusableDelegationSetsResponse><DelegationSets/><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListReusableDelegationSetsResponse>"),
+            .failure(.transport("connection dropped to http://127.0.0.1:9: Server returned nothing (no headers, no data)")),
+            xmlAnswer(200, "<ListReusableDelegationSetsResponse><DelegationSets>\(setXML)</DelegationSets><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListReusableDelegationSetsResponse>"),
+        ])
+        let client = Route53Client(endpoint: endpoint, credentials: StaticCredentials(), transport: transport, options: fast)
+        let created = try await client.createReusableDelegationSet(callerReference: "ref-lost", hostedZoneId: nil)
+        #expect(created.delegationSet.id == "N1")
+        #expect(transport.requests.map(\.method) == ["GET", "POST", "GET"], "one POST only: no duplicate set")
+    }
+}
