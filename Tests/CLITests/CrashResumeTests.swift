@@ -53,23 +53,21 @@ final class DelayingProxy: @unchecked Sendable {
     init(upstream: String, delayPathContaining: String, seconds: Double) throws {
         port = LocalServices.freePort()
         let script = """
-        import http.server, sys, time, urllib.request
-        up, needle, delay = sys.argv[2], sys.argv[3], float(sys.argv[4])
+        import http.client, http.server, sys, time, urllib.parse
+        up, needle, delay = urllib.parse.urlsplit(sys.argv[2]), sys.argv[3], float(sys.argv[4])
         class H(http.server.BaseHTTPRequestHandler):
             protocol_version = 'HTTP/1.1'
             def _go(self):
                 n = int(self.headers.get('Content-Length') or 0)
                 body = self.rfile.read(n) if n else None
-                req = urllib.request.Request(up + self.path, data=body, method=self.command,
-                                             headers={k: v for k, v in self.headers.items() if k.lower() not in ('host', 'content-length')})
-                try:
-                    r = urllib.request.urlopen(req); status, data, hdrs = r.status, r.read(), r.headers
-                except urllib.error.HTTPError as e:
-                    status, data, hdrs = e.code, e.read(), e.headers
+                c = http.client.HTTPConnection(up.hostname, up.port)
+                c.request(self.command, self.path, body=body,
+                          headers={k: v for k, v in self.headers.items() if k.lower() not in ('host', 'connection')})
+                r = c.getresponse(); status, data, hdrs = r.status, r.read(), r.getheaders()
                 if needle in self.path and self.command == 'POST':
                     time.sleep(delay)
                 self.send_response(status)
-                for k, v in hdrs.items():
+                for k, v in hdrs:
                     if k.lower() not in ('content-length', 'connection', 'transfer-encoding', 'server', 'date'):
                         self.send_header(k, v)
                 self.send_header('Content-Length', str(len(data)))
