@@ -16,11 +16,11 @@ public struct WizardRunner: Sendable {
         let r53 = context.route53, engine = context.engine
         switch command {
         case .loadAccountLimit:
-            send(.accountLimit(await Self.result { try await r53.getAccountLimit(.reusableDelegationSetsByOwner) }))
+            send(.accountLimit(await Self.result { let u = try await r53.accountSetUsage(); return LimitUsage(count: u.count, limit: u.limit) }))
         case .loadSets:
             send(.setsLoaded(await Self.result { try await r53.listReusableDelegationSets() }))
         case let .loadSetLimit(id):
-            send(.setLimit(id: id, await Self.result { try await r53.getReusableDelegationSetLimit(id: id) }))
+            send(.setLimit(id: id, await Self.result { let u = try await r53.setUsage(id: id); return LimitUsage(count: u.count, limit: u.limit) }))
         case let .createSet(ref, zoneId):
             send(.setCreated(await Self.result { try await r53.createReusableDelegationSet(callerReference: ref, hostedZoneId: zoneId).delegationSet }))
         case .loadAllZones:

@@ -44,7 +44,7 @@ enum Interactive {
             route53: services.route53, engine: engine, events: services.events.stream(), account: account,
             credentialProblem: credentialProblem, resolver: services.resolverTarget, stateDirectory: services.stateDirectory,
             queryPort: queryPort,
-            registrarLookup: { plan in try await engine.registrarUpdate(plan: plan)?.nameservers },
+            registrarLookup: { plan in try await engine.registrarUpdate(plan: plan)?.current.nameservers },
             registrarApply: { domain, nameservers in try await engine.applyRegistrar(domain: domain, nameservers: nameservers, events: { _ in }) })
         let code = mode == .wizard ? await WizardApp.runWizard(context) : await WizardApp.runBrowser(context)
         if code != 0 { throw ExitCode(code) }

@@ -95,7 +95,9 @@ public final class Route53Client: Route53API {
             if let marker { q.append(("marker", marker)) }
             let doc = try await self.xml(APICall(operation: "ListReusableDelegationSets", method: "GET", path: Self.api + "/delegationset", query: q),
                                          root: "ListReusableDelegationSetsResponse")
-            let sets = doc.child("DelegationSets")?.children("DelegationSet").map(Route53XMLCodec.delegationSet) ?? []
+            // A reusable set always has an ID; moto also lists its per-zone default sets with an empty one: skip those.
+            let sets = (doc.child("DelegationSets")?.children("DelegationSet").map(Route53XMLCodec.delegationSet) ?? [])
+                .filter { !($0.id ?? "").isEmpty }
             let next = Route53XMLCodec.bool(doc, "IsTruncated") == true ? doc.text("NextMarker").flatMap { $0.isEmpty ? nil : $0 } : nil
             return (sets, next)
         }

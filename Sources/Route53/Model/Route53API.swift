@@ -97,15 +97,28 @@ extension Route53API {
     /// when the endpoint does not offer that call (the moto stand-in answers 404). Credential and network errors
     /// are not hidden: they are thrown.
     public func setUsage(id: String, knownZoneCount: Int? = nil) async throws -> SetUsage {
+        try await usage(of: "GetReusableDelegationSetLimit", { try await getReusableDelegationSetLimit(id: id) }) {
+            if let knownZoneCount { return knownZoneCount }
+            return try await listHostedZones(delegationSetId: id).count
+        }
+    }
+
+    /// GetAccountLimit for reusable delegation sets, with the same fallback: the sets listed against 100.
+    public func accountSetUsage() async throws -> SetUsage {
+        try await usage(of: "GetAccountLimit", { try await getAccountLimit(.reusableDelegationSetsByOwner) }) {
+            try await listReusableDelegationSets().count
+        }
+    }
+
+    private func usage(of operation: String, _ limit: () async throws -> LimitUsage, count: () async throws -> Int) async throws -> SetUsage {
         do {
-            let l = try await getReusableDelegationSetLimit(id: id)
+            let l = try await limit()
             return SetUsage(count: l.count, limit: l.limit, limitNote: nil)
         } catch let e as Route53Error {
             switch e {
             case .malformedResponse, .service(code: "InvalidInput", _, _, _):
-                let count: Int
-                if let knownZoneCount { count = knownZoneCount } else { count = try await listHostedZones(delegationSetId: id).count }
-                return SetUsage(count: count, limit: 100, limitNote: "the endpoint does not answer GetReusableDelegationSetLimit; 100 is Route 53's default")
+                return SetUsage(count: try await count(), limit: 100,
+                                limitNote: "the endpoint does not answer \(operation); 100 is Route 53's default")
             default: throw e
             }
         }
