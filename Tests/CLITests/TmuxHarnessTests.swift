@@ -107,6 +107,8 @@ import Glibc
         a = nil
         let ls = try LocalServices.run("/usr/bin/env", ["tmux", "-L", socket, "list-sessions"], check: false)
         #expect(ls.status != 0)
+        let tmpdir = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        #expect(!FileManager.default.fileExists(atPath: "\(tmpdir)/tmux-\(getuid())/\(socket)"), "socket file left behind")
         #expect(b.isRunning)
         b.kill()
         #expect(!b.isRunning)

@@ -192,9 +192,12 @@ public final class TmuxSession: Sendable {
         }
     }
 
-    /// Kills the tmux server and with it the program. Safe to call more than once.
+    /// Kills the tmux server and with it the program, and removes the socket file (tmux leaves it behind).
+    /// Safe to call more than once.
     public func kill() {
+        let path = (try? tmux(["display-message", "-p", "#{socket_path}"]))?.trimmingCharacters(in: .whitespacesAndNewlines)
         _ = try? tmux(["kill-server"])
+        if let path, !path.isEmpty { unlink(path) }
     }
 
     private struct PaneState { var dead: Bool; var status: Int32?; var signal: Int32?; var pid: Int32; var serverPID: Int32 }
