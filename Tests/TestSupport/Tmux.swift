@@ -1,0 +1,338 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A failure of the tmux harness. A timeout carries the last screen, so a failing test shows what the user saw.
+public struct TmuxError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong, followed by the screen when there is one.
+    public let description: String
+
+    init(_ message: String, screen: [String]? = nil) {
+        guard let screen else { description = message; return }
+        let width = max(screen.map(\.count).max() ?? 0, 20)
+        let rule = "+" + String(repeating: "-", count: width) + "+"
+        let body = screen.map { "|" + $0 + String(repeating: " ", count: width - $0.count) + "|" }
+        description = ([message, "last screen:", rule] + body + [rule]).joined(separator: "\n")
+    }
+}
+
+/// A program running in a real terminal: a detached tmux session on its own server socket, so parallel tests never
+/// share a server. Keys go in with `sendKeys`/`sendText`, the screen comes out with `capture`/`captureANSI`.
+/// The pane stays after the program exits (`remain-on-exit`), so the exit status and the last screen can be read.
+/// The server is killed by `kill()` or when the session goes away.
+///
+/// Modelled on fzf's test/lib/common.rb `Tmux`.
+public final class TmuxSession: Sendable {
+    /// The private server socket name (`tmux -L`), unique per session.
+    public let socket: String
+    /// The terminal type the program sees in `TERM`.
+    public let term: String
+    private static let target = "vns:0.0"
+    /// Runs the program as the shell's child, then holds the terminal open a moment before exiting with the
+    /// program's status (128 + n for signal n). Without the pause a program that prints and exits at once can lose
+    /// its last output: the kernel may not yet have passed it to tmux when tmux closes the dead pane. Keyboard
+    /// signals are caught (not ignored, so the program still gets default handlers), leaving Ctrl-C to the program.
+    private static let launcher = #"trap : INT QUIT TSTP; "$@"; status=$?; sleep 0.2; exit $status"#
+
+    /// Starts `command` (program and arguments, run directly, no shell) in a `width` x `height` terminal with exactly
+    /// `environment` (plus `TERM` = `term` unless given). Nothing from the test process's environment leaks in.
+    public init(command: [String], environment: [String: String], width: Int, height: Int,
+                term: String = "xterm-256color") throws {
+        precondition(!command.isEmpty, "TmuxSession needs a command")
+        self.term = term
+        socket = "vns-\(getpid())-\(UUID().uuidString.prefix(8))"
+        var env = environment
+        if env["TERM"] == nil { env["TERM"] = term }
+        let envArgs = env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        // One tmux invocation: set the options before the pane exists, so TERM, the size and remain-on-exit hold
+        // from the program's first byte. An empty remain-on-exit-format keeps tmux from scrolling a "Pane is dead"
+        // line into the last screen.
+        let options: [[String]] = [
+            ["set-option", "-g", "default-terminal", term],
+            ["set-option", "-g", "escape-time", "0"],
+            ["set-option", "-g", "remain-on-exit", "on"],
+            ["set-option", "-g", "remain-on-exit-format", ""],
+            ["set-option", "-g", "status", "off"],
+        ]
+        var args = ["-f", "/dev/null", "start-server"]
+        for option in options { args += [";"] + option }
+        args += [";", "new-session", "-d", "-s", "vns", "-x", String(width), "-y", String(height),
+                 "/bin/sh", "-c", Self.launcher, "vanityns-pane", "/usr/bin/env", "-i"] + envArgs + command
+        try tmux(args)
+    }
+
+    deinit { kill() }
+
+    // MARK: Input
+
+    /// Sends keys by tmux name ("Enter", "Escape", "Tab", "BSpace", "C-c", "Up", "Down", "F1", "Space", ...).
+    /// An argument that is not a key name is typed as text, as tmux does; use `sendText` for text that could be
+    /// mistaken for a key name.
+    public func sendKeys(_ keys: String...) throws {
+        try tmux(["send-keys", "-t", Self.target] + keys)
+    }
+
+    /// Types `text` literally (`send-keys -l`): no key-name lookup.
+    public func sendText(_ text: String) throws {
+        try tmux(["send-keys", "-t", Self.target, "-l", "--", text])
+    }
+
+    // MARK: Output
+
+    /// The screen as plain text, one string per row (trailing blanks trimmed by tmux). Line-drawing characters that
+    /// the program drew in the VT100 alternate character set come back as their Unicode box-drawing equivalents.
+    public func capture() throws -> [String] {
+        var lines = TerminalText.stripEscapes(try captureANSI()).components(separatedBy: "\n")
+        if lines.last == "" { lines.removeLast() }  // capture-pane ends every row, the last too, with a newline
+        return lines.map { line in String(line.reversed().drop { $0 == " " }.reversed()) }
+    }
+
+    /// The screen with SGR escape sequences (colours, bold, reverse, ...), as `capture-pane -p -e -N` prints it
+    /// (trailing blanks kept, so a coloured bar's background reaches the edge), with alternate-character-set line
+    /// drawing translated to Unicode. The input of `scripts/ansi2png.py`.
+    /// tmux does not record cells erased with a background colour (EL/ED with `bce`, which xterm-256color has): start
+    /// the session with `term: "tmux-256color"` when such colours matter, so ncurses writes spaces instead.
+    public func captureANSI() throws -> String {
+        TerminalText.translateACS(try tmux(["capture-pane", "-p", "-e", "-N", "-t", Self.target]))
+    }
+
+    /// Polls the screen every 50 ms until `predicate` holds and returns that screen; throws with the last screen
+    /// after `timeout` seconds.
+    @discardableResult
+    public func waitFor(timeout: TimeInterval = 10, _ predicate: ([String]) -> Bool) throws -> [String] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen: [String] = []
+        while true {
+            screen = try capture()
+            if predicate(screen) { return screen }
+            if Date() >= deadline { break }
+            usleep(50_000)
+        }
+        let status = (try? paneState()).map { $0.dead ? " (program exited, status \($0.status.map(String.init) ?? "?"))" : "" } ?? ""
+        throw TmuxError("timed out after \(timeout) s waiting for the screen\(status)", screen: screen)
+    }
+
+    /// Waits until `text` appears anywhere on the screen; returns that screen.
+    @discardableResult
+    public func waitForText(_ text: String, timeout: TimeInterval = 10) throws -> [String] {
+        do {
+            return try waitFor(timeout: timeout) { $0.contains { $0.contains(text) } }
+        } catch let error as TmuxError {
+            throw TmuxError("\"\(text)\" not on screen: " + error.description)
+        }
+    }
+
+    /// Waits until the program exits and returns its exit status (see `exitStatus`); throws with the last screen
+    /// after `timeout` seconds.
+    @discardableResult
+    public func waitForExit(timeout: TimeInterval = 10) throws -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let status = exitStatus { return status }
+            usleep(50_000)
+        }
+        if let status = exitStatus { return status }
+        throw TmuxError("the program still runs after \(timeout) s", screen: try? capture())
+    }
+
+    // MARK: Terminal
+
+    /// Resizes the terminal; the program gets SIGWINCH.
+    public func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", "vns:0", "-x", String(width), "-y", String(height)])
+    }
+
+    /// The terminal's current size in cells.
+    public func size() throws -> (width: Int, height: Int) {
+        let parts = try tmux(["display-message", "-p", "-t", Self.target, "#{pane_width} #{pane_height}"])
+            .split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        guard parts.count == 2 else { throw TmuxError("tmux did not report the pane size") }
+        return (parts[0], parts[1])
+    }
+
+    // MARK: Process
+
+    /// True while the program in the pane has not exited (false too once the server is gone).
+    public var isRunning: Bool { (try? paneState())?.dead == false }
+
+    /// The program's exit status once it has exited: its exit code, or 128 + signal number when a signal killed
+    /// it (as a shell reports it); nil while it runs (and for 0.2 s after, see `launcher`).
+    public var exitStatus: Int32? {
+        guard var state = try? paneState(), state.dead else { return nil }
+        if state.status == nil, state.signal == nil {
+            // Debian's tmux uses libutempter, whose own SIGCHLD handler can swallow the signal of a program that
+            // exits at once (tmux issue #311): the pane is dead but never reaped. A SIGCHLD makes tmux reap it.
+            _ = Glibc.kill(state.serverPID, SIGCHLD)
+            usleep(20_000)
+            guard let again = try? paneState() else { return nil }
+            state = again
+        }
+        if let signal = state.signal { return 128 + signal }
+        return state.status
+    }
+
+    /// The process id of the program (the launcher shell's child; `env -i` execs the program, so this is the
+    /// program itself). nil once it has exited.
+    public var pid: Int32? {
+        guard let shell = try? paneState().pid else { return nil }
+        return Self.children(of: shell).first
+    }
+
+    /// Processes whose parent is `parent`, from /proc.
+    private static func children(of parent: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { name -> Int32? in
+            guard let pid = Int32(name),
+                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            // After "pid (comm)": state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == parent ? pid : nil
+        }
+    }
+
+    /// Kills the tmux server and with it the program, and removes the socket file (tmux leaves it behind).
+    /// Safe to call more than once.
+    public func kill() {
+        let path = (try? tmux(["display-message", "-p", "#{socket_path}"]))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try? tmux(["kill-server"])
+        if let path, !path.isEmpty { unlink(path) }
+    }
+
+    private struct PaneState { var dead: Bool; var status: Int32?; var signal: Int32?; var pid: Int32; var serverPID: Int32 }
+
+    private func paneState() throws -> PaneState {
+        let fields = try tmux(["display-message", "-p", "-t", Self.target,
+                               "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}|#{pane_pid}|#{pid}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "|")
+        guard fields.count == 5, let pid = Int32(fields[3]), let server = Int32(fields[4]) else {
+            throw TmuxError("unexpected pane state: \(fields)")
+        }
+        return PaneState(dead: fields[0] == "1", status: Int32(fields[1]), signal: Int32(fields[2]), pid: pid,
+                         serverPID: server)
+    }
+
+    /// Runs one tmux client command against this session's server and returns its standard output.
+    @discardableResult
+    private func tmux(_ args: [String]) throws -> String {
+        // -u: the client speaks UTF-8 whatever the test's locale, so wide and box-drawing characters survive capture.
+        let out = try TmuxProcess.run(["tmux", "-u", "-L", socket] + args)
+        guard out.status == 0 else {
+            throw TmuxError("tmux \(args.first ?? "") failed (\(out.status)): \(out.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        return out.stdout
+    }
+}
+
+/// Starts tmux clients so that the server they fork starts clean. Foundation's `Process` would hand the child the
+/// calling thread's signal mask (test threads block SIGCHLD, SIGINT, SIGTERM, ...) and any descriptor without
+/// close-on-exec: the server would then never reap its pane (no exit status, `kill-server` hangs), the program
+/// would never see Ctrl-C, and the daemon would hold other tests' pipes open. posix_spawn with an empty mask,
+/// default handlers and all descriptors above 2 closed avoids all three; output goes to files, not pipes.
+enum TmuxProcess {
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    /// glibc 2.34's posix_spawn_file_actions_addclosefrom_np, which the Glibc module does not export.
+    private static let addCloseFrom: CloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: CloseFrom.self) }
+
+    static func run(_ argv: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("vns-tmux-\(UUID().uuidString)").path
+        let outPath = base + ".out", errPath = base + ".err"
+        defer { unlink(outPath); unlink(errPath) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if let closeFrom = addCloseFrom { _ = closeFrom(&actions, 3) }
+
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attr, &none)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var env = ProcessInfo.processInfo.environment
+        env["TMUX"] = nil  // a test run from inside tmux must not talk to the user's server
+        env["TMUX_PANE"] = nil
+        env["LC_ALL"] = "C.UTF-8"
+        let cArgs = argv.map { strdup($0) } + [nil]
+        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (cArgs + cEnv).forEach { free($0) } }
+
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, argv[0], &actions, &attr, cArgs, cEnv)
+        guard rc == 0 else { throw TmuxError("cannot start \(argv[0]): \(String(cString: strerror(rc))); is tmux installed? (make deps installs it)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (code, read(outPath), read(errPath))
+    }
+}
+
+/// Text helpers for terminal captures.
+public enum TerminalText {
+    /// The VT100 alternate character set (what ncurses sends after SO / `ESC ( 0` for line drawing) in Unicode.
+    static let acs: [Character: Character] = [
+        "j": "┘", "k": "┐", "l": "┌", "m": "└", "n": "┼", "q": "─", "t": "├", "u": "┤", "v": "┴", "w": "┬",
+        "x": "│", "a": "▒", "`": "◆", "f": "°", "g": "±", "~": "·", "o": "⎺", "p": "⎻", "r": "⎼", "s": "⎽",
+        "y": "≤", "z": "≥", "{": "π", "|": "≠", "}": "£", "+": "→", ",": "←", "-": "↑", ".": "↓", "0": "█",
+        "h": "░", "i": "␋",
+    ]
+
+    /// Replaces characters between SO (0x0E) and SI (0x0F), as `capture-pane -e` marks alternate-character-set
+    /// cells, with their Unicode equivalents and drops the SO/SI markers. The shift state carries over line ends, as
+    /// tmux only marks changes. Escape sequences pass through untouched.
+    public static func translateACS(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var shifted = false, inEscape = false
+        for ch in text {
+            if inEscape {
+                out.append(ch)
+                if let a = ch.asciiValue, a >= 0x40, a <= 0x7E, ch != "[" { inEscape = false }
+                continue
+            }
+            switch ch {
+            case "\u{0E}": shifted = true
+            case "\u{0F}": shifted = false
+            case "\u{1B}": inEscape = true; out.append(ch)
+            default: out.append(shifted ? (acs[ch] ?? ch) : ch)
+            }
+        }
+        return out
+    }
+
+    /// Removes escape sequences (CSI such as SGR, OSC, two-byte escapes) and SO/SI, leaving the visible text.
+    public static func stripEscapes(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var it = text.unicodeScalars.makeIterator()
+        while let s = it.next() {
+            switch s {
+            case "\u{1B}":
+                guard let kind = it.next() else { break }
+                if kind == "[" {  // CSI: parameters, then a final byte 0x40...0x7E
+                    while let c = it.next(), !(0x40...0x7E).contains(c.value) {}
+                } else if kind == "]" {  // OSC: up to BEL or ST (ESC \)
+                    while let c = it.next(), c != "\u{07}" {
+                        if c == "\u{1B}" { _ = it.next(); break }
+                    }
+                } else if kind == "(" || kind == ")" {  // charset designation: one more byte
+                    _ = it.next()
+                }
+            case "\u{0E}", "\u{0F}": break
+            default: out.unicodeScalars.append(s)
+            }
+        }
+        return out
+    }
+}
