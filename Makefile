@@ -1,7 +1,7 @@
 # vanityns: `make test` installs what is missing, builds and runs every test; `make sandbox` opens the wizard
 # against a local seeded Route 53 stand-in.
 SHELL := /bin/bash
-APT_PACKAGES := libncurses-dev libcurl4-openssl-dev libxml2-dev libldns-dev libidn2-dev pkg-config tmux nsd ldnsutils
+APT_PACKAGES := libncurses-dev libcurl4-openssl-dev libxml2-dev libldns-dev libidn2-dev pkg-config tmux nsd ldnsutils python3-pil fonts-dejavu-core
 PIP_PACKAGES := moto[server]==5.2.1 boto3 awscli
 SWIFT_FLAGS ?=
 
