@@ -1,0 +1,29 @@
+# The README's screenshots: one walk through the wizard at 80x24 against the seeded stand-ins, a shot per step,
+# then the browser. Sourced by scripts/screenshots.sh (which defines VANITYNS and starts the stand-ins).
+shot_start 80 24 "${VANITYNS[@]}"
+shot_wait "1 of 100 reusable delegation sets used" 20;   shot_take 01-account      "vanityns: step 1, account"
+shot_keys Enter;  shot_wait "Create a new set";         sleep 0.3; shot_take 02-delegation-set "vanityns: step 2, delegation set"
+shot_keys Enter;  shot_wait "example.com";              shot_take 03a-home-domain  "vanityns: step 3, home domain"
+shot_keys Enter;  shot_wait "the host names can be used"; shot_take 03b-vanity-hosts "vanityns: step 3, vanity hosts"
+shot_keys Enter;  shot_wait "127.0.0.5";                shot_take 04-review-addresses "vanityns: step 4, review addresses"
+shot_keys Enter;  shot_wait "home zone";                shot_keys Down Space; shot_take 05-zones "vanityns: step 5, zones"
+shot_keys Enter;  shot_wait "zone 1 of 2";              shot_take 06-plan          "vanityns: step 6, plan (one zone's batch)"
+shot_keys y;      shot_wait "zone 2 of 2";              shot_keys y
+shot_wait "Next: the registrar" 30;                     shot_take 07-apply         "vanityns: step 7, apply"
+shot_keys Enter;  shot_wait "After the update";         shot_take 08-registrar     "vanityns: step 8, registrar"
+shot_keys Enter;  shot_wait "Every vanity host answers" 30; shot_take 09-verify    "vanityns: step 9, verify"
+shot_keys Tab;    sleep 0.3;                            shot_take 10-log-pane      "vanityns: the live log pane (focused with Tab)"
+shot_stop
+
+shot_start 80 24 "${VANITYNS[@]}" browse
+shot_wait "ns-2048" 20; shot_keys Enter; shot_wait "example.com"; shot_keys Enter; shot_wait "SOA" 10
+shot_take 11-browser "vanityns browse: record sets of example.com"
+shot_stop
+
+NO_COLOR=1 LANG=C shot_start 80 24 env NO_COLOR=1 LANG=C "${VANITYNS[@]}" browse
+shot_wait "ns-2048" 20; shot_take 12-no-color-ascii "vanityns browse with NO_COLOR=1 and LANG=C"
+shot_stop
+
+shot_start 40 12 "${VANITYNS[@]}"
+shot_wait "small" 20; shot_take 13-too-small "vanityns at 40x12"
+shot_stop
