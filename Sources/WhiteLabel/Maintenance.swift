@@ -73,12 +73,7 @@ extension WhiteLabelEngine {
     /// or nil when they already are. Existing TTLs are kept (60 for records that are missing). A family that cannot be
     /// resolved now is left as it is.
     public func syncPlan(homeDomain: String, setId: String?, hosts: [String]?, target: ResolverTarget) async throws -> ZonePlan? {
-        let home = try DomainName.parse(homeDomain, rule: .zoneName)
-        let zone = try await findZone(home)
-        let servers = try await nameServers(setId: setId, homeZone: zone)
-        let hostList = try hostNames(hosts, home: home, count: servers.count)
-        let rows = await resolveAll(awsNames: servers, vanityHosts: hostList.map(\.ascii), target: target)
-        let records = try await route53.listResourceRecordSets(zoneId: zone.id)
+        let (home, zone, hostList, rows, records) = try await glueState(homeDomain: homeDomain, setId: setId, hosts: hosts, target: target)
         var changes: [PlannedChange] = []
         for (i, host) in hostList.enumerated() where i < rows.count {
             for (type, addrs) in [("A", rows[i].ipv4 ?? []), ("AAAA", rows[i].ipv6 ?? [])] where !addrs.isEmpty {
@@ -88,5 +83,18 @@ extension WhiteLabelEngine {
             }
         }
         return changes.isEmpty ? nil : ZonePlan(zoneName: home.fqdn, zoneId: zone.id, isHome: true, createInSet: false, changes: changes)
+    }
+
+    /// What sync and drift compare: the home zone, its vanity hosts, their AWS name servers' addresses now, and the
+    /// home zone's records as Route 53 holds them.
+    func glueState(homeDomain: String, setId: String?, hosts: [String]?, target: ResolverTarget) async throws
+        -> (home: DomainName, zone: HostedZone, hosts: [DomainName], rows: [NameServerAddresses], records: [ResourceRecordSet]) {
+        let home = try DomainName.parse(homeDomain, rule: .zoneName)
+        let zone = try await findZone(home)
+        let servers = try await nameServers(setId: setId, homeZone: zone)
+        let hostList = try hostNames(hosts, home: home, count: servers.count)
+        let rows = await resolveAll(awsNames: servers, vanityHosts: hostList.map(\.ascii), target: target)
+        let records = try await route53.listResourceRecordSets(zoneId: zone.id)
+        return (home, zone, hostList, rows, records)
     }
 }

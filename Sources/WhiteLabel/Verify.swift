@@ -139,12 +139,7 @@ extension WhiteLabelEngine {
     }
 
     public func checkDrift(homeDomain: String, setId: String?, hosts: [String]?, target: ResolverTarget) async throws -> DriftReport {
-        let home = try DomainName.parse(homeDomain, rule: .zoneName)
-        let zone = try await findZone(home)
-        let servers = try await nameServers(setId: setId, homeZone: zone)
-        let hostList = try hostNames(hosts, home: home, count: servers.count)
-        let rows = await resolveAll(awsNames: servers, vanityHosts: hostList.map(\.ascii), target: target)
-        let records = try await route53.listResourceRecordSets(zoneId: zone.id)
+        let (home, _, hostList, rows, records) = try await glueState(homeDomain: homeDomain, setId: setId, hosts: hosts, target: target)
         let registrar = try await heldDomain(home)
         var items: [DriftItem] = []
         for (i, host) in hostList.enumerated() where i < rows.count {

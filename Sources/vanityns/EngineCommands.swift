@@ -4,21 +4,26 @@ import Route53
 import Resolver
 import WhiteLabel
 
-/// What identifies a white-label set-up: the set, the home domain, the vanity hosts and the served zones.
-struct TargetOptions: ParsableArguments {
-    @Option(help: "The reusable delegation set (ID, with or without /delegationset/).") var set: String
+/// The home domain and its vanity hosts: what every white-label command is about.
+struct HomeOptions: ParsableArguments {
     @Option(help: "The home domain, which holds the vanity hosts (example.com).") var domain: String
     @Option(help: "Vanity host names in the set's name server order, comma-separated (default ns1..ns4.DOMAIN).")
     var hosts: String?
-    @Option(name: .customLong("zone"), help: "A further zone to serve from the vanity hosts (repeatable).")
-    var zones: [String] = []
 
     var hostList: [String]? {
         hosts.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
+}
+
+/// What identifies a white-label set-up: the set, the home domain and hosts, and the further served zones.
+struct TargetOptions: ParsableArguments {
+    @Option(help: "The reusable delegation set (ID, with or without /delegationset/).") var set: String
+    @OptionGroup var home: HomeOptions
+    @Option(name: .customLong("zone"), help: "A further zone to serve from the vanity hosts (repeatable).")
+    var zones: [String] = []
 
     func request(resolver: ResolverTarget, createZones: Bool = false) -> VanityRequest {
-        VanityRequest(setId: set, homeDomain: domain, hosts: hostList, extraZones: zones, createZones: createZones, resolver: resolver)
+        VanityRequest(setId: set, homeDomain: home.domain, hosts: home.hostList, extraZones: zones, createZones: createZones, resolver: resolver)
     }
 }
 
@@ -144,14 +149,12 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Ask each vanity host directly for every served zone's SOA and NS; exit 2 when something does not hold.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The home domain.") var domain: String
+    @OptionGroup var home: HomeOptions
     @Option(name: .customLong("zone"), help: "A further served zone (repeatable).") var zones: [String] = []
-    @Option(help: "Vanity host names, comma-separated (default ns1..ns4.DOMAIN).") var hosts: String?
 
     func run() async throws {
         try await Guarded.run(global) { s in
-            let hostList = hosts.map { $0.split(separator: ",").map(String.init) }
-            let report = try await s.engine().verify(homeDomain: domain, zones: zones, hosts: hostList, queryPort: global.queryPort, target: s.resolverTarget)
+            let report = try await s.engine().verify(homeDomain: home.domain, zones: zones, hosts: home.hostList, queryPort: global.queryPort, target: s.resolverTarget)
             if global.output == .json { try Console.json(VerifyJSON(report)) } else { Console.out(ReportRenderer.verifyTable(report, color: Console.useColor)) }
             if !report.passed { throw ExitCode(2) }
         }
@@ -164,14 +167,12 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Compare the glue records with the name servers' current addresses; exit 3 on drift (for cron).")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The home domain.") var domain: String
+    @OptionGroup var home: HomeOptions
     @Option(help: "The delegation set (default: the home zone's).") var set: String?
-    @Option(help: "Vanity host names, comma-separated (default ns1..ns4.DOMAIN).") var hosts: String?
 
     func run() async throws {
         try await Guarded.run(global) { s in
-            let hostList = hosts.map { $0.split(separator: ",").map(String.init) }
-            let report = try await s.engine().checkDrift(homeDomain: domain, setId: set, hosts: hostList, target: s.resolverTarget)
+            let report = try await s.engine().checkDrift(homeDomain: home.domain, setId: set, hosts: home.hostList, target: s.resolverTarget)
             if global.output == .json { try Console.json(DriftJSON(report)) } else { Console.out(ReportRenderer.driftLines(report)) }
             if report.hasDrift { throw ExitCode(3) }
         }
@@ -182,19 +183,17 @@ struct CheckCommand: AsyncParsableCommand {
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sync", abstract: "Bring the glue records in line with the name servers' current addresses.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The home domain.") var domain: String
+    @OptionGroup var home: HomeOptions
     @Option(help: "The delegation set (default: the home zone's).") var set: String?
-    @Option(help: "Vanity host names, comma-separated (default ns1..ns4.DOMAIN).") var hosts: String?
     @Flag(help: "Do not ask for confirmation.") var yes = false
 
     func run() async throws {
         try await Guarded.run(global) { s in
             let engine = s.engine()
-            let hostList = hosts.map { $0.split(separator: ",").map(String.init) }
-            guard let zone = try await engine.syncPlan(homeDomain: domain, setId: set, hosts: hostList, target: s.resolverTarget), !zone.isEmpty else {
+            guard let zone = try await engine.syncPlan(homeDomain: home.domain, setId: set, hosts: home.hostList, target: s.resolverTarget), !zone.isEmpty else {
                 return Console.out("No drift: the glue records match the name servers' addresses.")
             }
-            let plan = WhiteLabelEngine.maintenancePlan(homeDomain: domain, setId: set ?? "", zones: [zone])
+            let plan = WhiteLabelEngine.maintenancePlan(homeDomain: home.domain, setId: set ?? "", zones: [zone])
             try await ZoneBatches.apply([zone], of: plan, engine: engine, yes: yes, global: global)
         }
     }
@@ -222,9 +221,8 @@ struct RollbackCommand: AsyncParsableCommand {
 struct FinalizeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "finalize", abstract: "Raise the NS TTL and SOA minimum once verify passes.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The home domain.") var domain: String
+    @OptionGroup var home: HomeOptions
     @Option(name: .customLong("zone"), help: "A further served zone (repeatable).") var zones: [String] = []
-    @Option(help: "Vanity host names, comma-separated (default ns1..ns4.DOMAIN).") var hosts: String?
     @Option(name: .customLong("ns-ttl"), help: "NS record TTL in seconds.") var nsTTL: Int = 172800
     @Option(name: .customLong("soa-minimum"), help: "SOA minimum (negative caching TTL) in seconds.") var soaMinimum: Int = 900
     @Flag(help: "Do not ask for confirmation.") var yes = false
@@ -237,14 +235,13 @@ struct FinalizeCommand: AsyncParsableCommand {
     func run() async throws {
         try await Guarded.run(global) { s in
             let engine = s.engine()
-            let hostList = hosts.map { $0.split(separator: ",").map(String.init) }
-            let report = try await engine.verify(homeDomain: domain, zones: zones, hosts: hostList, queryPort: global.queryPort, target: s.resolverTarget)
+            let report = try await engine.verify(homeDomain: home.domain, zones: zones, hosts: home.hostList, queryPort: global.queryPort, target: s.resolverTarget)
             guard report.passed else {
                 Console.error(ReportRenderer.verifyTable(report, color: false))
                 throw Console.fail("verify does not pass yet; finalize raises TTLs only once every vanity host answers correctly")
             }
-            let zonePlans = try await engine.finalizePlan(homeDomain: domain, zones: zones, nsTTL: nsTTL, soaMinimum: soaMinimum, hosts: hostList)
-            let plan = WhiteLabelEngine.maintenancePlan(homeDomain: domain, setId: "", zones: zonePlans)
+            let zonePlans = try await engine.finalizePlan(homeDomain: home.domain, zones: zones, nsTTL: nsTTL, soaMinimum: soaMinimum, hosts: home.hostList)
+            let plan = WhiteLabelEngine.maintenancePlan(homeDomain: home.domain, setId: "", zones: zonePlans)
             try await ZoneBatches.apply(zonePlans, of: plan, engine: engine, yes: yes, global: global)
         }
     }

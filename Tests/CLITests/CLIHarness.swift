@@ -31,16 +31,25 @@ enum CLI {
     }
 }
 
-/// A tiny Python HTTP server on loopback answering every request with a fixed status and body, for tests of
-/// what vanityns says when an endpoint answers something that is not Route 53.
-final class StubHTTPServer: @unchecked Sendable {
+/// A Python HTTP server script on a free loopback port, for tests of what vanityns does when the endpoint is not
+/// Route 53 (a stub answering a fixed document, a proxy that delays answers). The script gets the port as argv[1].
+final class LoopbackPythonServer: @unchecked Sendable {
     let port: Int
     private let process: SpawnedProcess
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
-    init(status: Int, contentType: String, body: String) throws {
+    init(script: String, arguments: [String]) throws {
         port = LocalServices.freePort()
-        let script = """
+        process = try SpawnedProcess(arguments: ["python3", "-c", script, String(port)] + arguments)
+        let deadline = Date().addingTimeInterval(10)
+        while !LocalServices.isListening(port: port), Date() < deadline { usleep(20_000) }
+    }
+
+    deinit { process.terminate() }
+
+    /// Answers every request with a fixed status, content type and body.
+    static func stub(status: Int, contentType: String, body: String) throws -> LoopbackPythonServer {
+        try LoopbackPythonServer(script: """
         import http.server, sys
         body = sys.argv[3].encode()
         class H(http.server.BaseHTTPRequestHandler):
@@ -55,11 +64,6 @@ final class StubHTTPServer: @unchecked Sendable {
             do_GET = do_POST = do_DELETE = _go
             def log_message(self, *a): pass
         http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
-        """
-        process = try SpawnedProcess(arguments: ["python3", "-c", script, String(port), String(status), body, contentType])
-        let deadline = Date().addingTimeInterval(10)
-        while !LocalServices.isListening(port: port), Date() < deadline { usleep(20_000) }
+        """, arguments: [String(status), body, contentType])
     }
-
-    deinit { process.terminate() }
 }

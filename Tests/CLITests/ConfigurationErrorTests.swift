@@ -53,14 +53,14 @@ import TestSupport
     }
 
     @Test func anHTMLAnswerIsNotMistakenForRoute53() throws {
-        let stub = try StubHTTPServer(status: 200, contentType: "text/html", body: "<html><body>Captive portal</body></html>")
+        let stub = try LoopbackPythonServer.stub(status: 200, contentType: "text/html", body: "<html><body>Captive portal</body></html>")
         let r = try CLI.run(["sets", "list", "--endpoint-url", stub.endpoint], env: CLI.environment(keys))
         #expect(r.status == 1)
         #expect(r.stderr.lowercased().contains("unreadable") || r.stderr.lowercased().contains("html"))
     }
 
     @Test func aTruncatedXMLAnswerIsAnError() throws {
-        let stub = try StubHTTPServer(status: 200, contentType: "text/xml",
+        let stub = try LoopbackPythonServer.stub(status: 200, contentType: "text/xml",
                                       body: "<?xml version=\"1.0\"?><ListReusableDelegationSetsResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><DelegationSets><Dele")
         let r = try CLI.run(["sets", "list", "--endpoint-url", stub.endpoint], env: CLI.environment(keys))
         #expect(r.status == 1)

@@ -13,7 +13,7 @@ import TestSupport
         let soaBefore = try f.values("example.com.", "example.com.", "SOA")
         // A proxy that forwards to moto but answers ChangeResourceRecordSets only after 30 s: the change lands in
         // moto at once, and vanityns is killed while waiting for the answer (a lost response).
-        let proxy = try DelayingProxy(upstream: f.moto.endpoint, delayPathContaining: "/rrset", seconds: 30)
+        let proxy = try LoopbackPythonServer.delayingProxy(upstream: f.moto.endpoint, delayPathContaining: "/rrset", seconds: 30)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CLI.binary)
         p.arguments = ["apply", "--yes", "--set", f.setId, "--domain", "example.com", "--endpoint-url", proxy.endpoint,
@@ -43,16 +43,11 @@ import TestSupport
     }
 }
 
-/// A loopback HTTP proxy (Python) that forwards every request to `upstream` and holds the answer of requests whose
-/// path contains a string for some seconds.
-final class DelayingProxy: @unchecked Sendable {
-    let port: Int
-    private let process: SpawnedProcess
-    var endpoint: String { "http://127.0.0.1:\(port)" }
-
-    init(upstream: String, delayPathContaining: String, seconds: Double) throws {
-        port = LocalServices.freePort()
-        let script = """
+extension LoopbackPythonServer {
+    /// Forwards every request to `upstream` unchanged and holds the answer of POSTs whose path contains
+    /// `delayPathContaining` for `seconds`: the request lands, its answer is late (a lost response when killed).
+    static func delayingProxy(upstream: String, delayPathContaining: String, seconds: Double) throws -> LoopbackPythonServer {
+        try LoopbackPythonServer(script: """
         import http.client, http.server, sys, time, urllib.parse
         up, needle, delay = urllib.parse.urlsplit(sys.argv[2]), sys.argv[3], float(sys.argv[4])
         class H(http.server.BaseHTTPRequestHandler):
@@ -76,11 +71,6 @@ final class DelayingProxy: @unchecked Sendable {
             do_GET = do_POST = do_DELETE = _go
             def log_message(self, *a): pass
         http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
-        """
-        process = try SpawnedProcess(arguments: ["python3", "-c", script, String(port), upstream, delayPathContaining, String(seconds)])
-        let deadline = Date().addingTimeInterval(10)
-        while !LocalServices.isListening(port: port), Date() < deadline { usleep(20_000) }
+        """, arguments: [upstream, delayPathContaining, String(seconds)])
     }
-
-    deinit { process.terminate() }
 }

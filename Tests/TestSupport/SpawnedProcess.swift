@@ -55,6 +55,14 @@ public final class SpawnedProcess: @unchecked Sendable {
         for fd in open.compactMap(Int32.init) where fd > 2 { posix_spawn_file_actions_addclose(actions, fd) }
     }
 
+    /// Waits for the process to exit and returns its exit status (128 + n when signal n killed it).
+    public func waitForExit() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        exited = true
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
     /// False once the process has exited (and been reaped).
     public var isRunning: Bool {
         if exited { return false }

@@ -225,55 +225,27 @@ public final class TmuxSession: Sendable {
     }
 }
 
-/// Starts tmux clients so that the server they fork starts clean. Foundation's `Process` would hand the child the
-/// calling thread's signal mask (test threads block SIGCHLD, SIGINT, SIGTERM, ...) and any descriptor without
-/// close-on-exec: the server would then never reap its pane (no exit status, `kill-server` hangs), the program
-/// would never see Ctrl-C, and the daemon would hold other tests' pipes open. posix_spawn with an empty mask,
-/// default handlers and all descriptors above 2 closed avoids all three; output goes to files, not pipes.
+/// Starts tmux clients through `SpawnedProcess` so that the server they fork starts clean: Foundation's `Process`
+/// would hand the child the calling thread's signal mask (test threads block SIGCHLD, SIGINT, SIGTERM, ...) and any
+/// descriptor without close-on-exec: the server would then never reap its pane (no exit status, `kill-server`
+/// hangs), the program would never see Ctrl-C, and the daemon would hold other tests' pipes open.
 enum TmuxProcess {
-    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    /// glibc 2.34's posix_spawn_file_actions_addclosefrom_np, which the Glibc module does not export.
-    private static let addCloseFrom: CloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np")
-        .map { unsafeBitCast($0, to: CloseFrom.self) }
-
     static func run(_ argv: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("vns-tmux-\(UUID().uuidString)").path
         let outPath = base + ".out", errPath = base + ".err"
         defer { unlink(outPath); unlink(errPath) }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        if let closeFrom = addCloseFrom { _ = closeFrom(&actions, 3) }
-
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &none)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
         var env = ProcessInfo.processInfo.environment
         env["TMUX"] = nil  // a test run from inside tmux must not talk to the user's server
         env["TMUX_PANE"] = nil
         env["LC_ALL"] = "C.UTF-8"
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (cArgs + cEnv).forEach { free($0) } }
-
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, &attr, cArgs, cEnv)
-        guard rc == 0 else { throw TmuxError("cannot start \(argv[0]): \(String(cString: strerror(rc))); is tmux installed? (make deps installs it)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        let process: SpawnedProcess
+        do {
+            process = try SpawnedProcess(arguments: argv, environment: env, stdoutPath: outPath, stderrPath: errPath)
+        } catch {
+            throw TmuxError("\(error.localizedDescription); is tmux installed? (make deps installs it)")
+        }
+        let code = process.waitForExit()
         let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
-        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return (code, read(outPath), read(errPath))
     }
 }
