@@ -33,8 +33,8 @@ final class RequestExecutor: Sendable {
          events: RequestEventHub?, options: ClientOptions, decodeError: @escaping @Sendable (HTTPResponse) -> Route53Error) {
         self.endpoint = endpoint; self.credentials = credentials; self.transport = transport; self.events = events
         self.options = options; self.decodeError = decodeError
-        requests = TokenBucket(rate: options.requestsPerSecond)
-        creates = TokenBucket(rate: options.createsPerSecond)
+        requests = TokenBucket(rate: options.requestsPerSecond, burst: options.requestsBurst)
+        creates = TokenBucket(rate: options.createsPerSecond, burst: options.createsBurst)
         signer = SigV4Signer(region: endpoint.region, service: endpoint.signingService)
     }
 
