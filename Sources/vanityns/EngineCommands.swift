@@ -106,6 +106,13 @@ enum Registrar {
         guard let update = try await engine.registrarUpdate(plan: plan) else {
             throw Console.fail("\(plan.homeDomain.dropLast()) is not registered with Route 53 Domains in this account; enter the table above at its registrar")
         }
+        let key = { (ns: [DomainNameserver]) in
+            Set(ns.map { DomainName(trusted: $0.name).ascii + "=" + ($0.glueIps ?? []).map { $0.lowercased() }.sorted().joined(separator: ",") })
+        }
+        if key(update.current.nameservers) == key(update.nameservers) {
+            if global.output == .text { Console.out("Route 53 Domains already has these name servers and glue for \(update.current.domainName).") }
+            return
+        }
         Console.error("\nRoute 53 Domains: \(update.current.domainName)")
         Console.error("  now: " + update.current.nameservers.map(\.name).joined(separator: " "))
         Console.error("  new: " + update.nameservers.map { "\($0.name) (\(($0.glueIps ?? []).joined(separator: ", ")))" }.joined(separator: " "))
