@@ -1,5 +1,6 @@
 import Foundation
 import Route53
+import WhiteLabel
 
 // Output structs in the AWS CLI's shape (`aws route53 ... --output json`): PascalCase members, IDs with their
 // `/hostedzone/`, `/delegationset/` and `/change/` prefixes, so existing jq filters carry over.
@@ -48,4 +49,34 @@ struct ChangeInfoJSON: Encodable {
 struct LimitJSON: Encodable {
     var `Type`: String
     var Value: Int
+}
+
+/// `verify --output json`.
+struct VerifyJSON: Encodable {
+    struct Row: Encodable {
+        var server: String, address: String, zone: String, answered: Bool, authoritative: Bool
+        var soaMName: String?, soaSerial: UInt32?, nsMatches: Bool, problems: [String]
+    }
+    var passed: Bool
+    var rows: [Row]
+    var parentFindings: [String]
+    var parentProblems: [String]
+    init(_ r: VerifyReport) {
+        passed = r.passed
+        rows = r.rows.map { Row(server: $0.server, address: $0.address, zone: $0.zone, answered: $0.answered, authoritative: $0.authoritative,
+                                soaMName: $0.soaMName, soaSerial: $0.soaSerial, nsMatches: $0.nsMatches, problems: $0.problems) }
+        parentFindings = r.parentFindings; parentProblems = r.parentProblems
+    }
+}
+
+/// `check --output json`, for monitoring.
+struct DriftJSON: Encodable {
+    struct NameServer: Encodable { var awsName: String, vanityHost: String, ipv4: [String], ipv6: [String], warnings: [String] }
+    var drift: Bool
+    var items: [DriftItem]
+    var nameServers: [NameServer]
+    init(_ r: DriftReport) {
+        drift = r.hasDrift; items = r.items
+        nameServers = r.nameServers.map { NameServer(awsName: $0.awsName, vanityHost: $0.vanityHost, ipv4: $0.ipv4 ?? [], ipv6: $0.ipv6 ?? [], warnings: $0.warnings) }
+    }
 }

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import Route53
+import Resolver
+import WhiteLabel
+
+/// `vanityns verify`: ask the vanity hosts directly.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Ask each vanity host directly for every served zone's SOA and NS; exit 2 when something does not hold.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var home: HomeOptions
+    @Option(name: .customLong("zone"), help: "A further served zone (repeatable).") var zones: [String] = []
+
+    func run() async throws {
+        try await Guarded.run(global) { s in
+            let report = try await s.engine().verify(homeDomain: home.domain, zones: zones, hosts: home.hostList, queryPort: global.queryPort, target: s.resolverTarget)
+            if global.output == .json { try Console.json(VerifyJSON(report)) } else { Console.out(ReportRenderer.verifyTable(report, color: Console.useColor)) }
+            if !report.passed { throw ExitCode(2) }
+        }
+    }
+}
+
+/// `vanityns check`: drift between recorded glue and the name servers' current addresses.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Compare the glue records with the name servers' current addresses; exit 3 on drift (for cron).")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var home: HomeOptions
+    @Option(help: "The delegation set (default: the home zone's).") var set: String?
+
+    func run() async throws {
+        try await Guarded.run(global) { s in
+            let report = try await s.engine().checkDrift(homeDomain: home.domain, setId: set, hosts: home.hostList, target: s.resolverTarget)
+            if global.output == .json { try Console.json(DriftJSON(report)) } else { Console.out(ReportRenderer.driftLines(report)) }
+            if report.hasDrift { throw ExitCode(3) }
+        }
+    }
+}
+
+/// `vanityns sync`: repair drift.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sync", abstract: "Bring the glue records in line with the name servers' current addresses.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var home: HomeOptions
+    @Option(help: "The delegation set (default: the home zone's).") var set: String?
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+
+    func run() async throws {
+        try await Guarded.run(global) { s in
+            let engine = s.engine()
+            guard let zone = try await engine.syncPlan(homeDomain: home.domain, setId: set, hosts: home.hostList, target: s.resolverTarget), !zone.isEmpty else {
+                return Console.out("No drift: the glue records match the name servers' addresses.")
+            }
+            let plan = WhiteLabelEngine.maintenancePlan(homeDomain: home.domain, setId: set ?? "", zones: [zone])
+            try await ZoneBatches.apply([zone], of: plan, engine: engine, yes: yes, global: global)
+        }
+    }
+}
+
+/// `vanityns rollback`: restore a zone's NS and SOA from the journal.
+struct RollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rollback", abstract: "Restore a zone's NS and SOA exactly as they were before apply.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The zone to roll back.") var zone: String
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+
+    func run() async throws {
+        try await Guarded.run(global) { s in
+            let engine = s.engine()
+            let zonePlan = try await engine.rollbackPlan(zone: zone)
+            let entry = engine.journalEntry(zone: zone)
+            let plan = WhiteLabelEngine.maintenancePlan(homeDomain: zonePlan.zoneName, setId: entry?.setId ?? "", zones: [zonePlan])
+            try await ZoneBatches.apply([zonePlan], of: plan, engine: engine, yes: yes, global: global)
+        }
+    }
+}
+
+/// `vanityns finalize`: raise TTLs once verify passes.
+struct FinalizeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "finalize", abstract: "Raise the NS TTL and SOA minimum once verify passes.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var home: HomeOptions
+    @Option(name: .customLong("zone"), help: "A further served zone (repeatable).") var zones: [String] = []
+    @Option(name: .customLong("ns-ttl"), help: "NS record TTL in seconds.") var nsTTL: Int = 172800
+    @Option(name: .customLong("soa-minimum"), help: "SOA minimum (negative caching TTL) in seconds.") var soaMinimum: Int = 900
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+
+    func validate() throws {
+        guard (60...2_147_483_647).contains(nsTTL) else { throw ValidationError("--ns-ttl must be at least 60 seconds") }
+        guard (0...2_147_483_647).contains(soaMinimum) else { throw ValidationError("--soa-minimum must not be negative") }
+    }
+
+    func run() async throws {
+        try await Guarded.run(global) { s in
+            let engine = s.engine()
+            let report = try await engine.verify(homeDomain: home.domain, zones: zones, hosts: home.hostList, queryPort: global.queryPort, target: s.resolverTarget)
+            guard report.passed else {
+                Console.error(ReportRenderer.verifyTable(report, color: false))
+                throw Console.fail("verify does not pass yet; finalize raises TTLs only once every vanity host answers correctly")
+            }
+            let zonePlans = try await engine.finalizePlan(homeDomain: home.domain, zones: zones, nsTTL: nsTTL, soaMinimum: soaMinimum, hosts: home.hostList)
+            let plan = WhiteLabelEngine.maintenancePlan(homeDomain: home.domain, setId: "", zones: zonePlans)
+            try await ZoneBatches.apply(zonePlans, of: plan, engine: engine, yes: yes, global: global)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import Route53
+import Resolver
+import WhiteLabel
+
+/// `vanityns plan`: every change the procedure needs, nothing changed.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "plan", abstract: "Show every change needed (current -> new); changes nothing.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var target: TargetOptions
+    @Flag(name: .customLong("create-zones"), help: "Plan creating served zones missing from the set.") var createZones = false
+
+    func run() async throws {
+        try await Guarded.run(global) { s in
+            let plan = try await s.engine().plan(target.request(resolver: s.resolverTarget, createZones: createZones))
+            if global.output == .json { return Console.out(PlanRenderer.json(plan)) }
+            Console.out(PlanRenderer.text(plan, color: Console.useColor))
+        }
+    }
+}
+
+/// `vanityns apply`: the plan, zone by zone, home zone first, each batch confirmed.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Apply the plan zone by zone (home zone first), saving replaced values to the journal first.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var target: TargetOptions
+    @Flag(name: .customLong("create-zones"), help: "Create served zones missing from the set first.") var createZones = false
+    @Flag(name: .customLong("registrar-glue"), help: "Also set the domain's name servers and glue at Route 53 Domains.") var registrarGlue = false
+    @Flag(help: "Do not ask before each zone's batch.") var yes = false
+
+    func run() async throws {
+        try await Guarded.run(global) { s in
+            let engine = s.engine()
+            let plan = try await engine.plan(target.request(resolver: s.resolverTarget, createZones: createZones))
+            try await ZoneBatches.apply(plan.zones, of: plan, engine: engine, yes: yes, global: global)
+            let rows = engine.registrarRows(plan)
+            if global.output == .json {
+                struct Out: Encodable { var Nameservers: [GlueRow] }
+                try Console.json(Out(Nameservers: rows))
+            } else {
+                Console.out("\nAt the registrar of \(plan.homeDomain.dropLast()): create these glue records (host objects),")
+                Console.out("then set the domain's name servers to them:\n")
+                Console.out(ReportRenderer.registrarTable(rows))
+            }
+            if registrarGlue { try await Registrar.update(plan, engine: engine, yes: yes, global: global) }
+        }
+    }
+}
+
+/// Shows, confirms and applies zone batches with progress lines; shared by apply, sync, rollback and finalize.
+enum ZoneBatches {
+    static func apply(_ zones: [ZonePlan], of plan: WhiteLabelPlan, engine: WhiteLabelEngine, yes: Bool, global: GlobalOptions) async throws {
+        let todo = zones.filter { !$0.isEmpty }
+        if todo.isEmpty {
+            if global.output == .text { Console.out("Nothing to change: every zone is already as planned.") }
+            return
+        }
+        if !yes && !Console.isInteractive && isatty(0) != 1 {
+            throw Console.fail("refusing to change anything without confirmation: standard input is not a terminal; rerun with --yes to confirm")
+        }
+        for (i, zone) in todo.enumerated() {
+            if global.output == .text || !yes {
+                Console.error("")
+                Console.error(PlanRenderer.zone(zone, index: i + 1, of: todo.count, setId: plan.setId, color: Console.stderrColor))
+            }
+            guard try Console.confirm("Apply this batch to \(zone.zoneName)?", assumeYes: yes) else {
+                Console.error("skipped \(zone.zoneName)")
+                continue
+            }
+            try await engine.apply(zone, of: plan) { event in
+                if global.output == .text { Console.out(ApplyEventFormat.line(event)) }
+            }
+        }
+    }
+}
+
+/// Route 53 Domains name servers and glue for the home domain, confirmed first.
+enum Registrar {
+    static func update(_ plan: WhiteLabelPlan, engine: WhiteLabelEngine, yes: Bool, global: GlobalOptions) async throws {
+        guard let update = try await engine.registrarUpdate(plan: plan) else {
+            throw Console.fail("\(plan.homeDomain.dropLast()) is not registered with Route 53 Domains in this account; enter the table above at its registrar")
+        }
+        let key = { (ns: [DomainNameserver]) in
+            Set(ns.map { DomainName(trusted: $0.name).ascii + "=" + ($0.glueIps ?? []).map { $0.lowercased() }.sorted().joined(separator: ",") })
+        }
+        if key(update.current.nameservers) == key(update.nameservers) {
+            if global.output == .text { Console.out("Route 53 Domains already has these name servers and glue for \(update.current.domainName).") }
+            return
+        }
+        Console.error("\nRoute 53 Domains: \(update.current.domainName)")
+        Console.error("  now: " + update.current.nameservers.map(\.name).joined(separator: " "))
+        Console.error("  new: " + update.nameservers.map { "\($0.name) (\(($0.glueIps ?? []).joined(separator: ", ")))" }.joined(separator: " "))
+        guard try Console.confirm("Update the registrar's name servers and glue?", assumeYes: yes) else {
+            throw Console.fail("registrar not changed")
+        }
+        try await engine.applyRegistrar(domain: update.current.domainName, nameservers: update.nameservers) { event in
+            if global.output == .text { Console.out(RegistrarEventFormat.line(event)) }
+        }
+    }
+}
