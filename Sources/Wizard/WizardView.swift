@@ -108,6 +108,17 @@ extension WizardState {
             return
         }
         y += 2
+        if let offer = resumeOffer {
+            let zones = offer.zones.map(Self.bare).joined(separator: ", ")
+            paragraph(&f, "\(Glyph.warning) An earlier apply did not finish for: \(zones) (home domain \(Self.bare(offer.homeDomain)), set \(offer.setId)).",
+                      x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .warn)
+            paragraph(&f, "y resumes it: the zones are planned again from what Route 53 holds now, and only what is left is shown and applied. n starts a new run (step 7 offers it again).",
+                      x: r.x, y: &y, width: r.width, maxY: r.maxY)
+            if !offer.others.isEmpty {
+                paragraph(&f, "Also unfinished, from another run: \(offer.others.map(Self.bare).joined(separator: ", ")).", x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .dim)
+            }
+            return
+        }
         paragraph(&f, "This wizard fronts a reusable delegation set with your own name server hosts (ns1..ns4 of a domain you own), switches zones' NS and SOA to them, and hands you the glue to enter at the registrar. Every change is shown and confirmed first; old values are journaled.", x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .dim)
     }
 
@@ -172,10 +183,17 @@ extension WizardState {
             case let .failed(m): _ = failed(&f, Rect(x: r.x, y: r.y + 2, width: r.width, height: r.height - 2), m, hint: "esc goes back.")
             case .loaded:
                 let list = filteredDomains
-                if list.isEmpty { f.put(domainFilter.isEmpty ? "The account has no public hosted zones." : "No zone matches “\(domainFilter)”.", x: r.x, y: r.y + 2, role: .dim); return }
+                var items = domainRows(list, width: r.width - 2), roles = Array(repeating: Role.normal, count: list.count)
+                if let new = newHomeCandidate {
+                    items.append("+ create \(new) in set \(chosenSet?.id ?? "")… (new home zone, created when applied)"); roles.append(.accent)
+                }
+                if items.isEmpty {
+                    f.put(domainFilter.isEmpty ? "The account has no public hosted zones. Type the home domain to create it in the set." : "No zone matches “\(domainFilter)”.",
+                          x: r.x, y: r.y + 2, width: r.width, role: .dim)
+                    return
+                }
                 Widgets.list(&f, Rect(x: r.x, y: r.y + 2, width: r.width, height: r.height - 2),
-                             items: list.map { TextWidth.pad(Self.bare($0.name), to: 40) + "  " + $0.id + ($0.resourceRecordSetCount.map { "  \($0) records" } ?? "") },
-                             selected: domainCursor, focused: !focusLog)
+                             items: items, selected: domainCursor, focused: !focusLog, roles: roles)
             }
             return
         }
@@ -199,20 +217,34 @@ extension WizardState {
         paragraph(&f, Self.cnameRule, x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .dim)
     }
 
+    /// Step 3's zone rows: name, ID and record count in columns as wide as their content; only the name gives way
+    /// when a row does not fit.
+    func domainRows(_ zones: [HostedZone], width: Int) -> [String] {
+        let names = zones.map { Self.bare($0.name) }, counts = zones.map { $0.resourceRecordSetCount.map { "\($0) records" } ?? "" }
+        let idW = zones.map { TextWidth.of($0.id) }.max() ?? 0, countW = counts.map { TextWidth.of($0) }.max() ?? 0
+        let nameW = max(8, min(names.map { TextWidth.of($0) }.max() ?? 0, width - idW - countW - 4))
+        return zones.indices.map { i in
+            TextWidth.pad(names[i], to: nameW) + "  " + TextWidth.pad(zones[i].id, to: idW) + "  " + TextWidth.pad(counts[i], to: countW, right: true)
+        }
+    }
+
     // MARK: 4
 
     func drawReview(_ f: inout Frame, _ r: Rect) {
-        let hostW = min(28, max(11, addresses.map { TextWidth.of($0.vanityHost) }.max() ?? 0))
-        let awsW = min(26, max(15, addresses.map { TextWidth.of($0.awsName) }.max() ?? 0))
-        let cols = [Widgets.Column("vanity host", hostW), Widgets.Column("AWS name server", awsW), Widgets.Column("IPv4", 15), Widgets.Column("IPv6", 39)]
-        let fitted = Widgets.fitColumns(cols, total: r.width, gap: 1)
-        Widgets.tableRow(&f, x: r.x, y: r.y, columns: fitted, cells: cols.map(\.title), roles: Array(repeating: .heading, count: 4), gap: 1)
+        let cells = addresses.map { a in
+            [a.vanityHost, a.awsName, a.ipv4.map { $0.isEmpty ? "none" : $0.joined(separator: " ") } ?? "\(spin) resolving",
+             a.ipv6.map { $0.isEmpty ? "none" : $0.joined(separator: " ") } ?? "\(spin) resolving"]
+        }
+        let titles = ["vanity host", "AWS name server", "IPv4", "IPv6"]
+        // Every column as wide as its content; when a row does not fit, the IPv6 column gives way first.
+        let cols = titles.indices.map { i in Widgets.contentColumn(titles[i], cells.map { $0[i] }) }
+        let gap = cols.reduce(6) { $0 + $1.width } <= r.width ? 2 : 1
+        let fitted = Widgets.fitColumns(cols, total: r.width, gap: gap, shrinkFirst: [3, 2])
+        Widgets.tableRow(&f, x: r.x, y: r.y, columns: fitted, cells: titles, roles: Array(repeating: .heading, count: 4), gap: gap)
         var y = r.y + 1
-        for a in addresses {
-            let v4 = a.ipv4.map { $0.isEmpty ? "none" : $0.joined(separator: " ") } ?? "\(spin) resolving"
-            let v6 = a.ipv6.map { $0.isEmpty ? "none" : $0.joined(separator: " ") } ?? "\(spin) resolving"
+        for (a, row) in zip(addresses, cells) {
             let roles: [Role] = [.normal, .normal, a.ipv4 == nil ? .dim : (a.ipv4!.isEmpty ? .warn : .normal), a.ipv6 == nil ? .dim : (a.ipv6!.isEmpty ? .warn : .normal)]
-            Widgets.tableRow(&f, x: r.x, y: y, columns: fitted, cells: [a.vanityHost, a.awsName, v4, v6], roles: roles, gap: 1)
+            Widgets.tableRow(&f, x: r.x, y: y, columns: fitted, cells: row, roles: roles, gap: gap)
             y += 1
         }
         y += 1
@@ -225,12 +257,17 @@ extension WizardState {
 
     func drawZones(_ f: inout Frame, _ r: Rect) {
         switch setZones {
-        case .idle, .loading: loading(&f, r, "listing the zones of set \(chosenSet?.id ?? "")…"); return
+        case .idle, .loading:
+            let (done, total) = setZonesChecked
+            loading(&f, r, total == 0 ? "listing the zones of set \(chosenSet?.id ?? "")…"
+                                      : "checking which set serves each zone (GetHostedZone \(done) of \(total))…")
+            return
         case let .failed(m): _ = failed(&f, r, m, hint: "esc goes back."); return
         case .loaded: break
         }
         var items: [String] = [], roles: [Role] = []
-        items.append("[x] \(homeName)  (home zone, always included)"); roles.append(.dim)
+        if homeIsNew { items.append("[+] \(homeName)  (home zone, new: created in this set)"); roles.append(.ok) }
+        else { items.append("[x] \(homeName)  (home zone, always included)"); roles.append(.dim) }
         for z in setZoneChoices { items.append(Widgets.checkbox(checkedZones.contains(z.id), Self.bare(z.name) + "  in this set")); roles.append(.normal) }
         for n in newZones { items.append("[+] \(n)  new: created in this set"); roles.append(.ok) }
         let inputIndex = items.count
@@ -246,20 +283,78 @@ extension WizardState {
 
     // MARK: 6
 
+    /// The lines of one planned change. A TTL arrow only when the TTL changes; for the SOA, each field that changes
+    /// (MNAME and the minimum) on its own line; `full` adds every value before and after.
     func changeLines(_ c: PlannedChange, width: Int, full: Bool) -> [(String, Role)] {
-        let a = c.after
-        let sign = c.before == nil ? "+" : "~"
-        let ttl = c.before.flatMap(\.ttl).map { "\($0) → " } ?? ""
-        var out: [(String, Role)] = [("\(sign) \(TextWidth.pad(a.type, to: 5)) \(a.name)  \(ttl)\(a.ttl.map(String.init) ?? "")", c.before == nil ? .ok : .warn)]
-        let after = a.values.joined(separator: " ")
-        if let b = c.before {
-            let before = b.values.joined(separator: " ")
-            if full { out.append(("        was: " + before, .dim)); out.append(("        now: " + after, .normal)) }
-            else { out.append(("        " + TextWidth.truncate(before, to: (width - 12) / 2) + " → " + after, .normal)) }
-        } else if full || a.type != "A" && a.type != "AAAA" {
-            out.append(("        " + after, .normal))
-        } else { out[0].0 += "   " + after }
+        let a = c.after, b = c.before
+        let sign = c.action == .delete ? "-" : b == nil ? "+" : "~"
+        var head = "\(sign) \(TextWidth.pad(a.type, to: 5)) \(a.name)"
+        if let old = b?.ttl, let new = a.ttl, old != new { head += "  TTL \(old) \(Glyph.arrow) \(new)" }
+        else if b == nil, let t = a.ttl { head += "  \(t)" }
+        var out: [(String, Role)] = [(head, c.action == .delete ? .error : b == nil ? .ok : .warn)]
+        let indent = "        "
+        func values(_ r: ResourceRecordSet) -> String {
+            // The summary drops the final dots of host names so four vanity hosts fit on one 80-column line.
+            (full ? r.values : r.values.map { $0.hasSuffix(".") && r.type != "SOA" ? String($0.dropLast()) : $0 }).joined(separator: " ")
+        }
+        guard let b else {
+            if a.type != "A" && a.type != "AAAA" { out.append((indent + values(a), .normal)) } else { out[0].0 += "   " + values(a) }
+            return out
+        }
+        if a.type.uppercased() == "SOA", let old = b.values.first.flatMap(SOAValue.init), let new = a.values.first.flatMap(SOAValue.init) {
+            let fields: [(String, String, String)] = [
+                ("MNAME", old.mname, new.mname), ("RNAME", old.rname, new.rname), ("serial", "\(old.serial)", "\(new.serial)"),
+                ("refresh", "\(old.refresh)", "\(new.refresh)"), ("retry", "\(old.retry)", "\(new.retry)"),
+                ("expire", "\(old.expire)", "\(new.expire)"), ("minimum", "\(old.minimum)", "\(new.minimum)"),
+            ]
+            for (name, was, now) in fields where was != now {
+                let note = name == "minimum" ? "  (negative-answer TTL)" : ""
+                out.append((indent + TextWidth.pad(name, to: 8) + " \(was) \(Glyph.arrow) \(now)" + note, .normal))
+            }
+            if !full { return out }
+        }
+        let was = values(b), now = values(a)
+        if !full && TextWidth.of(indent + was + " \(Glyph.arrow) " + now) <= width {
+            out.append((indent + was + " \(Glyph.arrow) " + now, .normal))
+        } else if full {
+            for (label, text, role) in [("was: ", was, Role.dim), ("now: ", now, Role.normal)] {
+                for (i, l) in Widgets.wrap(text, width: max(10, width - TextWidth.of(indent) - 5)).enumerated() {
+                    out.append((indent + (i == 0 ? label : "     ") + l, role))
+                }
+            }
+        } else {
+            let room = width - TextWidth.of(indent) - 5
+            out.append((indent + "was: " + Self.fitting(was, room), .dim)); out.append((indent + "now: " + Self.fitting(now, room), .normal))
+        }
         return out
+    }
+
+    /// Space-separated values cut after the last whole value that fits, with how many were left out.
+    static func fitting(_ text: String, _ width: Int) -> String {
+        if TextWidth.of(text) <= width { return text }
+        let parts = text.split(separator: " ").map(String.init)
+        var shown: [String] = []
+        for p in parts {
+            let rest = parts.count - shown.count - 1
+            let candidate = (shown + [p]).joined(separator: " ") + (rest > 0 ? " +\(rest) more" : "")
+            if TextWidth.of(candidate) > width { break }
+            shown.append(p)
+        }
+        if shown.isEmpty { return TextWidth.truncate(text, to: width) }
+        return shown.joined(separator: " ") + " +\(parts.count - shown.count) more"
+    }
+
+    /// Every change of a zone in full (the `d` view).
+    func detailLines(_ z: ZonePlan, width: Int) -> [(String, Role)] { z.changes.flatMap { changeLines($0, width: width, full: true) } }
+
+    /// Rows inside the step's box (without a notice line).
+    var bodyRows: Int { size.height - 2 - (logRows + 2) - 2 }
+
+    /// How far the `d` view can scroll.
+    var detailMaxOffset: Int {
+        guard planIndex < planZones.count else { return 0 }
+        let z = planZones[planIndex]
+        return max(0, detailLines(z, width: size.width - 4).count + (z.createInSet ? 1 : 0) - bodyRows)
     }
 
     func drawPlan(_ f: inout Frame, _ r: Rect) {
@@ -268,14 +363,25 @@ extension WizardState {
         case let .failed(m): _ = failed(&f, r, m, hint: "Nothing has been changed. r plans again; esc goes back to fix the input."); return
         case .loaded: break
         }
-        guard planIndex < planZones.count else { f.put("Every zone has an answer.", x: r.x, y: r.y, role: .dim); return }
+        guard planIndex < planZones.count else {
+            let text = planZones.allSatisfy(\.isEmpty) ? "Nothing to change: every zone already uses the vanity hosts as planned."
+                                                      : "Every zone has an answer."
+            f.put(text, x: r.x, y: r.y, width: r.width, role: .ok)
+            f.put("enter continues to the apply step.", x: r.x, y: r.y + 1, role: .dim)
+            return
+        }
         let z = planZones[planIndex]
         var lines: [(String, Role)] = []
         if z.createInSet { lines.append(("+ create zone \(z.zoneName) in set \(plan.value?.setId ?? "")", .ok)) }
         if showDetail {
-            for c in z.changes { lines += changeLines(c, width: r.width, full: true) }
-            for (i, l) in lines.dropFirst(min(detailOffset, max(0, lines.count - r.height))).prefix(r.height).enumerated() {
+            lines += detailLines(z, width: r.width)
+            let top = min(detailOffset, max(0, lines.count - r.height))
+            for (i, l) in lines.dropFirst(top).prefix(r.height).enumerated() {
                 f.put(TextWidth.truncate(l.0, to: r.width), x: r.x, y: r.y + i, role: l.1)
+            }
+            let below = lines.count - top - r.height
+            for (text, y, show) in [(" ↑ \(top) above", r.y, top > 0), (" ↓ \(below) more", r.maxY - 1, below > 0)] where show {
+                f.put(text, x: r.x + r.width - TextWidth.of(text), y: y, role: .accent)
             }
             return
         }
@@ -359,29 +465,49 @@ extension WizardState {
         case .loaded: break
         }
         let report = verify.value!
-        let cols = [Widgets.Column("server", 18), Widgets.Column("address", 15), Widgets.Column("zone", 20), Widgets.Column("auth", 4),
-                    Widgets.Column("serial", 10), Widgets.Column("NS", 2), Widgets.Column("result", 30)]
+        let titles = ["server", "address", "zone", "auth", "serial", "NS", "result"]
         var rows: [[String]] = [], roles: [Role] = []
         for v in report.rows {
-            rows.append([v.server, v.address, v.zone, v.authoritative ? "yes" : "no", v.soaSerial.map(String.init) ?? "-",
+            rows.append([v.server, v.address, Self.bare(v.zone), v.authoritative ? "yes" : "no", v.soaSerial.map(String.init) ?? "-",
                          v.nsMatches ? Glyph.check : Glyph.cross, v.passed ? "ok" : v.problems.joined(separator: "; ")])
             roles.append(v.passed ? .ok : .error)
         }
-        let summaryH = 6
-        let tableH = max(2, min(rows.count + 1, r.height - summaryH))
-        Widgets.table(&f, Rect(x: r.x, y: r.y, width: r.width, height: tableH), columns: cols, rows: rows, rowRoles: roles,
-                      offset: min(verifyOffset, max(0, rows.count - (tableH - 1))))
-        var y = r.y + tableH
-        for p in report.parentProblems where y < r.maxY - 3 { f.put("✗ parent: " + p, x: r.x, y: y, width: r.width, role: .error); y += 1 }
-        y = max(y, r.maxY - summaryH + 1)
+        // Below the table: the verdict, the first problems in full, and what to do next.
+        var summary: [(String, Role)] = []
+        func add(_ text: String, _ role: Role) { for l in Widgets.wrap(text, width: r.width) { summary.append((l, role)) } }
+        for p in report.parentProblems { add("\(Glyph.cross) parent: " + p, .error) }
         if report.passed {
-            f.put("\(Glyph.check) Every vanity host answers for every zone.", x: r.x, y: y, role: .ok)
+            add("\(Glyph.check) Every vanity host answers for every zone.", .ok)
         } else {
-            f.put("\(Glyph.cross) Not yet: registrar changes can take up to a day or two. r checks again.", x: r.x, y: y, width: r.width, role: .warn)
+            add("\(Glyph.cross) Not yet: registrar changes can take up to a day or two. r checks again.", .warn)
+            let first = report.rows.first { !$0.passed }
+            if let v = first { add("  \(v.server) \(v.address) \(Self.bare(v.zone)): \(v.problems.joined(separator: "; "))", .error) }
         }
-        y += 1
-        paragraph(&f, "Next: after a day or two, `vanityns finalize --domain \(homeName)` raises the TTLs.", x: r.x, y: &y, width: r.width, maxY: r.maxY - 2)
-        f.put("Watch the glue from cron:", x: r.x, y: y, role: .dim); y += 1
-        f.put("  17 */6 * * *  vanityns check --domain \(homeName)", x: r.x, y: y, width: r.width, role: .accent)
+        add("In a day or two, `vanityns finalize --domain \(homeName)` raises the TTLs.", .normal)
+        let cron = "17 */6 * * *  vanityns check --domain \(homeName)"
+        if TextWidth.of("Watch the glue from cron: " + cron) <= r.width { summary.append(("Watch the glue from cron: " + cron, .dim)) }
+        else { summary.append(("Watch the glue from cron:", .dim)); summary.append(("  " + cron, .accent)) }
+
+        // The table gets the rest; when its rows do not all fit, a line says how many are hidden and how to scroll.
+        let room = max(2, r.height - summary.count - 1)
+        let fits = rows.count + 1 <= room
+        let tableH = fits ? rows.count + 1 : max(2, room - 1)
+        let visible = tableH - 1
+        let offset = min(verifyOffset, max(0, rows.count - visible))
+        let cols = titles.indices.map { i in Widgets.contentColumn(titles[i], rows.map { $0[i] }) }
+        let gap = cols.reduce(2 * (cols.count - 1)) { $0 + $1.width } <= r.width ? 2 : 1
+        Widgets.table(&f, Rect(x: r.x, y: r.y, width: r.width, height: tableH), columns: cols, rows: rows, rowRoles: roles,
+                      offset: offset, gap: gap, shrinkFirst: [6, 2, 0])
+        var y = r.y + tableH
+        if !fits {
+            let below = rows.count - offset - visible
+            var marks: [String] = []
+            if offset > 0 { marks.append("↑ \(offset) above") }
+            if below > 0 { marks.append("↓ \(below) more") }
+            f.put(marks.joined(separator: "  ") + " (↑↓ scroll)", x: r.x, y: y, width: r.width, role: .accent)
+            y += 1
+        }
+        y = max(y + 1, r.maxY - summary.count)
+        for (l, role) in summary where y < r.maxY { f.put(l, x: r.x, y: y, width: r.width, role: role); y += 1 }
     }
 }
