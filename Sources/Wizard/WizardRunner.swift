@@ -56,10 +56,12 @@ public struct WizardRunner: Sendable {
                 try await Self.zonesInSet(id, route53: r53) { send(.setZonesProgress(done: $0, total: $1)) }
             }))
         case .findResume:
-            if let find = context.resumeInfo { send(.resumeFound(await find())); return }
-            let zones = await engine.unfinishedZones()
-            guard !zones.isEmpty, let live = engine as? WhiteLabelEngine else { send(.resumeFound(nil)); return }
-            send(.resumeFound(ResumeInfo(entries: zones.compactMap { live.journalEntry(zone: $0) })))
+            // Nothing to offer sends nothing (no message, no redraw).
+            var info: ResumeInfo?
+            if let find = context.resumeInfo { info = await find() } else if let live = engine as? WhiteLabelEngine {
+                info = ResumeInfo(entries: await engine.unfinishedZones().compactMap { live.journalEntry(zone: $0) })
+            }
+            if let info { send(.resumeFound(info)) }
         case let .debounce(g):
             try? await Task.sleep(nanoseconds: 250_000_000)
             send(.debounceFired(g))

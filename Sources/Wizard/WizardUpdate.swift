@@ -180,7 +180,7 @@ extension WizardState {
             switch a {
             case .rerun: return go(.verify)
             case .up: verifyOffset = max(0, verifyOffset - 1)
-            case .down: verifyOffset = min(verifyOffset + 1, max(0, (verify.value?.rows.count ?? 1) - 1))
+            case .down: verifyOffset = min(verifyOffset + 1, verifyMaxOffset)
             case .finish: exitCode = 0
             default: break
             }

@@ -472,26 +472,8 @@ extension WizardState {
                          v.nsMatches ? Glyph.check : Glyph.cross, v.passed ? "ok" : v.problems.joined(separator: "; ")])
             roles.append(v.passed ? .ok : .error)
         }
-        // Below the table: the verdict, the first problems in full, and what to do next.
-        var summary: [(String, Role)] = []
-        func add(_ text: String, _ role: Role) { for l in Widgets.wrap(text, width: r.width) { summary.append((l, role)) } }
-        for p in report.parentProblems { add("\(Glyph.cross) parent: " + p, .error) }
-        if report.passed {
-            add("\(Glyph.check) Every vanity host answers for every zone.", .ok)
-        } else {
-            add("\(Glyph.cross) Not yet: registrar changes can take up to a day or two. r checks again.", .warn)
-            let first = report.rows.first { !$0.passed }
-            if let v = first { add("  \(v.server) \(v.address) \(Self.bare(v.zone)): \(v.problems.joined(separator: "; "))", .error) }
-        }
-        add("In a day or two, `vanityns finalize --domain \(homeName)` raises the TTLs.", .normal)
-        let cron = "17 */6 * * *  vanityns check --domain \(homeName)"
-        if TextWidth.of("Watch the glue from cron: " + cron) <= r.width { summary.append(("Watch the glue from cron: " + cron, .dim)) }
-        else { summary.append(("Watch the glue from cron:", .dim)); summary.append(("  " + cron, .accent)) }
-
-        // The table gets the rest; when its rows do not all fit, a line says how many are hidden and how to scroll.
-        let room = max(2, r.height - summary.count - 1)
-        let fits = rows.count + 1 <= room
-        let tableH = fits ? rows.count + 1 : max(2, room - 1)
+        let summary = verifySummary(report, width: r.width)
+        let (tableH, fits) = verifyTableHeight(rows: rows.count, summary: summary.count, height: r.height)
         let visible = tableH - 1
         let offset = min(verifyOffset, max(0, rows.count - visible))
         let cols = titles.indices.map { i in Widgets.contentColumn(titles[i], rows.map { $0[i] }) }
@@ -509,5 +491,38 @@ extension WizardState {
         }
         y = max(y + 1, r.maxY - summary.count)
         for (l, role) in summary where y < r.maxY { f.put(l, x: r.x, y: y, width: r.width, role: role); y += 1 }
+    }
+
+    /// The table's height (heading included) and whether every row fits; when not, one line is kept for the marker.
+    func verifyTableHeight(rows: Int, summary: Int, height: Int) -> (Int, Bool) {
+        let room = max(2, height - summary - 1)
+        return rows + 1 <= room ? (rows + 1, true) : (max(2, room - 1), false)
+    }
+
+    /// How far the verify table can scroll at the current size.
+    var verifyMaxOffset: Int {
+        guard let report = verify.value else { return 0 }
+        let width = size.width - 4
+        let (tableH, _) = verifyTableHeight(rows: report.rows.count, summary: verifySummary(report, width: width).count, height: bodyRows - (notice == nil ? 0 : 1))
+        return max(0, report.rows.count - (tableH - 1))
+    }
+
+    /// Below the table: the verdict, the first problem in full, and what to do next.
+    func verifySummary(_ report: VerifyReport, width: Int) -> [(String, Role)] {
+        var summary: [(String, Role)] = []
+        func add(_ text: String, _ role: Role) { for l in Widgets.wrap(text, width: width) { summary.append((l, role)) } }
+        for p in report.parentProblems { add("\(Glyph.cross) parent: " + p, .error) }
+        if report.passed {
+            add("\(Glyph.check) Every vanity host answers for every zone.", .ok)
+        } else {
+            add("\(Glyph.cross) Not yet: registrar changes can take up to a day or two. r checks again.", .warn)
+            let first = report.rows.first { !$0.passed }
+            if let v = first { add("  \(v.server) \(v.address) \(Self.bare(v.zone)): \(v.problems.joined(separator: "; "))", .error) }
+        }
+        add("In a day or two, `vanityns finalize --domain \(homeName)` raises the TTLs.", .normal)
+        let cron = "17 */6 * * *  vanityns check --domain \(homeName)"
+        if TextWidth.of("Watch the glue from cron: " + cron) <= width { summary.append(("Watch the glue from cron: " + cron, .dim)) }
+        else { summary.append(("Watch the glue from cron:", .dim)); summary.append(("  " + cron, .accent)) }
+        return summary
     }
 }

@@ -6,7 +6,7 @@ import WhiteLabel
 import Terminal
 
 /// An in-memory Route 53 with a few sets and zones; errors can be injected per operation.
-final class FakeRoute53: Route53API, @unchecked Sendable {
+class FakeRoute53: Route53API, @unchecked Sendable {
     let lock = NSLock()
     var sets: [DelegationSet]
     var zones: [(zone: HostedZone, setId: String?)]
@@ -140,12 +140,13 @@ struct Harness {
 
     init(size: Size = Size(width: 80, height: 24), r53: FakeRoute53 = FakeRoute53(), engine: FakeEngine = FakeEngine(),
          credentialProblem: String? = nil, stateDirectory: URL = FileManager.default.temporaryDirectory,
-         registrarLookup: (@Sendable (WhiteLabelPlan) async throws -> [DomainNameserver]?)? = nil) {
+         registrarLookup: (@Sendable (WhiteLabelPlan) async throws -> [DomainNameserver]?)? = nil,
+         resume: ResumeInfo? = nil) {
         self.r53 = r53; self.engine = engine
         let ctx = WizardContext(route53: r53, engine: engine, events: AsyncStream { $0.finish() },
                                 account: AccountInfo(profile: "work", keyHint: "…7QX4", credentialSource: "profile work", endpoint: "https://route53.amazonaws.com"),
                                 credentialProblem: credentialProblem, stateDirectory: stateDirectory,
-                                registrarLookup: registrarLookup, registrarApply: { _, _ in })
+                                registrarLookup: registrarLookup, registrarApply: { _, _ in }, resumeInfo: { resume })
         runner = WizardRunner(context: ctx)
         state = WizardState(size: size, account: ctx.account, credentialProblem: credentialProblem, registrarAvailable: registrarLookup != nil, runId: "test")
     }
