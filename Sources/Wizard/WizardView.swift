@@ -142,7 +142,9 @@ extension WizardState {
         case .idle, .loading: loading(&f, r, "listing reusable delegation sets…")
         case let .failed(m): _ = failed(&f, r, m, hint: "r tries again; esc goes back.")
         case let .loaded(all):
-            let idW = 17, zW = 6, nsW = max(10, (r.width - 2 - idW - zW - 3 - 1) / 2)
+            let idW = min(32, max(2, all.map { TextWidth.of($0.id ?? "?") }.max() ?? 0)), zW = 6
+            let nsMax = all.flatMap { $0.nameServers.map { TextWidth.of(Self.bare($0)) } }.max() ?? 10
+            let nsW = max(10, min(nsMax + 2, (r.width - 2 - idW - zW - 3 - 1) / 2))
             f.put(TextWidth.pad("ID", to: idW) + " " + TextWidth.pad("zones", to: zW, right: true) + "  name servers", x: r.x + 2, y: r.y, role: .heading)
             var lines: [(String, Role, Int)] = []   // text, role, item index
             for (i, s) in all.enumerated() {
@@ -266,13 +268,17 @@ extension WizardState {
         case .loaded: break
         }
         var items: [String] = [], roles: [Role] = []
-        if homeIsNew { items.append("[+] \(homeName)  (home zone, new: created in this set)"); roles.append(.ok) }
-        else { items.append("[x] \(homeName)  (home zone, always included)"); roles.append(.dim) }
-        for z in setZoneChoices { items.append(Widgets.checkbox(checkedZones.contains(z.id), Self.bare(z.name) + "  in this set")); roles.append(.normal) }
-        for n in newZones { items.append("[+] \(n)  new: created in this set"); roles.append(.ok) }
+        // Zone names in one column, what each one is beside it.
+        let nameW = ([homeName] + setZoneChoices.map { Self.bare($0.name) } + newZones + otherZones.map { Self.bare($0.name) })
+            .map { TextWidth.of($0) }.max() ?? 0
+        func name(_ n: String) -> String { TextWidth.pad(n, to: min(nameW, max(8, r.width - 50))) }
+        if homeIsNew { items.append("[+] \(name(homeName))  home zone, new: created in this set"); roles.append(.ok) }
+        else { items.append("[x] \(name(homeName))  home zone, always included"); roles.append(.dim) }
+        for z in setZoneChoices { items.append(Widgets.checkbox(checkedZones.contains(z.id), name(Self.bare(z.name)) + "  in this set")); roles.append(.normal) }
+        for n in newZones { items.append("[+] \(name(n))  new: created in this set"); roles.append(.ok) }
         let inputIndex = items.count
         items.append("+ new zone: " + newZoneInput); roles.append(.accent)
-        for z in otherZones { items.append("    \(Self.bare(z.name))  in another set: needs migration, not selectable"); roles.append(.dim) }
+        for z in otherZones { items.append("    \(name(Self.bare(z.name)))  in another set: needs migration, not selectable"); roles.append(.dim) }
         let selected = zonesCursor < setZoneChoices.count ? zonesCursor + 1 : inputIndex
         Widgets.list(&f, r, items: items, selected: selected, focused: !focusLog, roles: roles)
         if selected == inputIndex && !focusLog {
@@ -386,11 +392,18 @@ extension WizardState {
             return
         }
         let glue = z.changes.filter { $0.role == .glue }
-        for c in glue.prefix(2) { lines += changeLines(c, width: r.width, full: false) }
-        if glue.count > 2 { lines.append(("  … \(glue.count - 2) more glue records (d shows all)", .dim)) }
-        for c in z.changes where c.role != .glue { lines += changeLines(c, width: r.width, full: false) }
-        if let warnings = plan.value?.warnings, planIndex == 0 { for w in warnings { lines.append(("! " + w, .warn)) } }
-        lines.append(("Old values are saved; `vanityns rollback --zone \(Self.bare(z.zoneName))` restores them.", .dim))
+        var rest: [(String, Role)] = []
+        for c in z.changes where c.role != .glue { rest += changeLines(c, width: r.width, full: false) }
+        if let warnings = plan.value?.warnings, planIndex == 0 { for w in warnings { rest.append(("! " + w, .warn)) } }
+        rest.append(("Old values are saved; `vanityns rollback --zone \(Self.bare(z.zoneName))` restores them.", .dim))
+        // Every glue record when the screen has the room, else the first two and a count.
+        let allGlue = glue.flatMap { changeLines($0, width: r.width, full: false) }
+        if lines.count + allGlue.count + rest.count <= r.height || glue.count <= 2 { lines += allGlue }
+        else {
+            for c in glue.prefix(2) { lines += changeLines(c, width: r.width, full: false) }
+            lines.append(("  … \(glue.count - 2) more glue records (d shows all)", .dim))
+        }
+        lines += rest
         for (i, l) in lines.prefix(r.height).enumerated() { f.put(TextWidth.truncate(l.0, to: r.width), x: r.x, y: r.y + i, role: l.1) }
     }
 
@@ -431,12 +444,15 @@ extension WizardState {
             f.put("! Route 53 Domains could not be asked (\(TextWidth.truncate(m, to: r.width - 40))); enter the glue by hand:", x: r.x, y: y, width: r.width, role: .warn); y += 2
         case let .loaded(current):
             if let current {
-                f.put("\(homeName) is registered with Route 53 Domains. Name servers now:", x: r.x, y: y, role: .heading); y += 1
+                let done = registrarApplied.value != nil
+                f.put("Registered with Route 53 Domains; name servers \(done ? "before the update" : "now"):", x: r.x, y: y,
+                      width: r.width, role: .heading); y += 1
                 for ns in current where y < r.maxY - 8 {
                     f.put("  \(ns.name)  \((ns.glueIps ?? []).joined(separator: " "))", x: r.x, y: y, width: r.width, role: .dim); y += 1
                 }
                 y += 1
-                f.put("After the update:", x: r.x, y: y, role: .heading); y += 1
+                f.put(done ? "Set at Route 53 Domains (the registry takes a few minutes):" : "After the update:", x: r.x, y: y,
+                      width: r.width, role: .heading); y += 1
                 switch registrarApplied {
                 case .loading: f.put("\(spin) updating at Route 53 Domains…", x: r.x, y: r.maxY - 1, role: .accent)
                 case let .failed(m): f.put("✗ " + m, x: r.x, y: r.maxY - 1, width: r.width, role: .error)
@@ -447,13 +463,18 @@ extension WizardState {
                 paragraph(&f, "\(homeName) is not at Route 53 Domains: enter these name servers and their glue (host) records at its registrar:", x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .heading); y += 1
             }
         }
-        let cols = [Widgets.Column("host", 22), Widgets.Column("IPv4", 16), Widgets.Column("IPv6", 39)]
         let rows = registrarTable.map { [$0.host, $0.ipv4 ?? "-", $0.ipv6 ?? "-"] }
+        let cols = ["host", "IPv4", "IPv6"].enumerated().map { i, t in Widgets.contentColumn(t, rows.map { $0[i] }) }
         if registrarTable.isEmpty { loading(&f, Rect(x: r.x, y: y, width: r.width, height: 1), "building the table…") }
-        else { Widgets.table(&f, Rect(x: r.x, y: y, width: r.width, height: min(rows.count + 1, r.maxY - y)), columns: cols, rows: rows) }
+        else {
+            Widgets.table(&f, Rect(x: r.x, y: y, width: r.width, height: min(rows.count + 1, r.maxY - y)), columns: cols, rows: rows,
+                          shrinkFirst: [2])
+        }
         y += rows.count + 2
-        if let file = registrarFile, y < r.maxY { f.put("written to \(file)", x: r.x, y: y, width: r.width, role: .ok) }
-        else if y < r.maxY { f.put("The table is also printed when the wizard ends.", x: r.x, y: y, role: .dim) }
+        // The last line is the registrar update's status when there is one.
+        let last = registrarApplied.isLoading || registrarApplied.value != nil || registrarApplied.error != nil ? r.maxY - 1 : r.maxY
+        if let file = registrarFile, y < last { f.put("written to \(file)", x: r.x, y: y, width: r.width, role: .ok) }
+        else if y < last { f.put("The table is also printed when the wizard ends.", x: r.x, y: y, role: .dim) }
     }
 
     // MARK: 9

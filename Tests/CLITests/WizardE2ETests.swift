@@ -40,19 +40,20 @@ import Glibc
         try t.sendKeys("Enter")
 
         // 5: the new home zone; the unrelated zone cannot be ticked.
-        let zones = try t.waitForText("[+] example.org  (home zone, new: created in this set)")
+        let zones = try t.waitFor { $0.contains { $0.contains("[+] example.org ") && $0.contains(" home zone, new: created in this set") } }
         #expect(zones.contains { $0.contains("unrelated.example  in another set: needs migration") })
         try t.sendKeys("Enter")
 
         // 6: one batch, confirmed.
         let plan = try t.waitForText("+ create zone example.org. in set \(setId)")
         #expect(plan.contains { $0.contains("+ A     ns1.example.org.  60   127.0.0.2") })
+        #expect(plan.contains { $0.contains("… 6 more glue records (d shows all)") }, "at 80x24 the glue is summarised")
         try t.sendKeys("y")
 
         // 7, 8: applied; the registrar update at Route 53 Domains asked first.
         try t.waitForText("Done. Next: the registrar", timeout: 30)
         try t.sendKeys("Enter")
-        try t.waitForText("registered with Route 53 Domains")
+        try t.waitForText("Registered with Route 53 Domains")
         try t.sendKeys("a")
         try t.waitForText("Set the name servers of example.org at Route 53 Domains")
         try t.sendKeys("y")
@@ -105,7 +106,7 @@ import Glibc
         try t.sendKeys("y")
         try t.waitForText("Done. Next: the registrar", timeout: 30)
         try t.sendKeys("Enter")
-        try t.waitForText("registered with Route 53 Domains")
+        try t.waitForText("Registered with Route 53 Domains")
         try t.sendKeys("a")
         try t.waitForText("Set the name servers of example.com")
         try t.sendKeys("y")
