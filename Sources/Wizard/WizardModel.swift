@@ -239,12 +239,12 @@ public struct WizardState: Sendable {
     }
 
     /// The typed filter of step 3 as a home domain to create in the chosen set, when it looks like a domain
-    /// (two labels or more) and names no zone of the account.
+    /// (two labels or more) and names no public zone of the account (a private zone may share the name).
     public var newHomeCandidate: String? {
         guard let zones = allZones.value, chosenSet != nil else { return nil }
         let t = Self.bare(domainFilter.trimmingCharacters(in: .whitespaces))
         guard t.split(separator: ".", omittingEmptySubsequences: false).count >= 2, !t.contains(" "), !t.contains(".."),
-              !t.hasPrefix("."), !zones.contains(where: { Self.bare($0.name) == t }) else { return nil }
+              !t.hasPrefix("."), !zones.contains(where: { $0.config?.privateZone != true && Self.bare($0.name) == t }) else { return nil }
         return t
     }
 

@@ -150,12 +150,17 @@ struct LayoutTests {
         await h.keys(.enter, .enter)
         #expect(h.state.step == .zones)
         #expect(h.screen.range(of: #"\[\+\] example\.org +home zone, new: created in this set"#, options: .regularExpression) != nil)
-        // An existing name is chosen, not created.
-        var g = Harness()
+        // An existing name is chosen, not created; a private zone's name can still get its public zone.
+        let r53 = FakeRoute53()
+        r53.zones.append((HostedZone(id: "ZP", name: "internal.example.", callerReference: "p", config: HostedZoneConfig(privateZone: true)), nil))
+        var g = Harness(r53: r53)
         await g.start()
         await g.keys(.enter, .enter)
         await g.type("example.com")
         #expect(!g.screen.contains("+ create"))
+        for _ in 0..<11 { await g.key(.backspace) }
+        await g.type("internal.example")
+        #expect(g.screen.contains("+ create internal.example in set"))
     }
 
     @Test("start: an unfinished apply is offered; y plans its zones again and applies what is left")
