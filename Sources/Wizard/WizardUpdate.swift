@@ -468,7 +468,10 @@ extension WizardState {
         }.map(\.zoneName)
         applyQueue = queue
         progress = queue.map { ApplyProgress(zone: $0) }
-        if queue.isEmpty { notice = ("No zone was confirmed, so nothing was changed.", .warn) }
+        if queue.isEmpty {
+            notice = planZones.allSatisfy(\.isEmpty) ? ("Nothing to change: every zone already uses the vanity hosts.", .ok)
+                                                     : ("No zone was confirmed, so nothing was changed.", .warn)
+        }
         return nextApply()
     }
 
