@@ -63,6 +63,7 @@ public final class CursesDriver: ScreenDriver {
             init_pair(6, Int16(COLOR_CYAN), -1)                   // heading, key
             colors = true
         } else { colors = false }
+        _ = vns_watch_winch(pipe.writeFD)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
@@ -77,6 +78,7 @@ public final class CursesDriver: ScreenDriver {
     public func end() {
         guard !ended else { return }
         ended = true
+        _ = vns_watch_winch(-1)
         for s in signalSources { s.cancel() }
         curs_set(1)
         endwin()
@@ -187,6 +189,8 @@ public final class CursesDriver: ScreenDriver {
                 pipe.drain()
                 let sig = pendingSignal.get()
                 if sig != 0 { return .signal(sig) }
+                // A resize wakes the pipe too: ncurses reports it as KEY_RESIZE on the next read.
+                if let e = readKey() { return e }
                 return .wake
             }
             if fds[0].revents & Int16(POLLIN) != 0 {

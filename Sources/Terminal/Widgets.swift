@@ -73,6 +73,24 @@ public enum Widgets {
         return out
     }
 
+    /// Column widths that fit `total`, shrinking the columns in `shrinkFirst` (in that order, each down to its title
+    /// or 4) before any other; then the widest-first rule of `fitColumns(_:total:gap:)`. For tables where one column
+    /// can lose its tail (an IPv6 address, a problem text) but the others must stay whole.
+    public static func fitColumns(_ cols: [Column], total: Int, gap: Int = 2, shrinkFirst: [Int]) -> [Column] {
+        var out = cols
+        var excess = cols.reduce(0) { $0 + $1.width } + gap * max(0, cols.count - 1) - total
+        for i in shrinkFirst where excess > 0 && out.indices.contains(i) {
+            let cut = min(excess, max(0, out[i].width - max(4, TextWidth.of(out[i].title))))
+            out[i].width -= cut; excess -= cut
+        }
+        return fitColumns(out, total: total, gap: gap)
+    }
+
+    /// A column as wide as the widest of its title and `cells` (at least `minimum`).
+    public static func contentColumn(_ title: String, _ cells: [String], minimum: Int = 0, right: Bool = false) -> Column {
+        Column(title, max(minimum, TextWidth.of(title), cells.map { TextWidth.of($0) }.max() ?? 0), right: right)
+    }
+
     /// One table row: each cell truncated with `…` or padded to its column.
     public static func tableRow(_ f: inout Frame, x: Int, y: Int, columns: [Column], cells: [String], roles: [Role] = [], gap: Int = 2) {
         var col = x
@@ -84,13 +102,15 @@ public enum Widgets {
         }
     }
 
-    /// A table with a heading row; `rows` beyond the rect's height are cut (scroll with `offset`).
-    public static func table(_ f: inout Frame, _ r: Rect, columns: [Column], rows: [[String]], rowRoles: [Role] = [], offset: Int = 0) {
-        let cols = fitColumns(columns, total: r.width)
-        tableRow(&f, x: r.x, y: r.y, columns: cols, cells: cols.map(\.title), roles: Array(repeating: .heading, count: cols.count))
+    /// A table with a heading row; `rows` beyond the rect's height are cut (scroll with `offset`). Columns are fitted
+    /// with `fitColumns(_:total:gap:shrinkFirst:)`.
+    public static func table(_ f: inout Frame, _ r: Rect, columns: [Column], rows: [[String]], rowRoles: [Role] = [], offset: Int = 0,
+                             gap: Int = 2, shrinkFirst: [Int] = []) {
+        let cols = fitColumns(columns, total: r.width, gap: gap, shrinkFirst: shrinkFirst)
+        tableRow(&f, x: r.x, y: r.y, columns: cols, cells: cols.map(\.title), roles: Array(repeating: .heading, count: cols.count), gap: gap)
         for (i, row) in rows.dropFirst(offset).prefix(max(0, r.height - 1)).enumerated() {
             let role = offset + i < rowRoles.count ? rowRoles[offset + i] : .normal
-            tableRow(&f, x: r.x, y: r.y + 1 + i, columns: cols, cells: row, roles: Array(repeating: role, count: cols.count))
+            tableRow(&f, x: r.x, y: r.y + 1 + i, columns: cols, cells: row, roles: Array(repeating: role, count: cols.count), gap: gap)
         }
     }
 

@@ -33,14 +33,18 @@ public struct WizardContext: Sendable {
     public var registrarLookup: (@Sendable (WhiteLabelPlan) async throws -> [DomainNameserver]?)?
     /// Sets the domain's name servers (with glue) at Route 53 Domains.
     public var registrarApply: (@Sendable (String, [DomainNameserver]) async throws -> Void)?
+    /// The unfinished apply to offer at start; nil reads the journal of `engine` when it is a `WhiteLabelEngine`.
+    public var resumeInfo: (@Sendable () async -> ResumeInfo?)?
 
     public init(route53: any Route53API, engine: any WhiteLabelService, events: AsyncStream<RequestEvent>, account: AccountInfo,
                 credentialProblem: String? = nil, resolver: ResolverTarget = .system, stateDirectory: URL, queryPort: Int = 53,
                 registrarLookup: (@Sendable (WhiteLabelPlan) async throws -> [DomainNameserver]?)? = nil,
-                registrarApply: (@Sendable (String, [DomainNameserver]) async throws -> Void)? = nil) {
+                registrarApply: (@Sendable (String, [DomainNameserver]) async throws -> Void)? = nil,
+                resumeInfo: (@Sendable () async -> ResumeInfo?)? = nil) {
         self.route53 = route53; self.engine = engine; self.events = events; self.account = account
         self.credentialProblem = credentialProblem; self.resolver = resolver; self.stateDirectory = stateDirectory
         self.queryPort = queryPort; self.registrarLookup = registrarLookup; self.registrarApply = registrarApply
+        self.resumeInfo = resumeInfo
     }
 }
 

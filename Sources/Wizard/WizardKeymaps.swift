@@ -42,6 +42,9 @@ extension WizardState {
         switch step {
         case .account:
             b = credentialProblem == nil ? [B([.enter], "enter", "continue", .choose)] : []
+            if resumeOffer != nil {
+                b = [B([.char("y")], "y", "resume", .resume), B([.char("n")], "n", "not now", .no)] + b
+            }
         case .delegationSet:
             b = Self.move() + [B([.enter], "enter", pickingSourceZone ? "copy this zone's servers" : "choose", .choose),
                  B([.char("r")], "r", "reload", footer: false, .rerun)]
@@ -75,6 +78,8 @@ extension WizardState {
             } else if plan.value != nil && planIndex < planZones.count {
                 b = [B([.char("y")], "y", "apply this zone", .yes), B([.char("s")], "s", "skip", .skip),
                      B([.char("d")], "d", "details", .detail)]
+            } else if plan.value != nil {
+                b = [B([.enter], "enter", "continue", .choose)]
             } else if plan.error != nil {
                 b = [B([.char("r")], "r", "plan again", .rerun)]
             }

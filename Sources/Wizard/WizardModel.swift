@@ -60,6 +60,10 @@ public enum WizardMsg: Sendable {
     case setCreated(Result<DelegationSet, UIError>)
     case allZonesLoaded(Result<[HostedZone], UIError>)
     case setZonesLoaded(Result<[HostedZone], UIError>)
+    /// GetHostedZone answers so far while step 5 checks which zones really are in the set.
+    case setZonesProgress(done: Int, total: Int)
+    /// The unfinished apply found at start (nil: none).
+    case resumeFound(ResumeInfo?)
     case debounceFired(Int)
     case validated(generation: Int, [InputProblem])
     case address(NameServerAddresses)
@@ -83,7 +87,11 @@ public enum WizardCommand: Sendable, Equatable {
     case loadSetLimit(id: String)
     case createSet(callerReference: String, fromZoneId: String?)
     case loadAllZones
+    /// The zones of a set, each confirmed with GetHostedZone (ListHostedZones' filter is not trusted: the moto
+    /// stand-in ignores it).
     case loadSetZones(setId: String)
+    /// Reads the journal for an unfinished apply to offer at start.
+    case findResume
     case debounce(generation: Int)
     case validate(VanityRequest, generation: Int)
     case resolve(awsNames: [String], hosts: [String])
@@ -123,6 +131,10 @@ public struct WizardState: Sendable {
 
     // 1 Account
     public var setsLimit: Loadable<LimitUsage> = .idle
+    /// An unfinished apply from an earlier run, offered on step 1.
+    public var resumeOffer: ResumeInfo?
+    /// Planning and applying that earlier run's zones (steps 6 and 7 with the journal's request).
+    public var resuming: ResumeInfo?
     // 2 Delegation set
     public var sets: Loadable<[DelegationSet]> = .idle
     public var setUsage: [String: LimitUsage] = [:]
@@ -136,6 +148,8 @@ public struct WizardState: Sendable {
     public var domainFilter = ""
     public var domainCursor = 0
     public var homeDomain: String?
+    /// The home zone does not exist yet: it is created in the chosen set when its batch is applied.
+    public var homeIsNew = false
     public var editingHosts = false
     public var hosts: [String] = []
     public var hostCursor = 0
@@ -147,6 +161,8 @@ public struct WizardState: Sendable {
     public var resolving = false
     // 5 Zones
     public var setZones: Loadable<[HostedZone]> = .idle
+    /// GetHostedZone answers so far / zones to check, while `setZones` loads.
+    public var setZonesChecked = (done: 0, total: 0)
     public var checkedZones: Set<String> = []
     public var newZones: [String] = []
     public var newZoneInput = ""
@@ -183,7 +199,7 @@ public struct WizardState: Sendable {
     }
 
     /// Commands to run when the wizard starts.
-    public var initialCommands: [WizardCommand] { credentialProblem == nil ? [.loadAccountLimit] : [] }
+    public var initialCommands: [WizardCommand] { credentialProblem == nil ? [.loadAccountLimit, .findResume] : [] }
 
     /// True while something on screen animates (a spinner), so the loop ticks; otherwise it sleeps.
     public var animating: Bool {
@@ -214,19 +230,38 @@ public struct WizardState: Sendable {
     public var setZoneChoices: [HostedZone] {
         (setZones.value ?? []).filter { Self.bare($0.name) != homeName.lowercased() }
     }
-    /// Zones of the account outside the chosen set (they would need migrating).
+    /// Public zones of the account outside the chosen set (they would need migrating).
     public var otherZones: [HostedZone] {
         let inSet = Set((setZones.value ?? []).map(\.id))
-        return (allZones.value ?? []).filter { !inSet.contains($0.id) && Self.bare($0.name) != homeName.lowercased() }
+        return (allZones.value ?? []).filter {
+            !inSet.contains($0.id) && $0.config?.privateZone != true && Self.bare($0.name) != homeName.lowercased()
+        }
     }
+
+    /// The typed filter of step 3 as a home domain to create in the chosen set, when it looks like a domain
+    /// (two labels or more) and names no public zone of the account (a private zone may share the name).
+    public var newHomeCandidate: String? {
+        guard let zones = allZones.value, chosenSet != nil else { return nil }
+        let t = Self.bare(domainFilter.trimmingCharacters(in: .whitespaces))
+        guard t.split(separator: ".", omittingEmptySubsequences: false).count >= 2, !t.contains(" "), !t.contains(".."),
+              !t.hasPrefix("."), !zones.contains(where: { $0.config?.privateZone != true && Self.bare($0.name) == t }) else { return nil }
+        return t
+    }
+
+    /// Rows of the step 3 list: the matching zones, then the "create" row when there is one.
+    var domainItemsCount: Int { filteredDomains.count + (newHomeCandidate == nil ? 0 : 1) }
 
     static func bare(_ name: String) -> String { (name.hasSuffix(".") ? String(name.dropLast()) : name).lowercased() }
 
     /// The request the steps so far describe.
     public var request: VanityRequest {
+        if let r = resuming {
+            return VanityRequest(setId: r.setId, homeDomain: Self.bare(r.homeDomain), hosts: r.hosts, extraZones: r.extraZones,
+                                 createZones: r.createZones, resolver: resolver)
+        }
         let extra = setZoneChoices.filter { checkedZones.contains($0.id) }.map { Self.bare($0.name) } + newZones
         return VanityRequest(setId: chosenSet?.id ?? "", homeDomain: homeName, hosts: hosts.isEmpty ? nil : hosts,
-                             extraZones: extra, createZones: !newZones.isEmpty, resolver: resolver)
+                             extraZones: extra, createZones: homeIsNew || !newZones.isEmpty, resolver: resolver)
     }
 
     /// Something is unfinished, so quitting asks first.

@@ -11,6 +11,32 @@ public struct WizardRunner: Sendable {
         do { return .success(try await body()) } catch { return .failure(UIError(error: error)) }
     }
 
+    /// The public zones served by reusable delegation set `setId`. ListHostedZones with `delegationsetid` gives the
+    /// candidates (on Route 53 exactly the set's zones; the moto stand-in ignores the filter and lists every zone),
+    /// then GetHostedZone confirms each one's set, `width` at a time (the client's rate limiter paces them).
+    /// `progress` gets (answered, total) after the listing and after each answer.
+    static func zonesInSet(_ setId: String, route53 r53: any Route53API, width: Int = 4,
+                           progress: @escaping @Sendable (Int, Int) -> Void) async throws -> [HostedZone] {
+        let bare = ResourceID.bare(setId)
+        let candidates = try await r53.listHostedZones(delegationSetId: bare).filter { $0.config?.privateZone != true }
+        progress(0, candidates.count)
+        return try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+            var keep = Array(repeating: false, count: candidates.count)
+            var next = 0, done = 0
+            while next < candidates.count || !group.isEmpty {
+                while next < candidates.count && next - done < width {
+                    let i = next, id = candidates[i].id
+                    group.addTask { (i, try await r53.getHostedZone(id: id).delegationSet?.id.map(ResourceID.bare) == bare) }
+                    next += 1
+                }
+                guard let (i, inSet) = try await group.next() else { break }
+                keep[i] = inSet; done += 1
+                progress(done, candidates.count)
+            }
+            return candidates.indices.filter { keep[$0] }.map { candidates[$0] }
+        }
+    }
+
     /// Runs one command to completion.
     public func run(_ command: WizardCommand, send: @escaping @Sendable (WizardMsg) -> Void) async {
         let r53 = context.route53, engine = context.engine
@@ -26,7 +52,16 @@ public struct WizardRunner: Sendable {
         case .loadAllZones:
             send(.allZonesLoaded(await Self.result { try await r53.listHostedZones() }))
         case let .loadSetZones(id):
-            send(.setZonesLoaded(await Self.result { try await r53.listHostedZones(delegationSetId: id) }))
+            send(.setZonesLoaded(await Self.result {
+                try await Self.zonesInSet(id, route53: r53) { send(.setZonesProgress(done: $0, total: $1)) }
+            }))
+        case .findResume:
+            // Nothing to offer sends nothing (no message, no redraw).
+            var info: ResumeInfo?
+            if let find = context.resumeInfo { info = await find() } else if let live = engine as? WhiteLabelEngine {
+                info = ResumeInfo(entries: await engine.unfinishedZones().compactMap { live.journalEntry(zone: $0) })
+            }
+            if let info { send(.resumeFound(info)) }
         case let .debounce(g):
             try? await Task.sleep(nanoseconds: 250_000_000)
             send(.debounceFired(g))

@@ -40,6 +40,10 @@ extension WizardState {
             }
         case let .allZonesLoaded(r): allZones = Loadable(r); return []
         case let .setZonesLoaded(r): setZones = Loadable(r); return []
+        case let .setZonesProgress(done, total): setZonesChecked = (done, total); return []
+        case let .resumeFound(info):
+            if step == .account && resuming == nil { resumeOffer = info }
+            return []
         case let .debounceFired(g):
             return g == validationGeneration && editingHosts ? [.validate(request, generation: g)] : []
         case let .validated(g, problems):
@@ -53,9 +57,12 @@ extension WizardState {
             plan = Loadable(r)
             decisions = [:]; planIndex = 0
             skipEmptyZones()
+            // Resuming a run whose zones are already as planned: straight on to close their journals.
+            if resuming != nil && plan.value != nil && planIndex >= planZones.count { return go(.apply) }
             return []
         case let .unfinished(zones):
             unfinished = zones
+            if resuming != nil { resumeAnswered = true; return startApply(resume: true) }
             if zones.isEmpty { resumeAnswered = true; return startApply(resume: false) }
             return []
         case let .applyEvent(zone, e):
@@ -156,7 +163,10 @@ extension WizardState {
         }
         if a == .back { return back() }
         switch step {
-        case .account: return a == .choose ? go(.delegationSet) : []
+        case .account:
+            if a == .resume, let r = resumeOffer { return startResume(r) }
+            if a == .no { resumeOffer = nil; return [] }
+            return a == .choose ? go(.delegationSet) : []
         case .delegationSet: return delegationSetAction(a)
         case .vanityHosts: return hostsAction(a, key: key)
         case .review:
@@ -170,7 +180,7 @@ extension WizardState {
             switch a {
             case .rerun: return go(.verify)
             case .up: verifyOffset = max(0, verifyOffset - 1)
-            case .down: verifyOffset += 1
+            case .down: verifyOffset = min(verifyOffset + 1, verifyMaxOffset)
             case .finish: exitCode = 0
             default: break
             }
@@ -196,7 +206,7 @@ extension WizardState {
             return [.resolve(awsNames: aws.map(Self.bare), hosts: hosts)]
         case .zones:
             zonesCursor = 0
-            setZones = .loading
+            setZones = .loading; setZonesChecked = (0, 0)
             return [.loadSetZones(setId: chosenSet?.id ?? "")]
         case .plan:
             plan = .loading; showDetail = false
@@ -228,6 +238,12 @@ extension WizardState {
         case .zones: step = .review
         case .plan:
             if showDetail { showDetail = false; return [] }
+            if let r = resuming {
+                // The resumed run skipped steps 2-5: back to the offer.
+                resuming = nil; resumeOffer = r; chosenSet = nil; homeDomain = nil; hosts = []; plan = .idle
+                step = .account
+                return []
+            }
             step = .zones
         case .apply:
             if applying != nil || progress.contains(where: \.done) {
@@ -283,6 +299,15 @@ extension WizardState {
         return []
     }
 
+    /// Plans the unfinished zones of an earlier run again (steps 2-5 come from its journal).
+    mutating func startResume(_ r: ResumeInfo) -> [WizardCommand] {
+        resuming = r; resumeOffer = nil
+        homeDomain = r.homeDomain; homeIsNew = false
+        hosts = r.hosts ?? (1...4).map { "ns\($0).\(Self.bare(r.homeDomain))" }
+        chosenSet = DelegationSet(id: r.setId, callerReference: nil, nameServers: [])
+        return go(.plan)
+    }
+
     mutating func perform(_ p: PendingAction) -> [WizardCommand] {
         switch p {
         case .quit: exitCode = 0; return []
@@ -307,12 +332,16 @@ extension WizardState {
             let list = filteredDomains
             switch a {
             case .up: domainCursor = max(0, domainCursor - 1)
-            case .down: domainCursor = min(max(0, list.count - 1), domainCursor + 1)
+            case .down: domainCursor = min(max(0, domainItemsCount - 1), domainCursor + 1)
             case .type: if let c = key.printable { domainFilter.append(c); domainCursor = 0 }
             case .erase: if !domainFilter.isEmpty { domainFilter.removeLast(); domainCursor = 0 }
             case .choose:
-                guard domainCursor < list.count else { return [] }
-                let name = list[domainCursor].name
+                let name: String
+                if domainCursor < list.count {
+                    name = list[domainCursor].name; homeIsNew = false
+                } else if let new = newHomeCandidate {
+                    name = new + "."; homeIsNew = true
+                } else { return [] }
                 if homeDomain != name || hosts.count != (chosenSet?.nameServers.count ?? 4) {
                     homeDomain = name
                     hosts = (1...max(1, chosenSet?.nameServers.count ?? 4)).map { "ns\($0).\(homeName)" }
@@ -374,8 +403,10 @@ extension WizardState {
 
     // MARK: step 6
 
+    /// Answers "skip" for zones with nothing to change (and, when resuming, for zones that run left finished).
     mutating func skipEmptyZones() {
-        while planIndex < planZones.count && planZones[planIndex].isEmpty {
+        func settled(_ z: ZonePlan) -> Bool { z.isEmpty || resuming.map { !$0.zones.contains(z.zoneName) } == true }
+        while planIndex < planZones.count && settled(planZones[planIndex]) {
             decisions[planZones[planIndex].zoneName] = .skip; planIndex += 1
         }
     }
@@ -384,7 +415,7 @@ extension WizardState {
         if showDetail {
             switch a {
             case .up: detailOffset = max(0, detailOffset - 1)
-            case .down: detailOffset += 1
+            case .down: detailOffset = min(detailOffset + 1, detailMaxOffset)
             case .detail: showDetail = false
             default: break
             }
@@ -392,6 +423,7 @@ extension WizardState {
         }
         switch a {
         case .rerun: return go(.plan)
+        case .choose: return plan.value != nil && planIndex >= planZones.count ? go(.apply) : []
         case .detail: showDetail = true; detailOffset = 0; return []
         case .yes, .skip:
             guard planIndex < planZones.count else { return [] }
@@ -426,17 +458,20 @@ extension WizardState {
 
     mutating func startApply(resume: Bool) -> [WizardCommand] {
         applyStarted = true
-        var queue = planZones.filter { decisions[$0.zoneName] == .apply }.map(\.zoneName)
-        if resume {
-            let pending = Set((unfinished ?? []).map(Self.bare))
-            for z in planZones where pending.contains(Self.bare(z.zoneName)) && !queue.contains(z.zoneName) && !z.isEmpty {
-                queue.append(z.zoneName)
-            }
-            queue = planZones.map(\.zoneName).filter(queue.contains)
-        }
+        let pending = resume ? Set((unfinished ?? []).map(Self.bare)) : []
+        let queue = planZones.filter { z in
+            if decisions[z.zoneName] == .apply { return true }
+            guard pending.contains(Self.bare(z.zoneName)) else { return false }
+            // A pending zone with nothing left is applied all the same, so the engine closes its journal. One with
+            // changes left follows its answer in the plan, unless the step 7 question ("resume?") was answered yes.
+            return z.isEmpty || resuming == nil
+        }.map(\.zoneName)
         applyQueue = queue
         progress = queue.map { ApplyProgress(zone: $0) }
-        if queue.isEmpty { notice = ("No zone was confirmed, so nothing was changed.", .warn) }
+        if queue.isEmpty {
+            notice = planZones.allSatisfy(\.isEmpty) ? ("Nothing to change: every zone already uses the vanity hosts.", .ok)
+                                                     : ("No zone was confirmed, so nothing was changed.", .warn)
+        }
         return nextApply()
     }
 

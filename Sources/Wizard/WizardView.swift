@@ -108,6 +108,17 @@ extension WizardState {
             return
         }
         y += 2
+        if let offer = resumeOffer {
+            let zones = offer.zones.map(Self.bare).joined(separator: ", ")
+            paragraph(&f, "\(Glyph.warning) An earlier apply did not finish for: \(zones) (home domain \(Self.bare(offer.homeDomain)), set \(offer.setId)).",
+                      x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .warn)
+            paragraph(&f, "y resumes it: the zones are planned again from what Route 53 holds now, and only what is left is shown and applied. n starts a new run (step 7 offers it again).",
+                      x: r.x, y: &y, width: r.width, maxY: r.maxY)
+            if !offer.others.isEmpty {
+                paragraph(&f, "Also unfinished, from another run: \(offer.others.map(Self.bare).joined(separator: ", ")).", x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .dim)
+            }
+            return
+        }
         paragraph(&f, "This wizard fronts a reusable delegation set with your own name server hosts (ns1..ns4 of a domain you own), switches zones' NS and SOA to them, and hands you the glue to enter at the registrar. Every change is shown and confirmed first; old values are journaled.", x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .dim)
     }
 
@@ -131,7 +142,9 @@ extension WizardState {
         case .idle, .loading: loading(&f, r, "listing reusable delegation sets…")
         case let .failed(m): _ = failed(&f, r, m, hint: "r tries again; esc goes back.")
         case let .loaded(all):
-            let idW = 17, zW = 6, nsW = max(10, (r.width - 2 - idW - zW - 3 - 1) / 2)
+            let idW = min(32, max(2, all.map { TextWidth.of($0.id ?? "?") }.max() ?? 0)), zW = 6
+            let nsMax = all.flatMap { $0.nameServers.map { TextWidth.of(Self.bare($0)) } }.max() ?? 10
+            let nsW = max(10, min(nsMax + 2, (r.width - 2 - idW - zW - 3 - 1) / 2))
             f.put(TextWidth.pad("ID", to: idW) + " " + TextWidth.pad("zones", to: zW, right: true) + "  name servers", x: r.x + 2, y: r.y, role: .heading)
             var lines: [(String, Role, Int)] = []   // text, role, item index
             for (i, s) in all.enumerated() {
@@ -172,10 +185,17 @@ extension WizardState {
             case let .failed(m): _ = failed(&f, Rect(x: r.x, y: r.y + 2, width: r.width, height: r.height - 2), m, hint: "esc goes back.")
             case .loaded:
                 let list = filteredDomains
-                if list.isEmpty { f.put(domainFilter.isEmpty ? "The account has no public hosted zones." : "No zone matches “\(domainFilter)”.", x: r.x, y: r.y + 2, role: .dim); return }
+                var items = domainRows(list, width: r.width - 2), roles = Array(repeating: Role.normal, count: list.count)
+                if let new = newHomeCandidate {
+                    items.append("+ create \(new) in set \(chosenSet?.id ?? "")… (new home zone, created when applied)"); roles.append(.accent)
+                }
+                if items.isEmpty {
+                    f.put(domainFilter.isEmpty ? "The account has no public hosted zones. Type the home domain to create it in the set." : "No zone matches “\(domainFilter)”.",
+                          x: r.x, y: r.y + 2, width: r.width, role: .dim)
+                    return
+                }
                 Widgets.list(&f, Rect(x: r.x, y: r.y + 2, width: r.width, height: r.height - 2),
-                             items: list.map { TextWidth.pad(Self.bare($0.name), to: 40) + "  " + $0.id + ($0.resourceRecordSetCount.map { "  \($0) records" } ?? "") },
-                             selected: domainCursor, focused: !focusLog)
+                             items: items, selected: domainCursor, focused: !focusLog, roles: roles)
             }
             return
         }
@@ -199,20 +219,34 @@ extension WizardState {
         paragraph(&f, Self.cnameRule, x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .dim)
     }
 
+    /// Step 3's zone rows: name, ID and record count in columns as wide as their content; only the name gives way
+    /// when a row does not fit.
+    func domainRows(_ zones: [HostedZone], width: Int) -> [String] {
+        let names = zones.map { Self.bare($0.name) }, counts = zones.map { $0.resourceRecordSetCount.map { "\($0) records" } ?? "" }
+        let idW = zones.map { TextWidth.of($0.id) }.max() ?? 0, countW = counts.map { TextWidth.of($0) }.max() ?? 0
+        let nameW = max(8, min(names.map { TextWidth.of($0) }.max() ?? 0, width - idW - countW - 4))
+        return zones.indices.map { i in
+            TextWidth.pad(names[i], to: nameW) + "  " + TextWidth.pad(zones[i].id, to: idW) + "  " + TextWidth.pad(counts[i], to: countW, right: true)
+        }
+    }
+
     // MARK: 4
 
     func drawReview(_ f: inout Frame, _ r: Rect) {
-        let hostW = min(28, max(11, addresses.map { TextWidth.of($0.vanityHost) }.max() ?? 0))
-        let awsW = min(26, max(15, addresses.map { TextWidth.of($0.awsName) }.max() ?? 0))
-        let cols = [Widgets.Column("vanity host", hostW), Widgets.Column("AWS name server", awsW), Widgets.Column("IPv4", 15), Widgets.Column("IPv6", 39)]
-        let fitted = Widgets.fitColumns(cols, total: r.width, gap: 1)
-        Widgets.tableRow(&f, x: r.x, y: r.y, columns: fitted, cells: cols.map(\.title), roles: Array(repeating: .heading, count: 4), gap: 1)
+        let cells = addresses.map { a in
+            [a.vanityHost, a.awsName, a.ipv4.map { $0.isEmpty ? "none" : $0.joined(separator: " ") } ?? "\(spin) resolving",
+             a.ipv6.map { $0.isEmpty ? "none" : $0.joined(separator: " ") } ?? "\(spin) resolving"]
+        }
+        let titles = ["vanity host", "AWS name server", "IPv4", "IPv6"]
+        // Every column as wide as its content; when a row does not fit, the IPv6 column gives way first.
+        let cols = titles.indices.map { i in Widgets.contentColumn(titles[i], cells.map { $0[i] }) }
+        let gap = cols.reduce(6) { $0 + $1.width } <= r.width ? 2 : 1
+        let fitted = Widgets.fitColumns(cols, total: r.width, gap: gap, shrinkFirst: [3, 2])
+        Widgets.tableRow(&f, x: r.x, y: r.y, columns: fitted, cells: titles, roles: Array(repeating: .heading, count: 4), gap: gap)
         var y = r.y + 1
-        for a in addresses {
-            let v4 = a.ipv4.map { $0.isEmpty ? "none" : $0.joined(separator: " ") } ?? "\(spin) resolving"
-            let v6 = a.ipv6.map { $0.isEmpty ? "none" : $0.joined(separator: " ") } ?? "\(spin) resolving"
+        for (a, row) in zip(addresses, cells) {
             let roles: [Role] = [.normal, .normal, a.ipv4 == nil ? .dim : (a.ipv4!.isEmpty ? .warn : .normal), a.ipv6 == nil ? .dim : (a.ipv6!.isEmpty ? .warn : .normal)]
-            Widgets.tableRow(&f, x: r.x, y: y, columns: fitted, cells: [a.vanityHost, a.awsName, v4, v6], roles: roles, gap: 1)
+            Widgets.tableRow(&f, x: r.x, y: y, columns: fitted, cells: row, roles: roles, gap: gap)
             y += 1
         }
         y += 1
@@ -225,17 +259,26 @@ extension WizardState {
 
     func drawZones(_ f: inout Frame, _ r: Rect) {
         switch setZones {
-        case .idle, .loading: loading(&f, r, "listing the zones of set \(chosenSet?.id ?? "")…"); return
+        case .idle, .loading:
+            let (done, total) = setZonesChecked
+            loading(&f, r, total == 0 ? "listing the zones of set \(chosenSet?.id ?? "")…"
+                                      : "checking which set serves each zone (GetHostedZone \(done) of \(total))…")
+            return
         case let .failed(m): _ = failed(&f, r, m, hint: "esc goes back."); return
         case .loaded: break
         }
         var items: [String] = [], roles: [Role] = []
-        items.append("[x] \(homeName)  (home zone, always included)"); roles.append(.dim)
-        for z in setZoneChoices { items.append(Widgets.checkbox(checkedZones.contains(z.id), Self.bare(z.name) + "  in this set")); roles.append(.normal) }
-        for n in newZones { items.append("[+] \(n)  new: created in this set"); roles.append(.ok) }
+        // Zone names in one column, what each one is beside it.
+        let nameW = ([homeName] + setZoneChoices.map { Self.bare($0.name) } + newZones + otherZones.map { Self.bare($0.name) })
+            .map { TextWidth.of($0) }.max() ?? 0
+        func name(_ n: String) -> String { TextWidth.pad(n, to: min(nameW, max(8, r.width - 50))) }
+        if homeIsNew { items.append("[+] \(name(homeName))  home zone, new: created in this set"); roles.append(.ok) }
+        else { items.append("[x] \(name(homeName))  home zone, always included"); roles.append(.dim) }
+        for z in setZoneChoices { items.append(Widgets.checkbox(checkedZones.contains(z.id), name(Self.bare(z.name)) + "  in this set")); roles.append(.normal) }
+        for n in newZones { items.append("[+] \(name(n))  new: created in this set"); roles.append(.ok) }
         let inputIndex = items.count
         items.append("+ new zone: " + newZoneInput); roles.append(.accent)
-        for z in otherZones { items.append("    \(Self.bare(z.name))  in another set: needs migration, not selectable"); roles.append(.dim) }
+        for z in otherZones { items.append("    \(name(Self.bare(z.name)))  in another set: needs migration, not selectable"); roles.append(.dim) }
         let selected = zonesCursor < setZoneChoices.count ? zonesCursor + 1 : inputIndex
         Widgets.list(&f, r, items: items, selected: selected, focused: !focusLog, roles: roles)
         if selected == inputIndex && !focusLog {
@@ -246,20 +289,78 @@ extension WizardState {
 
     // MARK: 6
 
+    /// The lines of one planned change. A TTL arrow only when the TTL changes; for the SOA, each field that changes
+    /// (MNAME and the minimum) on its own line; `full` adds every value before and after.
     func changeLines(_ c: PlannedChange, width: Int, full: Bool) -> [(String, Role)] {
-        let a = c.after
-        let sign = c.before == nil ? "+" : "~"
-        let ttl = c.before.flatMap(\.ttl).map { "\($0) → " } ?? ""
-        var out: [(String, Role)] = [("\(sign) \(TextWidth.pad(a.type, to: 5)) \(a.name)  \(ttl)\(a.ttl.map(String.init) ?? "")", c.before == nil ? .ok : .warn)]
-        let after = a.values.joined(separator: " ")
-        if let b = c.before {
-            let before = b.values.joined(separator: " ")
-            if full { out.append(("        was: " + before, .dim)); out.append(("        now: " + after, .normal)) }
-            else { out.append(("        " + TextWidth.truncate(before, to: (width - 12) / 2) + " → " + after, .normal)) }
-        } else if full || a.type != "A" && a.type != "AAAA" {
-            out.append(("        " + after, .normal))
-        } else { out[0].0 += "   " + after }
+        let a = c.after, b = c.before
+        let sign = c.action == .delete ? "-" : b == nil ? "+" : "~"
+        var head = "\(sign) \(TextWidth.pad(a.type, to: 5)) \(a.name)"
+        if let old = b?.ttl, let new = a.ttl, old != new { head += "  TTL \(old) \(Glyph.arrow) \(new)" }
+        else if b == nil, let t = a.ttl { head += "  \(t)" }
+        var out: [(String, Role)] = [(head, c.action == .delete ? .error : b == nil ? .ok : .warn)]
+        let indent = "        "
+        func values(_ r: ResourceRecordSet) -> String {
+            // The summary drops the final dots of host names so four vanity hosts fit on one 80-column line.
+            (full ? r.values : r.values.map { $0.hasSuffix(".") && r.type != "SOA" ? String($0.dropLast()) : $0 }).joined(separator: " ")
+        }
+        guard let b else {
+            if a.type != "A" && a.type != "AAAA" { out.append((indent + values(a), .normal)) } else { out[0].0 += "   " + values(a) }
+            return out
+        }
+        if a.type.uppercased() == "SOA", let old = b.values.first.flatMap(SOAValue.init), let new = a.values.first.flatMap(SOAValue.init) {
+            let fields: [(String, String, String)] = [
+                ("MNAME", old.mname, new.mname), ("RNAME", old.rname, new.rname), ("serial", "\(old.serial)", "\(new.serial)"),
+                ("refresh", "\(old.refresh)", "\(new.refresh)"), ("retry", "\(old.retry)", "\(new.retry)"),
+                ("expire", "\(old.expire)", "\(new.expire)"), ("minimum", "\(old.minimum)", "\(new.minimum)"),
+            ]
+            for (name, was, now) in fields where was != now {
+                let note = name == "minimum" ? "  (negative-answer TTL)" : ""
+                out.append((indent + TextWidth.pad(name, to: 8) + " \(was) \(Glyph.arrow) \(now)" + note, .normal))
+            }
+            if !full { return out }
+        }
+        let was = values(b), now = values(a)
+        if !full && TextWidth.of(indent + was + " \(Glyph.arrow) " + now) <= width {
+            out.append((indent + was + " \(Glyph.arrow) " + now, .normal))
+        } else if full {
+            for (label, text, role) in [("was: ", was, Role.dim), ("now: ", now, Role.normal)] {
+                for (i, l) in Widgets.wrap(text, width: max(10, width - TextWidth.of(indent) - 5)).enumerated() {
+                    out.append((indent + (i == 0 ? label : "     ") + l, role))
+                }
+            }
+        } else {
+            let room = width - TextWidth.of(indent) - 5
+            out.append((indent + "was: " + Self.fitting(was, room), .dim)); out.append((indent + "now: " + Self.fitting(now, room), .normal))
+        }
         return out
+    }
+
+    /// Space-separated values cut after the last whole value that fits, with how many were left out.
+    static func fitting(_ text: String, _ width: Int) -> String {
+        if TextWidth.of(text) <= width { return text }
+        let parts = text.split(separator: " ").map(String.init)
+        var shown: [String] = []
+        for p in parts {
+            let rest = parts.count - shown.count - 1
+            let candidate = (shown + [p]).joined(separator: " ") + (rest > 0 ? " +\(rest) more" : "")
+            if TextWidth.of(candidate) > width { break }
+            shown.append(p)
+        }
+        if shown.isEmpty { return TextWidth.truncate(text, to: width) }
+        return shown.joined(separator: " ") + " +\(parts.count - shown.count) more"
+    }
+
+    /// Every change of a zone in full (the `d` view).
+    func detailLines(_ z: ZonePlan, width: Int) -> [(String, Role)] { z.changes.flatMap { changeLines($0, width: width, full: true) } }
+
+    /// Rows inside the step's box (without a notice line).
+    var bodyRows: Int { size.height - 2 - (logRows + 2) - 2 }
+
+    /// How far the `d` view can scroll.
+    var detailMaxOffset: Int {
+        guard planIndex < planZones.count else { return 0 }
+        let z = planZones[planIndex]
+        return max(0, detailLines(z, width: size.width - 4).count + (z.createInSet ? 1 : 0) - bodyRows)
     }
 
     func drawPlan(_ f: inout Frame, _ r: Rect) {
@@ -268,23 +369,41 @@ extension WizardState {
         case let .failed(m): _ = failed(&f, r, m, hint: "Nothing has been changed. r plans again; esc goes back to fix the input."); return
         case .loaded: break
         }
-        guard planIndex < planZones.count else { f.put("Every zone has an answer.", x: r.x, y: r.y, role: .dim); return }
+        guard planIndex < planZones.count else {
+            let text = planZones.allSatisfy(\.isEmpty) ? "Nothing to change: every zone already uses the vanity hosts as planned."
+                                                      : "Every zone has an answer."
+            f.put(text, x: r.x, y: r.y, width: r.width, role: .ok)
+            f.put("enter continues to the apply step.", x: r.x, y: r.y + 1, role: .dim)
+            return
+        }
         let z = planZones[planIndex]
         var lines: [(String, Role)] = []
         if z.createInSet { lines.append(("+ create zone \(z.zoneName) in set \(plan.value?.setId ?? "")", .ok)) }
         if showDetail {
-            for c in z.changes { lines += changeLines(c, width: r.width, full: true) }
-            for (i, l) in lines.dropFirst(min(detailOffset, max(0, lines.count - r.height))).prefix(r.height).enumerated() {
+            lines += detailLines(z, width: r.width)
+            let top = min(detailOffset, max(0, lines.count - r.height))
+            for (i, l) in lines.dropFirst(top).prefix(r.height).enumerated() {
                 f.put(TextWidth.truncate(l.0, to: r.width), x: r.x, y: r.y + i, role: l.1)
+            }
+            let below = lines.count - top - r.height
+            for (text, y, show) in [(" ↑ \(top) above", r.y, top > 0), (" ↓ \(below) more", r.maxY - 1, below > 0)] where show {
+                f.put(text, x: r.x + r.width - TextWidth.of(text), y: y, role: .accent)
             }
             return
         }
         let glue = z.changes.filter { $0.role == .glue }
-        for c in glue.prefix(2) { lines += changeLines(c, width: r.width, full: false) }
-        if glue.count > 2 { lines.append(("  … \(glue.count - 2) more glue records (d shows all)", .dim)) }
-        for c in z.changes where c.role != .glue { lines += changeLines(c, width: r.width, full: false) }
-        if let warnings = plan.value?.warnings, planIndex == 0 { for w in warnings { lines.append(("! " + w, .warn)) } }
-        lines.append(("Old values are saved; `vanityns rollback --zone \(Self.bare(z.zoneName))` restores them.", .dim))
+        var rest: [(String, Role)] = []
+        for c in z.changes where c.role != .glue { rest += changeLines(c, width: r.width, full: false) }
+        if let warnings = plan.value?.warnings, planIndex == 0 { for w in warnings { rest.append(("! " + w, .warn)) } }
+        rest.append(("Old values are saved; `vanityns rollback --zone \(Self.bare(z.zoneName))` restores them.", .dim))
+        // Every glue record when the screen has the room, else the first two and a count.
+        let allGlue = glue.flatMap { changeLines($0, width: r.width, full: false) }
+        if lines.count + allGlue.count + rest.count <= r.height || glue.count <= 2 { lines += allGlue }
+        else {
+            for c in glue.prefix(2) { lines += changeLines(c, width: r.width, full: false) }
+            lines.append(("  … \(glue.count - 2) more glue records (d shows all)", .dim))
+        }
+        lines += rest
         for (i, l) in lines.prefix(r.height).enumerated() { f.put(TextWidth.truncate(l.0, to: r.width), x: r.x, y: r.y + i, role: l.1) }
     }
 
@@ -325,12 +444,15 @@ extension WizardState {
             f.put("! Route 53 Domains could not be asked (\(TextWidth.truncate(m, to: r.width - 40))); enter the glue by hand:", x: r.x, y: y, width: r.width, role: .warn); y += 2
         case let .loaded(current):
             if let current {
-                f.put("\(homeName) is registered with Route 53 Domains. Name servers now:", x: r.x, y: y, role: .heading); y += 1
+                let done = registrarApplied.value != nil
+                f.put("Registered with Route 53 Domains; name servers \(done ? "before the update" : "now"):", x: r.x, y: y,
+                      width: r.width, role: .heading); y += 1
                 for ns in current where y < r.maxY - 8 {
                     f.put("  \(ns.name)  \((ns.glueIps ?? []).joined(separator: " "))", x: r.x, y: y, width: r.width, role: .dim); y += 1
                 }
                 y += 1
-                f.put("After the update:", x: r.x, y: y, role: .heading); y += 1
+                f.put(done ? "Set at Route 53 Domains (the registry takes a few minutes):" : "After the update:", x: r.x, y: y,
+                      width: r.width, role: .heading); y += 1
                 switch registrarApplied {
                 case .loading: f.put("\(spin) updating at Route 53 Domains…", x: r.x, y: r.maxY - 1, role: .accent)
                 case let .failed(m): f.put("✗ " + m, x: r.x, y: r.maxY - 1, width: r.width, role: .error)
@@ -341,13 +463,18 @@ extension WizardState {
                 paragraph(&f, "\(homeName) is not at Route 53 Domains: enter these name servers and their glue (host) records at its registrar:", x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .heading); y += 1
             }
         }
-        let cols = [Widgets.Column("host", 22), Widgets.Column("IPv4", 16), Widgets.Column("IPv6", 39)]
         let rows = registrarTable.map { [$0.host, $0.ipv4 ?? "-", $0.ipv6 ?? "-"] }
+        let cols = ["host", "IPv4", "IPv6"].enumerated().map { i, t in Widgets.contentColumn(t, rows.map { $0[i] }) }
         if registrarTable.isEmpty { loading(&f, Rect(x: r.x, y: y, width: r.width, height: 1), "building the table…") }
-        else { Widgets.table(&f, Rect(x: r.x, y: y, width: r.width, height: min(rows.count + 1, r.maxY - y)), columns: cols, rows: rows) }
+        else {
+            Widgets.table(&f, Rect(x: r.x, y: y, width: r.width, height: min(rows.count + 1, r.maxY - y)), columns: cols, rows: rows,
+                          shrinkFirst: [2])
+        }
         y += rows.count + 2
-        if let file = registrarFile, y < r.maxY { f.put("written to \(file)", x: r.x, y: y, width: r.width, role: .ok) }
-        else if y < r.maxY { f.put("The table is also printed when the wizard ends.", x: r.x, y: y, role: .dim) }
+        // The last line is the registrar update's status when there is one.
+        let last = registrarApplied.isLoading || registrarApplied.value != nil || registrarApplied.error != nil ? r.maxY - 1 : r.maxY
+        if let file = registrarFile, y < last { f.put("written to \(file)", x: r.x, y: y, width: r.width, role: .ok) }
+        else if y < last { f.put("The table is also printed when the wizard ends.", x: r.x, y: y, role: .dim) }
     }
 
     // MARK: 9
@@ -359,29 +486,64 @@ extension WizardState {
         case .loaded: break
         }
         let report = verify.value!
-        let cols = [Widgets.Column("server", 18), Widgets.Column("address", 15), Widgets.Column("zone", 20), Widgets.Column("auth", 4),
-                    Widgets.Column("serial", 10), Widgets.Column("NS", 2), Widgets.Column("result", 30)]
+        let titles = ["server", "address", "zone", "auth", "serial", "NS", "result"]
         var rows: [[String]] = [], roles: [Role] = []
         for v in report.rows {
-            rows.append([v.server, v.address, v.zone, v.authoritative ? "yes" : "no", v.soaSerial.map(String.init) ?? "-",
+            rows.append([v.server, v.address, Self.bare(v.zone), v.authoritative ? "yes" : "no", v.soaSerial.map(String.init) ?? "-",
                          v.nsMatches ? Glyph.check : Glyph.cross, v.passed ? "ok" : v.problems.joined(separator: "; ")])
             roles.append(v.passed ? .ok : .error)
         }
-        let summaryH = 6
-        let tableH = max(2, min(rows.count + 1, r.height - summaryH))
+        let summary = verifySummary(report, width: r.width)
+        let (tableH, fits) = verifyTableHeight(rows: rows.count, summary: summary.count, height: r.height)
+        let visible = tableH - 1
+        let offset = min(verifyOffset, max(0, rows.count - visible))
+        let cols = titles.indices.map { i in Widgets.contentColumn(titles[i], rows.map { $0[i] }) }
+        let gap = cols.reduce(2 * (cols.count - 1)) { $0 + $1.width } <= r.width ? 2 : 1
         Widgets.table(&f, Rect(x: r.x, y: r.y, width: r.width, height: tableH), columns: cols, rows: rows, rowRoles: roles,
-                      offset: min(verifyOffset, max(0, rows.count - (tableH - 1))))
+                      offset: offset, gap: gap, shrinkFirst: [6, 2, 0])
         var y = r.y + tableH
-        for p in report.parentProblems where y < r.maxY - 3 { f.put("✗ parent: " + p, x: r.x, y: y, width: r.width, role: .error); y += 1 }
-        y = max(y, r.maxY - summaryH + 1)
-        if report.passed {
-            f.put("\(Glyph.check) Every vanity host answers for every zone.", x: r.x, y: y, role: .ok)
-        } else {
-            f.put("\(Glyph.cross) Not yet: registrar changes can take up to a day or two. r checks again.", x: r.x, y: y, width: r.width, role: .warn)
+        if !fits {
+            let below = rows.count - offset - visible
+            var marks: [String] = []
+            if offset > 0 { marks.append("↑ \(offset) above") }
+            if below > 0 { marks.append("↓ \(below) more") }
+            f.put(marks.joined(separator: "  ") + " (↑↓ scroll)", x: r.x, y: y, width: r.width, role: .accent)
+            y += 1
         }
-        y += 1
-        paragraph(&f, "Next: after a day or two, `vanityns finalize --domain \(homeName)` raises the TTLs.", x: r.x, y: &y, width: r.width, maxY: r.maxY - 2)
-        f.put("Watch the glue from cron:", x: r.x, y: y, role: .dim); y += 1
-        f.put("  17 */6 * * *  vanityns check --domain \(homeName)", x: r.x, y: y, width: r.width, role: .accent)
+        y = max(y + 1, r.maxY - summary.count)
+        for (l, role) in summary where y < r.maxY { f.put(l, x: r.x, y: y, width: r.width, role: role); y += 1 }
+    }
+
+    /// The table's height (heading included) and whether every row fits; when not, one line is kept for the marker.
+    func verifyTableHeight(rows: Int, summary: Int, height: Int) -> (Int, Bool) {
+        let room = max(2, height - summary - 1)
+        return rows + 1 <= room ? (rows + 1, true) : (max(2, room - 1), false)
+    }
+
+    /// How far the verify table can scroll at the current size.
+    var verifyMaxOffset: Int {
+        guard let report = verify.value else { return 0 }
+        let width = size.width - 4
+        let (tableH, _) = verifyTableHeight(rows: report.rows.count, summary: verifySummary(report, width: width).count, height: bodyRows - (notice == nil ? 0 : 1))
+        return max(0, report.rows.count - (tableH - 1))
+    }
+
+    /// Below the table: the verdict, the first problem in full, and what to do next.
+    func verifySummary(_ report: VerifyReport, width: Int) -> [(String, Role)] {
+        var summary: [(String, Role)] = []
+        func add(_ text: String, _ role: Role) { for l in Widgets.wrap(text, width: width) { summary.append((l, role)) } }
+        for p in report.parentProblems { add("\(Glyph.cross) parent: " + p, .error) }
+        if report.passed {
+            add("\(Glyph.check) Every vanity host answers for every zone.", .ok)
+        } else {
+            add("\(Glyph.cross) Not yet: registrar changes can take up to a day or two. r checks again.", .warn)
+            let first = report.rows.first { !$0.passed }
+            if let v = first { add("  \(v.server) \(v.address) \(Self.bare(v.zone)): \(v.problems.joined(separator: "; "))", .error) }
+        }
+        add("In a day or two, `vanityns finalize --domain \(homeName)` raises the TTLs.", .normal)
+        let cron = "17 */6 * * *  vanityns check --domain \(homeName)"
+        if TextWidth.of("Watch the glue from cron: " + cron) <= width { summary.append(("Watch the glue from cron: " + cron, .dim)) }
+        else { summary.append(("Watch the glue from cron:", .dim)); summary.append(("  " + cron, .accent)) }
+        return summary
     }
 }

@@ -6,7 +6,7 @@ import WhiteLabel
 import Terminal
 
 /// An in-memory Route 53 with a few sets and zones; errors can be injected per operation.
-final class FakeRoute53: Route53API, @unchecked Sendable {
+class FakeRoute53: Route53API, @unchecked Sendable {
     let lock = NSLock()
     var sets: [DelegationSet]
     var zones: [(zone: HostedZone, setId: String?)]
@@ -50,9 +50,19 @@ final class FakeRoute53: Route53API, @unchecked Sendable {
         try fail("GetReusableDelegationSetLimit"); return LimitUsage(count: zones.filter { $0.setId == id }.count, limit: 100)
     }
     func createHostedZone(name: String, callerReference: String, delegationSetId: String?, comment: String?) async throws -> CreatedHostedZone { fatalError() }
-    func getHostedZone(id: String) async throws -> HostedZoneDetail { fatalError() }
+    func getHostedZone(id: String) async throws -> HostedZoneDetail {
+        try fail("GetHostedZone")
+        let (zone, setId) = lock.withLock { zones.first { $0.zone.id == id }! }
+        let set = setId.flatMap { sid in lock.withLock { sets.first { $0.id == sid } } }
+        lock.withLock { getHostedZoneCalls += 1 }
+        return HostedZoneDetail(hostedZone: zone, delegationSet: set ?? DelegationSet(id: nil, callerReference: nil, nameServers: ["ns-9.awsdns-09.com"]))
+    }
+    /// When true, ListHostedZones ignores its delegationsetid filter, as the moto stand-in does.
+    var ignoresSetFilter = false
+    var getHostedZoneCalls = 0
     func listHostedZonePages(delegationSetId: String?) -> AsyncThrowingStream<[HostedZone], Error> {
-        pages(zones.filter { delegationSetId == nil || $0.setId == delegationSetId }.map(\.zone), op: "ListHostedZones")
+        let filter = ignoresSetFilter ? nil : delegationSetId
+        return pages(zones.filter { filter == nil || $0.setId == filter }.map(\.zone), op: "ListHostedZones")
     }
     func listHostedZonesByName(dnsName: String?, maxItems: Int) async throws -> [HostedZone] { zones.map(\.zone) }
     func deleteHostedZone(id: String) async throws -> ChangeInfo { fatalError() }
@@ -130,12 +140,13 @@ struct Harness {
 
     init(size: Size = Size(width: 80, height: 24), r53: FakeRoute53 = FakeRoute53(), engine: FakeEngine = FakeEngine(),
          credentialProblem: String? = nil, stateDirectory: URL = FileManager.default.temporaryDirectory,
-         registrarLookup: (@Sendable (WhiteLabelPlan) async throws -> [DomainNameserver]?)? = nil) {
+         registrarLookup: (@Sendable (WhiteLabelPlan) async throws -> [DomainNameserver]?)? = nil,
+         resume: ResumeInfo? = nil) {
         self.r53 = r53; self.engine = engine
         let ctx = WizardContext(route53: r53, engine: engine, events: AsyncStream { $0.finish() },
                                 account: AccountInfo(profile: "work", keyHint: "…7QX4", credentialSource: "profile work", endpoint: "https://route53.amazonaws.com"),
                                 credentialProblem: credentialProblem, stateDirectory: stateDirectory,
-                                registrarLookup: registrarLookup, registrarApply: { _, _ in })
+                                registrarLookup: registrarLookup, registrarApply: { _, _ in }, resumeInfo: { resume })
         runner = WizardRunner(context: ctx)
         state = WizardState(size: size, account: ctx.account, credentialProblem: credentialProblem, registrarAvailable: registrarLookup != nil, runId: "test")
     }

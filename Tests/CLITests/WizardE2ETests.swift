@@ -1,0 +1,407 @@
+import Foundation
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The full-screen wizard driven in a real terminal (tmux) against moto and nsd, the end state checked with boto3:
+/// a whole run from an empty account at 80x24, the sandbox account at 120x40, resume after kill -9, resize, ASCII
+/// without colour, and the refusal without a terminal. Every wait is on screen text, never a fixed sleep.
+@Suite(.serialized) struct WizardE2ETests {
+    // MARK: a) from an account without a delegation set
+
+    @Test func fullRunFromAnEmptyAccountAt80x24() throws {
+        let account = try WizardAccount(seed: .empty)
+        defer { account.stop() }
+        let t = try account.wizard(width: 80, height: 24)
+        try t.waitForText("reusable delegation sets used")
+        try t.sendKeys("Enter")
+
+        // 2: no set yet; create one (asked first), then use it.
+        try t.waitForText("No reusable delegation sets yet.")
+        try t.sendKeys("Enter")
+        try t.waitForText("Create a new reusable delegation set?")
+        try t.sendKeys("y")
+        try t.waitForText("Press enter to use it.")
+        let setId = try #require(try account.setIds().first, "the set was not created")
+        try t.sendKeys("Enter")
+
+        // 3: the home domain is not in the account: create it in the new set.
+        try t.waitForText("filter:")
+        try t.sendText("example.org")
+        try t.waitForText("+ create example.org in set \(setId)")
+        try t.sendKeys("Enter")
+        try t.waitForText("the host names can be used")
+        try t.sendKeys("Enter")
+
+        // 4: the addresses of the set's name servers, as nsd serves them.
+        try t.waitForText("127.0.0.5")
+        try t.sendKeys("Enter")
+
+        // 5: the new home zone; the unrelated zone cannot be ticked.
+        let zones = try t.waitFor { $0.contains { $0.contains("[+] example.org ") && $0.contains(" home zone, new: created in this set") } }
+        #expect(zones.contains { $0.contains("unrelated.example  in another set: needs migration") })
+        try t.sendKeys("Enter")
+
+        // 6: one batch, confirmed.
+        let plan = try t.waitForText("+ create zone example.org. in set \(setId)")
+        #expect(plan.contains { $0.contains("+ A     ns1.example.org.  60   127.0.0.2") })
+        #expect(plan.contains { $0.contains("… 6 more glue records (d shows all)") }, "at 80x24 the glue is summarised")
+        try t.sendKeys("y")
+
+        // 7, 8: applied; the registrar update at Route 53 Domains asked first.
+        try t.waitForText("Done. Next: the registrar", timeout: 30)
+        try t.sendKeys("Enter")
+        try t.waitForText("Registered with Route 53 Domains")
+        try t.sendKeys("a")
+        try t.waitForText("Set the name servers of example.org at Route 53 Domains")
+        try t.sendKeys("y")
+        try t.waitForText("submitted to the registry", timeout: 20)
+        try account.dns.waitForMotoChanges()
+        try t.sendKeys("Enter")
+
+        // 9: every vanity host answers; enter ends the wizard with status 0.
+        try t.waitForText("Every vanity host answers for every zone", timeout: 20)
+        try t.sendKeys("Enter")
+        #expect(try t.waitForExit() == 0)
+
+        // The end state, as boto3 sees it.
+        let home = try #require(try account.zoneIds("example.org.").first)
+        #expect(try account.zoneIds("example.org.").count == 1)
+        #expect(try account.setOfZone(home) == setId)
+        for (i, host) in ["ns1", "ns2", "ns3", "ns4"].enumerated() {
+            #expect(try account.values("example.org.", "\(host).example.org.", "A") == ["127.0.0.\(i + 2)"])
+            #expect(try account.values("example.org.", "\(host).example.org.", "AAAA") == ["::1"])
+        }
+        try account.expectSwitched("example.org.", hosts: "example.org")
+        #expect(try account.registrarNameServers("example.org") == [
+            "ns1.example.org 127.0.0.2 ::1", "ns2.example.org 127.0.0.3 ::1", "ns3.example.org 127.0.0.4 ::1", "ns4.example.org 127.0.0.5 ::1"])
+    }
+
+    // MARK: b) the sandbox account at 120x40
+
+    @Test func mainPathAt120x40UsesTheRoom() throws {
+        let account = try WizardAccount(seed: .sandbox)
+        defer { account.stop() }
+        let t = try account.wizard(width: 120, height: 40)
+        try t.waitForText("reusable delegation sets used")
+        try t.sendKeys("Enter")
+        try t.waitForText("+ Create a new set")
+        try t.sendKeys("Enter")
+        try t.waitForText("legacy.example")
+        try t.sendKeys("Enter")                 // example.com, the first zone
+        try t.waitForText("the host names can be used")
+        try t.sendKeys("Enter")
+        try t.waitForText("127.0.0.5")
+        let review = try t.capture()
+        #expect(review.contains { $0.contains("ns4.example.com  ns-2051.awsdns-67.co.uk") })
+        try t.sendKeys("Enter")
+        let zones = try t.waitForText("[ ] shop.example")
+        #expect(zones.contains { $0.contains("legacy.example  in another set: needs migration") })
+        try t.sendKeys("Space", "Enter")
+        try t.waitForText("zone 1 of 2: example.com (home zone)")
+        try t.sendKeys("y")
+        try t.waitForText("zone 2 of 2: shop.example")
+        try t.sendKeys("y")
+        try t.waitForText("Done. Next: the registrar", timeout: 30)
+        try t.sendKeys("Enter")
+        try t.waitForText("Registered with Route 53 Domains")
+        try t.sendKeys("a")
+        try t.waitForText("Set the name servers of example.com")
+        try t.sendKeys("y")
+        try t.waitForText("submitted to the registry", timeout: 20)
+        try account.dns.waitForMotoChanges()
+        try t.sendKeys("Enter")
+        let verify = try t.waitForText("Every vanity host answers for every zone", timeout: 20)
+
+        // The room is used: the frame spans 120 columns, the log pane shows eight lines, and all sixteen verify rows
+        // (4 hosts x 2 addresses x 2 zones) fit without a scroll marker.
+        #expect(verify[1].count == 120 && verify[1].hasSuffix("┐"))
+        let logLines = verify.filter { $0.range(of: #"^│ \d\d:\d\d:\d\d \w+ +\d{3} "#, options: .regularExpression) != nil }
+        #expect(logLines.count == 8)
+        #expect(verify.filter { $0.range(of: #"^│ ns\d\.example\.com .* ok +│$"#, options: .regularExpression) != nil }.count == 16)
+        #expect(!verify.contains { $0.contains("more (↑↓ scroll)") })
+        try t.sendKeys("Enter")
+        #expect(try t.waitForExit() == 0)
+
+        for zone in ["example.com.", "shop.example."] { try account.expectSwitched(zone, hosts: "example.com") }
+        #expect(try account.values("example.com.", "ns3.example.com.", "A") == ["127.0.0.4"])
+        #expect(try account.values("shop.example.", "ns1.example.com.", "A").isEmpty)
+        #expect(try account.registrarNameServers("example.com").first == "ns1.example.com 127.0.0.2 ::1")
+    }
+
+    // MARK: c) resume after kill -9
+
+    @Test func killedDuringApplyThenResumedAtStart() throws {
+        let account = try WizardAccount(seed: .sandbox)
+        defer { account.stop() }
+        // ChangeResourceRecordSets lands in moto at once but its answer is held 30 s: the program dies waiting.
+        let slow = try MotoProxy(upstream: account.moto.endpoint, delayChangesSeconds: 30)
+        let t = try account.wizard(width: 80, height: 24, endpoint: slow.endpoint)
+        try t.waitForText("reusable delegation sets used")
+        try t.sendKeys("Enter")
+        try t.waitForText("+ Create a new set")
+        try t.sendKeys("Enter")
+        try t.waitForText("legacy.example")
+        try t.sendKeys("Enter")
+        try t.waitForText("the host names can be used")
+        try t.sendKeys("Enter")
+        try t.waitForText("127.0.0.5")
+        try t.sendKeys("Enter")
+        try t.waitForText("[ ] shop.example")
+        try t.sendKeys("Enter")
+        try t.waitForText("zone 1 of 1: example.com (home zone)")
+        try t.sendKeys("y")
+        try t.waitForText("old values saved")
+        let deadline = Date().addingTimeInterval(20)
+        while try account.values("example.com.", "ns1.example.com.", "A").isEmpty, Date() < deadline { usleep(100_000) }
+        let pid = try #require(t.pid)
+        kill(pid, SIGKILL)
+        #expect(try t.waitForExit() == 128 + SIGKILL)
+        #expect(try account.journalState("example.com") == "pending", "the kill came before the answer")
+
+        // Started again: the offer is on the first screen; y plans again, sees the zone done, closes its journal.
+        let again = try account.wizard(width: 80, height: 24)
+        try again.waitForText("An earlier apply did not finish for: example.com")
+        try again.sendKeys("y")
+        try again.waitForText("already done", timeout: 20)
+        #expect(try account.journalState("example.com") == "done")
+        let glue = try account.records("example.com.").filter { $0.hasPrefix("ns1.example.com. A ") }
+        #expect(glue == ["ns1.example.com. A 60 127.0.0.2"])
+        try account.expectSwitched("example.com.", hosts: "example.com")
+        try again.sendKeys("Enter")
+        try again.waitForText("Registrar")
+        try again.sendKeys("q")
+        try again.waitForText("Quit the wizard?")
+        try again.sendKeys("y")
+        #expect(try again.waitForExit() == 0)
+    }
+
+    // MARK: d) resize
+
+    @Test func tooSmallThenBackRedrawsTheStepAtOnce() throws {
+        let account = try WizardAccount(seed: .sandbox)
+        defer { account.stop() }
+        let t = try account.wizard(width: 80, height: 24)
+        try t.waitForText("reusable delegation sets used")
+        try t.sendKeys("Enter")
+        try t.waitForText("+ Create a new set")
+        try t.resize(width: 40, height: 12)
+        let small = try t.waitForText("terminal too small")
+        #expect(small.joined(separator: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ").contains("need 80x24, have 40x12"))
+        try t.resize(width: 80, height: 24)
+        let back = try t.waitFor(timeout: 2) { $0.first?.contains("step 2/9 Delegation set") == true }
+        #expect(back.contains { $0.contains("+ Create a new set") })
+        #expect(!back.contains { $0.contains("too small") })
+        try t.sendKeys("C-c")
+        #expect(try t.waitForExit() == 130)
+    }
+
+    // MARK: e) NO_COLOR and an ASCII locale
+
+    @Test func asciiWithoutColourStillWorks() throws {
+        let account = try WizardAccount(seed: .sandbox)
+        defer { account.stop() }
+        let t = try account.wizard(width: 80, height: 24, extraEnvironment: ["NO_COLOR": "1", "LANG": "C", "LC_ALL": "C"])
+        let first = try t.waitForText("reusable delegation sets used")
+        #expect(first[1].hasPrefix("+- Account -") && first[1].hasSuffix("-+"))
+        #expect(first[2].hasPrefix("| ") && first[2].hasSuffix(" |"))
+        #expect(first.allSatisfy { $0.allSatisfy(\.isASCII) })
+        // Attributes only (bold, dim, reverse, ...): no SGR colour parameter (30-38, 40-48, 90-97, 100-107).
+        let sgr = try t.captureANSI().matches(of: /\x1B\[([0-9;]*)m/).flatMap { $0.1.split(separator: ";").compactMap { Int($0) } }
+        let colours = sgr.filter { (30...38).contains($0) || (40...48).contains($0) || (90...97).contains($0) || (100...107).contains($0) }
+        #expect(colours.isEmpty, "SGR parameters: \(Set(sgr).sorted())")
+        try t.sendKeys("Enter")
+        try t.waitForText("+ Create a new set")
+        try t.sendKeys("Enter")
+        let hosts = try t.waitForText("legacy.example")
+        #expect(hosts.contains { $0.hasPrefix("| > example.com") })
+        try t.sendKeys("Enter")
+        let step3 = try t.waitForText("+ the host names can be used")
+        #expect(step3.allSatisfy { $0.allSatisfy(\.isASCII) })
+        try t.sendKeys("C-c")
+        #expect(try t.waitForExit() == 130)
+    }
+
+    // MARK: f) no terminal
+
+    @Test func withoutATerminalItPointsToTheCommands() throws {
+        let env = CLI.environment(["AWS_ACCESS_KEY_ID": "AKIDNOTUSED0000001", "AWS_SECRET_ACCESS_KEY": "not-used"])
+        let args = ["--endpoint-url", "http://127.0.0.1:9", "--state-dir", NSTemporaryDirectory() + "vanityns-none"]
+        let piped = try CLI.run(args, env: env, stdin: "")
+        #expect(piped.status != 0)
+        #expect(piped.stderr.contains("the wizard needs an interactive terminal"))
+        #expect(piped.stderr.contains("vanityns plan, vanityns apply, vanityns verify"))
+
+        var dumbEnv = env
+        dumbEnv["TERM"] = "dumb"
+        let dumb = try TmuxSession(command: [CLI.binary] + args, environment: dumbEnv, width: 80, height: 24)
+        let screen = try dumb.waitForText("needs an interactive terminal")
+        #expect(screen.joined(separator: " ").contains("vanityns plan"))
+        #expect(try dumb.waitForExit() == 1)
+    }
+}
+
+/// A moto account for the wizard with the nsd data plane and a state directory. `.sandbox` is scripts/seed.py's
+/// account; `.empty` has no delegation set, one unrelated zone, and example.org registered at Route 53 Domains (its
+/// hosted zone deleted, so the wizard can create the home zone in a new set).
+final class WizardAccount: @unchecked Sendable {
+    enum Seed { case sandbox, empty }
+    let moto: MotoServer
+    let dns: DataPlane
+    /// Between vanityns and moto: gives a freshly created zone the SOA Route 53 writes (moto's is malformed).
+    let proxy: MotoProxy
+    let stateDir: String
+
+    init(seed: Seed) throws {
+        moto = try MotoServer()
+        switch seed {
+        case .sandbox:
+            let script = LocalServices.packageRoot.appendingPathComponent("scripts/seed.py").path
+            try LocalServices.run("/usr/bin/env", ["python3", script, "--moto", moto.endpoint], environment: moto.environment)
+        case .empty:
+            try moto.boto3("""
+            z = r53.create_hosted_zone(Name='unrelated.example', CallerReference='unrelated')
+            ns = z['DelegationSet']['NameServers'][0]
+            r53.change_resource_record_sets(HostedZoneId=z['HostedZone']['Id'], ChangeBatch={'Changes': [{'Action': 'UPSERT',
+                'ResourceRecordSet': {'Name': 'unrelated.example.', 'Type': 'SOA', 'TTL': 900,
+                'ResourceRecords': [{'Value': ns.rstrip('.') + '. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400'}]}}]})
+            c = {'FirstName': 'Dana', 'LastName': 'Operator', 'ContactType': 'PERSON', 'AddressLine1': '1 Main St', 'City': 'Springfield',
+                 'CountryCode': 'US', 'ZipCode': '12345', 'PhoneNumber': '+1.5555550100', 'Email': 'dana@example.org', 'State': 'CA'}
+            domains.register_domain(DomainName='example.org', DurationInYears=2, AdminContact=c, RegistrantContact=c, TechContact=c)
+            # Registering creates a zone of its own (moto names it without the final dot): delete it, as seed.py does.
+            for z in r53.list_hosted_zones()['HostedZones']:
+                if z['Name'].rstrip('.') == 'example.org':
+                    for r in r53.list_resource_record_sets(HostedZoneId=z['Id'])['ResourceRecordSets']:
+                        if r['Type'] not in ('NS', 'SOA'):
+                            r53.change_resource_record_sets(HostedZoneId=z['Id'], ChangeBatch={'Changes': [{'Action': 'DELETE', 'ResourceRecordSet': r}]})
+                    r53.delete_hosted_zone(Id=z['Id'])
+            assert [z['Name'] for z in r53.list_hosted_zones()['HostedZones']] == ['unrelated.example.']
+            assert not [s for s in r53.list_reusable_delegation_sets()['DelegationSets'] if s.get('Id')]
+            """)
+        }
+        dns = try DataPlane(moto: moto)
+        proxy = try MotoProxy(upstream: moto.endpoint)
+        stateDir = NSTemporaryDirectory() + "vanityns-wizard-\(UUID().uuidString)"
+    }
+
+    /// Starts the wizard in a `width` x `height` terminal pointed at the stand-ins (Route 53 through `endpoint`,
+    /// the proxy by default).
+    func wizard(width: Int, height: Int, endpoint: String? = nil, extraEnvironment: [String: String] = [:]) throws -> TmuxSession {
+        var env = CLI.environment(moto.environment)
+        for (k, v) in extraEnvironment { env[k] = v }
+        let args = ["--endpoint-url", endpoint ?? proxy.endpoint, "--domains-endpoint-url", moto.endpoint,
+                    "--resolver", "127.0.0.1:\(dns.port)", "--query-port", String(dns.port), "--state-dir", stateDir]
+        return try TmuxSession(command: [CLI.binary] + args, environment: env, width: width, height: height)
+    }
+
+    func setIds() throws -> [String] {
+        try moto.boto3("print('\\n'.join(s['Id'].split('/')[-1] for s in r53.list_reusable_delegation_sets()['DelegationSets'] if s.get('Id')))")
+            .split(separator: "\n").map(String.init)
+    }
+
+    func zoneIds(_ name: String) throws -> [String] {
+        try moto.boto3("print('\\n'.join(z['Id'].split('/')[-1] for z in r53.list_hosted_zones()['HostedZones'] if z['Name'] == '\(name)'))")
+            .split(separator: "\n").map(String.init)
+    }
+
+    func setOfZone(_ id: String) throws -> String {
+        try moto.boto3("print(r53.get_hosted_zone(Id='\(id)')['DelegationSet'].get('Id', '').split('/')[-1])")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The record sets of a zone as boto3 sees them: "NAME TYPE TTL v1 v2..." lines, sorted.
+    func records(_ zone: String) throws -> [String] {
+        try moto.boto3("""
+        zid = [z['Id'] for z in r53.list_hosted_zones()['HostedZones'] if z['Name'] == '\(zone)']
+        out = []
+        for r in r53.get_paginator('list_resource_record_sets').paginate(HostedZoneId=zid[0]):
+            for s in r['ResourceRecordSets']:
+                out.append(' '.join([s['Name'], s['Type'], str(s.get('TTL'))] + sorted(v['Value'] for v in s.get('ResourceRecords', []))))
+        print('\\n'.join(sorted(out)))
+        """).split(separator: "\n").map(String.init)
+    }
+
+    func values(_ zone: String, _ name: String, _ type: String) throws -> [String] {
+        guard let line = try records(zone).first(where: { $0.hasPrefix("\(name) \(type) ") }) else { return [] }
+        return Array(line.split(separator: " ").dropFirst(3).map(String.init))
+    }
+
+    /// Apex NS are the four vanity hosts under `hosts` at TTL 60; the SOA names ns1 and has minimum 60.
+    func expectSwitched(_ zone: String, hosts: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let ns = try values(zone, zone, "NS").map { $0.hasSuffix(".") ? $0 : $0 + "." }
+        #expect(ns == (1...4).map { "ns\($0).\(hosts)." }, sourceLocation: sourceLocation)
+        #expect(try records(zone).contains { $0.hasPrefix("\(zone) NS 60 ") }, sourceLocation: sourceLocation)
+        let soa = try values(zone, zone, "SOA").joined(separator: " ").split(separator: " ")
+        #expect(soa.first.map(String.init) == "ns1.\(hosts).", sourceLocation: sourceLocation)
+        #expect(soa.last == "60", sourceLocation: sourceLocation)
+    }
+
+    /// The domain's name servers at Route 53 Domains: "name glue1 glue2" lines.
+    func registrarNameServers(_ domain: String) throws -> [String] {
+        try moto.boto3("""
+        for n in domains.get_domain_detail(DomainName='\(domain)')['Nameservers']:
+            print(' '.join([n['Name']] + n.get('GlueIps', [])))
+        """).split(separator: "\n").map(String.init)
+    }
+
+    /// The `state` of a zone's journal file.
+    func journalState(_ zone: String) throws -> String? {
+        let data = try Data(contentsOf: URL(fileURLWithPath: stateDir).appendingPathComponent("journal-\(zone).json"))
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["state"] as? String
+    }
+
+    func stop() {
+        proxy.stop(); dns.stop(); moto.stop()
+        try? FileManager.default.removeItem(atPath: stateDir)
+    }
+}
+
+/// A loopback HTTP proxy (Python) to moto that makes it answer like Route 53 where the wizard's path needs it: a
+/// new zone's SOA comes back as Route 53 writes it (moto wraps it as `{'Value': '...'}`), and optionally the answer
+/// to ChangeResourceRecordSets is held `delayChangesSeconds` (the change itself lands at once: a lost response).
+final class MotoProxy: @unchecked Sendable {
+    let port: Int
+    private let process: SpawnedProcess
+    var endpoint: String { "http://127.0.0.1:\(port)" }
+
+    init(upstream: String, delayChangesSeconds: Double = 0) throws {
+        port = LocalServices.freePort()
+        let script = #"""
+        import http.client, http.server, re, sys, time, urllib.parse
+        up, delay = urllib.parse.urlsplit(sys.argv[2]), float(sys.argv[3])
+        q = rb"(?:'|&#x27;|&#39;|&apos;)"
+        wrapped = re.compile(rb"\{" + q + rb"Value" + q + rb": " + q + rb"(.*?)" + q + rb"\}")
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+            def _go(self):
+                n = int(self.headers.get('Content-Length') or 0)
+                body = self.rfile.read(n) if n else None
+                c = http.client.HTTPConnection(up.hostname, up.port)
+                c.request(self.command, self.path, body=body,
+                          headers={k: v for k, v in self.headers.items() if k.lower() not in ('host', 'connection')})
+                r = c.getresponse(); status, data, hdrs = r.status, r.read(), r.getheaders()
+                if '/rrset' in self.path:
+                    data = wrapped.sub(rb"\1", data)
+                    if self.command == 'POST' and delay > 0:
+                        time.sleep(delay)
+                self.send_response(status)
+                for k, v in hdrs:
+                    if k.lower() not in ('content-length', 'connection', 'transfer-encoding', 'server', 'date'):
+                        self.send_header(k, v)
+                self.send_header('Content-Length', str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            do_GET = do_POST = do_DELETE = _go
+            def log_message(self, *a): pass
+        http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
+        """#
+        process = try SpawnedProcess(arguments: ["python3", "-c", script, String(port), upstream, String(delayChangesSeconds)])
+        let deadline = Date().addingTimeInterval(10)
+        while !LocalServices.isListening(port: port), Date() < deadline { usleep(20_000) }
+    }
+
+    func stop() { process.terminate() }
+    deinit { process.terminate() }
+}
