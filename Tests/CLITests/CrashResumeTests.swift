@@ -13,7 +13,7 @@ import TestSupport
         let soaBefore = try f.values("example.com.", "example.com.", "SOA")
         // A proxy that forwards to moto but answers ChangeResourceRecordSets only after 30 s: the change lands in
         // moto at once, and vanityns is killed while waiting for the answer (a lost response).
-        let proxy = try LoopbackPythonServer.delayingProxy(upstream: f.moto.endpoint, delayPathContaining: "/rrset", seconds: 30)
+        let proxy = try LoopbackPythonServer.motoProxy(upstream: f.moto.endpoint, delayChangesSeconds: 30)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CLI.binary)
         p.arguments = ["apply", "--yes", "--set", f.setId, "--domain", "example.com", "--endpoint-url", proxy.endpoint,
@@ -40,37 +40,5 @@ import TestSupport
         #expect(rb.status == 0, "\(rb.stderr)")
         #expect(try f.values("example.com.", "example.com.", "NS") == nsBefore)
         #expect(try f.values("example.com.", "example.com.", "SOA") == soaBefore)
-    }
-}
-
-extension LoopbackPythonServer {
-    /// Forwards every request to `upstream` unchanged and holds the answer of POSTs whose path contains
-    /// `delayPathContaining` for `seconds`: the request lands, its answer is late (a lost response when killed).
-    static func delayingProxy(upstream: String, delayPathContaining: String, seconds: Double) throws -> LoopbackPythonServer {
-        try LoopbackPythonServer(script: """
-        import http.client, http.server, sys, time, urllib.parse
-        up, needle, delay = urllib.parse.urlsplit(sys.argv[2]), sys.argv[3], float(sys.argv[4])
-        class H(http.server.BaseHTTPRequestHandler):
-            protocol_version = 'HTTP/1.1'
-            def _go(self):
-                n = int(self.headers.get('Content-Length') or 0)
-                body = self.rfile.read(n) if n else None
-                c = http.client.HTTPConnection(up.hostname, up.port)
-                c.request(self.command, self.path, body=body,
-                          headers={k: v for k, v in self.headers.items() if k.lower() not in ('host', 'connection')})
-                r = c.getresponse(); status, data, hdrs = r.status, r.read(), r.getheaders()
-                if needle in self.path and self.command == 'POST':
-                    time.sleep(delay)
-                self.send_response(status)
-                for k, v in hdrs:
-                    if k.lower() not in ('content-length', 'connection', 'transfer-encoding', 'server', 'date'):
-                        self.send_header(k, v)
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            do_GET = do_POST = do_DELETE = _go
-            def log_message(self, *a): pass
-        http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
-        """, arguments: [upstream, delayPathContaining, String(seconds)])
     }
 }

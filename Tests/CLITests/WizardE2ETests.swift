@@ -137,7 +137,7 @@ import Glibc
         let account = try WizardAccount(seed: .sandbox)
         defer { account.stop() }
         // ChangeResourceRecordSets lands in moto at once but its answer is held 30 s: the program dies waiting.
-        let slow = try MotoProxy(upstream: account.moto.endpoint, delayChangesSeconds: 30)
+        let slow = try LoopbackPythonServer.motoProxy(upstream: account.moto.endpoint, delayChangesSeconds: 30)
         let t = try account.wizard(width: 80, height: 24, endpoint: slow.endpoint)
         try t.waitForText("reusable delegation sets used")
         try t.sendKeys("Enter")
@@ -251,7 +251,7 @@ final class WizardAccount: @unchecked Sendable {
     let moto: MotoServer
     let dns: DataPlane
     /// Between vanityns and moto: gives a freshly created zone the SOA Route 53 writes (moto's is malformed).
-    let proxy: MotoProxy
+    let proxy: LoopbackPythonServer
     let stateDir: String
 
     init(seed: Seed) throws {
@@ -282,7 +282,7 @@ final class WizardAccount: @unchecked Sendable {
             """)
         }
         dns = try DataPlane(moto: moto)
-        proxy = try MotoProxy(upstream: moto.endpoint)
+        proxy = try LoopbackPythonServer.motoProxy(upstream: moto.endpoint)
         stateDir = NSTemporaryDirectory() + "vanityns-wizard-\(UUID().uuidString)"
     }
 
@@ -356,52 +356,4 @@ final class WizardAccount: @unchecked Sendable {
         proxy.stop(); dns.stop(); moto.stop()
         try? FileManager.default.removeItem(atPath: stateDir)
     }
-}
-
-/// A loopback HTTP proxy (Python) to moto that makes it answer like Route 53 where the wizard's path needs it: a
-/// new zone's SOA comes back as Route 53 writes it (moto wraps it as `{'Value': '...'}`), and optionally the answer
-/// to ChangeResourceRecordSets is held `delayChangesSeconds` (the change itself lands at once: a lost response).
-final class MotoProxy: @unchecked Sendable {
-    let port: Int
-    private let process: SpawnedProcess
-    var endpoint: String { "http://127.0.0.1:\(port)" }
-
-    init(upstream: String, delayChangesSeconds: Double = 0) throws {
-        port = LocalServices.freePort()
-        let script = #"""
-        import http.client, http.server, re, sys, time, urllib.parse
-        up, delay = urllib.parse.urlsplit(sys.argv[2]), float(sys.argv[3])
-        q = rb"(?:'|&#x27;|&#39;|&apos;)"
-        wrapped = re.compile(rb"\{" + q + rb"Value" + q + rb": " + q + rb"(.*?)" + q + rb"\}")
-        class H(http.server.BaseHTTPRequestHandler):
-            protocol_version = 'HTTP/1.1'
-            def _go(self):
-                n = int(self.headers.get('Content-Length') or 0)
-                body = self.rfile.read(n) if n else None
-                c = http.client.HTTPConnection(up.hostname, up.port)
-                c.request(self.command, self.path, body=body,
-                          headers={k: v for k, v in self.headers.items() if k.lower() not in ('host', 'connection')})
-                r = c.getresponse(); status, data, hdrs = r.status, r.read(), r.getheaders()
-                if '/rrset' in self.path:
-                    data = wrapped.sub(rb"\1", data)
-                    if self.command == 'POST' and delay > 0:
-                        time.sleep(delay)
-                self.send_response(status)
-                for k, v in hdrs:
-                    if k.lower() not in ('content-length', 'connection', 'transfer-encoding', 'server', 'date'):
-                        self.send_header(k, v)
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            do_GET = do_POST = do_DELETE = _go
-            def log_message(self, *a): pass
-        http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
-        """#
-        process = try SpawnedProcess(arguments: ["python3", "-c", script, String(port), upstream, String(delayChangesSeconds)])
-        let deadline = Date().addingTimeInterval(10)
-        while !LocalServices.isListening(port: port), Date() < deadline { usleep(20_000) }
-    }
-
-    func stop() { process.terminate() }
-    deinit { process.terminate() }
 }
