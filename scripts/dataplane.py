@@ -12,7 +12,7 @@ writes a nonce to STATE/sync-request and waits for STATE/sync-ack to hold it.
 
 Usage: dataplane.py --moto http://127.0.0.1:PORT --port DNSPORT --state DIR [--addresses FILE] [--interval S] [--once]
 """
-import argparse, json, os, signal, subprocess, sys, time
+import argparse, ctypes, json, os, signal, subprocess, sys, time
 
 import boto3
 
@@ -127,8 +127,10 @@ class NSD:
 
     def restart(self):
         self.stop()
+        # nsd gets SIGTERM if this script dies, however it dies (PR_SET_PDEATHSIG), so no nsd outlives a test.
         self.proc = subprocess.Popen(["nsd", "-d", "-c", os.path.join(self.state, "nsd.conf")],
-                                     stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.state, "nsd.stderr"), "a"))
+                                     stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.state, "nsd.stderr"), "a"),
+                                     preexec_fn=lambda: ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM))
         time.sleep(0.3)
         if self.proc.poll() is not None:
             sys.stderr.write(open(os.path.join(self.state, "nsd.stderr")).read()[-2000:])
@@ -162,8 +164,8 @@ def main():
         if nsd:
             nsd.stop()
         raise SystemExit(0)
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, stop)
     request_file, ack_file = os.path.join(a.state, "sync-request"), os.path.join(a.state, "sync-ack")
     while True:
         # A caller that wants "served = moto now" writes a nonce; it is acknowledged after a fetch that began later.

@@ -1,6 +1,7 @@
 # Sourced by the sandbox, screenshot and benchmark scripts: starts a moto server (Route 53 and Route 53 Domains)
-# and the nsd data plane on free loopback ports, and stops both on exit.
-# Sets MOTO_URL, DNS_PORT, STANDINS_DIR and exports test credentials (not real ones).
+# behind scripts/route53-proxy.py (which gives new zones the SOA Route 53 writes), and the nsd data plane, on free
+# loopback ports; stops them all on exit, hang-up or interrupt.
+# Sets MOTO_URL (the proxy), DNS_PORT, STANDINS_DIR and exports test credentials (not real ones).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -14,21 +15,30 @@ while True:
 
 STANDINS_DIR="$(mktemp -d /tmp/vanityns-standins.XXXXXX)"
 MOTO_PORT="$(free_port)"
+PROXY_PORT="$(free_port)"
 DNS_PORT="$(free_udp_port)"
-MOTO_URL="http://127.0.0.1:$MOTO_PORT"
+MOTO_URL="http://127.0.0.1:$PROXY_PORT"
 export AWS_ACCESS_KEY_ID=AKIDSANDBOX00000001 AWS_SECRET_ACCESS_KEY=sandbox-secret-not-real AWS_DEFAULT_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true
 
 stop_standins() {
   [ -n "${DATAPLANE_PID:-}" ] && kill "$DATAPLANE_PID" 2>/dev/null && wait "$DATAPLANE_PID" 2>/dev/null || true
+  [ -n "${PROXY_PID:-}" ] && kill "$PROXY_PID" 2>/dev/null && wait "$PROXY_PID" 2>/dev/null || true
   [ -n "${MOTO_PID:-}" ] && kill "$MOTO_PID" 2>/dev/null && wait "$MOTO_PID" 2>/dev/null || true
   rm -rf "$STANDINS_DIR"
 }
 trap stop_standins EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$STANDINS_DIR/moto.log" 2>&1 &
 MOTO_PID=$!
-for _ in $(seq 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1',$MOTO_PORT),0.2)" 2>/dev/null && break; sleep 0.1; done
+python3 "$here/route53-proxy.py" "$PROXY_PORT" "http://127.0.0.1:$MOTO_PORT" >"$STANDINS_DIR/proxy.log" 2>&1 &
+PROXY_PID=$!
+for port in "$MOTO_PORT" "$PROXY_PORT"; do
+  for _ in $(seq 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null && break; sleep 0.1; done
+done
 
 start_dataplane() {
   python3 "$here/dataplane.py" --moto "$MOTO_URL" --port "$DNS_PORT" --state "$STANDINS_DIR/dns" \

@@ -70,38 +70,11 @@ final class LoopbackPythonServer: @unchecked Sendable {
 }
 
 extension LoopbackPythonServer {
-    /// A proxy to moto that makes it answer like Route 53 where vanityns's paths need it: a new zone's SOA comes back
-    /// as Route 53 writes it (moto wraps it as `{'Value': '...'}`), and optionally the answer to
-    /// ChangeResourceRecordSets is held `delayChangesSeconds` (the change itself lands at once: a lost response).
+    /// `scripts/route53-proxy.py` in front of moto: new zones' SOA as Route 53 writes it, and optionally the answer to
+    /// ChangeResourceRecordSets held `delayChangesSeconds` while the change lands at once (a lost response).
     static func motoProxy(upstream: String, delayChangesSeconds: Double = 0) throws -> LoopbackPythonServer {
-        try LoopbackPythonServer(script: #"""
-        import http.client, http.server, re, sys, time, urllib.parse
-        up, delay = urllib.parse.urlsplit(sys.argv[2]), float(sys.argv[3])
-        q = rb"(?:'|&#x27;|&#39;|&apos;)"
-        wrapped = re.compile(rb"\{" + q + rb"Value" + q + rb": " + q + rb"(.*?)" + q + rb"\}")
-        class H(http.server.BaseHTTPRequestHandler):
-            protocol_version = 'HTTP/1.1'
-            def _go(self):
-                n = int(self.headers.get('Content-Length') or 0)
-                body = self.rfile.read(n) if n else None
-                c = http.client.HTTPConnection(up.hostname, up.port)
-                c.request(self.command, self.path, body=body,
-                          headers={k: v for k, v in self.headers.items() if k.lower() not in ('host', 'connection')})
-                r = c.getresponse(); status, data, hdrs = r.status, r.read(), r.getheaders()
-                if '/rrset' in self.path:
-                    data = wrapped.sub(rb"\1", data)
-                    if self.command == 'POST' and delay > 0:
-                        time.sleep(delay)
-                self.send_response(status)
-                for k, v in hdrs:
-                    if k.lower() not in ('content-length', 'connection', 'transfer-encoding', 'server', 'date'):
-                        self.send_header(k, v)
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            do_GET = do_POST = do_DELETE = _go
-            def log_message(self, *a): pass
-        http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
-        """#, arguments: [upstream, String(delayChangesSeconds)])
+        let path = LocalServices.packageRoot.appendingPathComponent("scripts/route53-proxy.py").path
+        return try LoopbackPythonServer(script: try String(contentsOfFile: path, encoding: .utf8),
+                                        arguments: [upstream, String(delayChangesSeconds)])
     }
 }
