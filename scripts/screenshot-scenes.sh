@@ -11,6 +11,7 @@ shot_keys Enter;  shot_wait "zone 1 of 2";              shot_take 06-plan       
 shot_keys y;      shot_wait "zone 2 of 2";              shot_keys y
 shot_wait "Next: the registrar" 30;                     shot_take 07-apply         "vanityns: step 7, apply"
 shot_keys Enter;  shot_wait "After the update";         shot_take 08-registrar     "vanityns: step 8, registrar"
+sleep 2  # let the data plane (nsd) pick up the applied changes, as AWS's servers would
 shot_keys Enter;  shot_wait "Every vanity host answers" 30; shot_take 09-verify    "vanityns: step 9, verify"
 shot_keys Tab;    sleep 0.3;                            shot_take 10-log-pane      "vanityns: the live log pane (focused with Tab)"
 shot_stop
@@ -20,7 +21,7 @@ shot_wait "ns-2048" 20; shot_keys Enter; shot_wait "example.com"; shot_keys Ente
 shot_take 11-browser "vanityns browse: record sets of example.com"
 shot_stop
 
-NO_COLOR=1 LANG=C shot_start 80 24 env NO_COLOR=1 LANG=C "${VANITYNS[@]}" browse
+shot_start 80 24 env -u LC_ALL -u LC_CTYPE NO_COLOR=1 LANG=C "${VANITYNS[@]}" browse
 shot_wait "ns-2048" 20; shot_take 12-no-color-ascii "vanityns browse with NO_COLOR=1 and LANG=C"
 shot_stop
 
