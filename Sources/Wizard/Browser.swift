@@ -213,18 +213,8 @@ public struct BrowserState: Sendable {
     }
 }
 
-extension BrowserState: ScreenProgram {
-    static func input(_ e: InputEvent) -> BrowserMsg? {
-        switch e {
-        case let .key(k): return .key(k)
-        case let .resize(s): return .resize(s)
-        case .timeout: return .tick
-        case let .signal(s): return .signal(s)
-        case .wake: return nil
-        }
-    }
-    static func log(_ e: RequestEvent) -> BrowserMsg { .log(e) }
-}
+extension BrowserMsg: ScreenMsg {}
+extension BrowserState: ScreenProgram {}
 
 /// Runs browser commands page by page, so the first rows show while later pages load.
 public struct BrowserRunner: Sendable {

@@ -18,8 +18,18 @@ protocol ScreenProgram: Sendable {
     static func log(_ e: RequestEvent) -> Msg
 }
 
-extension WizardState: ScreenProgram {
-    static func input(_ e: InputEvent) -> WizardMsg? {
+/// The messages every full-screen program takes from the terminal and the client. Enum cases witness these
+/// requirements, so a program's message type only has to declare them.
+protocol ScreenMsg: Sendable {
+    static func key(_ key: Key) -> Self
+    static func resize(_ size: Size) -> Self
+    static var tick: Self { get }
+    static func signal(_ number: Int32) -> Self
+    static func log(_ event: RequestEvent) -> Self
+}
+
+extension ScreenProgram where Msg: ScreenMsg {
+    static func input(_ e: InputEvent) -> Msg? {
         switch e {
         case let .key(k): return .key(k)
         case let .resize(s): return .resize(s)
@@ -28,8 +38,11 @@ extension WizardState: ScreenProgram {
         case .wake: return nil
         }
     }
-    static func log(_ e: RequestEvent) -> WizardMsg { .log(e) }
+    static func log(_ e: RequestEvent) -> Msg { .log(e) }
 }
+
+extension WizardMsg: ScreenMsg {}
+extension WizardState: ScreenProgram {}
 
 /// Entry points for the full-screen wizard and browser.
 public enum WizardApp {

@@ -311,22 +311,8 @@ final class WizardAccount: @unchecked Sendable {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// The record sets of a zone as boto3 sees them: "NAME TYPE TTL v1 v2..." lines, sorted.
-    func records(_ zone: String) throws -> [String] {
-        try moto.boto3("""
-        zid = [z['Id'] for z in r53.list_hosted_zones()['HostedZones'] if z['Name'] == '\(zone)']
-        out = []
-        for r in r53.get_paginator('list_resource_record_sets').paginate(HostedZoneId=zid[0]):
-            for s in r['ResourceRecordSets']:
-                out.append(' '.join([s['Name'], s['Type'], str(s.get('TTL'))] + sorted(v['Value'] for v in s.get('ResourceRecords', []))))
-        print('\\n'.join(sorted(out)))
-        """).split(separator: "\n").map(String.init)
-    }
-
-    func values(_ zone: String, _ name: String, _ type: String) throws -> [String] {
-        guard let line = try records(zone).first(where: { $0.hasPrefix("\(name) \(type) ") }) else { return [] }
-        return Array(line.split(separator: " ").dropFirst(3).map(String.init))
-    }
+    func records(_ zone: String) throws -> [String] { try moto.records(zone) }
+    func values(_ zone: String, _ name: String, _ type: String) throws -> [String] { try moto.values(zone, name, type) }
 
     /// Apex NS are the four vanity hosts under `hosts` at TTL 60; the SOA names ns1 and has minimum 60.
     func expectSwitched(_ zone: String, hosts: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
