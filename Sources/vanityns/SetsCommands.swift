@@ -62,7 +62,8 @@ struct Sets: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a reusable delegation set (idempotent on the caller reference).")
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("caller-reference"), help: "Unique reference; a rerun with the same one returns the same set (default: a new one).")
+        @Option(name: .customLong("caller-reference"),
+                help: "Unique reference; a rerun with the same one returns the same set (default: derived, so a rerun finds the set made before; give a new reference for another set).")
         var callerReference: String?
         @Option(name: .customLong("from-zone"), help: "Make this existing zone's four name servers reusable.")
         var fromZone: String?
@@ -75,7 +76,7 @@ struct Sets: AsyncParsableCommand {
 
         func run() async throws {
             try await Guarded.run(global) { s in
-                let ref = callerReference ?? "vanityns-\(UUID().uuidString.lowercased())"
+                let ref = callerReference ?? CallerReference.forSet(label: fromZone.map { "from-zone:" + ResourceID.bare($0) } ?? "default")
                 let created = try await s.route53.createReusableDelegationSet(callerReference: ref, hostedZoneId: fromZone.map(ResourceID.bare))
                 if global.output == .json {
                     struct Out: Encodable { var Location: String?; var DelegationSet: DelegationSetJSON }

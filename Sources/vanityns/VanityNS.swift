@@ -7,8 +7,9 @@ struct VanityNS: AsyncParsableCommand {
         commandName: "vanityns",
         abstract: "White-label (vanity) DNS name servers on Amazon Route 53, end to end.",
         discussion: """
-        Run with no subcommand on a terminal for the step-by-step wizard. The subcommands do the same work
+        Run with no subcommand on a terminal for the step-by-step wizard. The subcommands do the same work \
         non-interactively, for scripts and cron: plan, apply, verify, check, sync, rollback, finalize.
+
         Exit codes: 0 success, 1 failure, 2 verify found a problem, 3 drift found, 64 usage error.
         """,
         version: "0.1.0",

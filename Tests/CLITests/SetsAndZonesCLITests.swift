@@ -75,6 +75,15 @@ import TestSupport
         #expect(before.stdout.contains("\"HostedZones\""))
     }
 
+    @Test func createWithoutAReferenceIsIdempotentToo() throws {
+        let a = try json(try vanity("sets", "create", "--output", "json").stdout)
+        let b = try json(try vanity("sets", "create", "--output", "json").stdout)
+        let idA = try #require((a["DelegationSet"] as? [String: Any])?["Id"] as? String)
+        #expect((b["DelegationSet"] as? [String: Any])?["Id"] as? String == idA)
+        let count = try moto.boto3("print(len(r53.list_reusable_delegation_sets()['DelegationSets']))")
+        #expect(count.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+    }
+
     @Test func zoneListingJoinsEveryPageBeyondAHundred() throws {
         let out = try moto.boto3("""
         s = r53.create_reusable_delegation_set(CallerReference='many')['DelegationSet']['Id'].split('/')[-1]
