@@ -11,21 +11,11 @@ struct StaticCredentials: CredentialProvider {
     }
 }
 
-/// Runs `body` with SIGTERM and SIGINT unblocked on this thread, so a child started inside (Foundation's `Process`
-/// passes the thread's signal mask on, and the concurrency pool's threads block them) can be stopped with SIGTERM.
-func withSignalsUnblocked<T>(_ body: () throws -> T) rethrows -> T {
-    var set = sigset_t(), old = sigset_t()
-    sigemptyset(&set); sigaddset(&set, SIGTERM); sigaddset(&set, SIGINT)
-    pthread_sigmask(SIG_UNBLOCK, &set, &old)
-    defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
-    return try body()
-}
-
 /// One moto server for a whole suite: started before its first test, stopped after its last.
 struct SharedMoto: SuiteTrait, TestScoping {
     @TaskLocal static var current: MotoServer?
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        let server = try withSignalsUnblocked { try MotoServer() }
+        let server = try MotoServer()
         defer { server.stop() }
         try await SharedMoto.$current.withValue(server) { try await function() }
     }
@@ -44,7 +34,7 @@ struct SharedMoto: SuiteTrait, TestScoping {
 /// a status of 0 closes the connection without answering. Every request is logged for `/__log`.
 final class StubServer: @unchecked Sendable {
     let port: Int
-    private let process: Process
+    private let process: SpawnedProcess
     var base: String { "http://127.0.0.1:\(port)" }
 
     static let script = #"""
@@ -109,11 +99,7 @@ ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
         port = LocalServices.freePort()
         let json = script.mapValues { $0.map { [$0.0, $0.1, $0.2] as [Any] } }
         let arg = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script, String(port), arg]
-        process.standardOutput = FileHandle.nullDevice
-        try withSignalsUnblocked { try process.run() }
+        process = try SpawnedProcess(arguments: ["python3", "-c", Self.script, String(port), arg])
         let deadline = Date().addingTimeInterval(15)
         while !LocalServices.isListening(port: port) {
             guard process.isRunning, Date() < deadline else { throw Route53Error.configuration("stub server did not start") }
@@ -135,7 +121,7 @@ ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
     /// Every request the server saw: method, path with query, headers, body.
     func requests() async throws -> [[String: Any]] { try await json("/__log") as? [[String: Any]] ?? [] }
 
-    func stop() { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+    func stop() { process.terminate() }
     deinit { stop() }
 }
 
