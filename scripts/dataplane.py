@@ -6,11 +6,21 @@ real authoritative DNS server from Debian) on loopback and keeps it serving exac
 - the four name server host names of the delegation sets (ns-2048.awsdns-64.com, ...) with the addresses from
   an addresses file (so a test can "move" an AWS name server by rewriting that file);
 - every public hosted zone in moto, with its records as Route 53 would serve them.
-nsd listens on 127.0.0.1 and on each IPv4 address in the addresses file, plus ::1, all on --port. After each
-sync it writes the generation number to STATE/generation; a caller that needs what moto holds now to be served
-writes a nonce to STATE/sync-request and waits for STATE/sync-ack to hold it.
+nsd listens on 127.0.0.1 and on each IPv4 address in the addresses file, plus ::1, all on --port.
+
+It also plays the registry: for each domain registered in moto's Route 53 Domains, the parent zone (com. for
+example.com) with a delegation to the domain's registrar name servers and glue A/AAAA from their GlueIps (only for
+hosts inside the domain), served by a second nsd on --registry-address (127.0.0.100) at the same port. The parent
+zones' NS is a.registry.test., whose address is that one. The second nsd is needed because a server that holds both
+com. and example.com. answers for the child and never refers. The main nsd also serves each parent zone (unless moto
+holds a hosted zone of that name, which wins) and registry.test., so a resolver pointed at it finds the parent's
+servers; the children it holds still answer for themselves there.
+
+After each sync it writes the generation number to STATE/generation; a caller that needs what moto holds now to be
+served writes a nonce to STATE/sync-request and waits for STATE/sync-ack to hold it.
 
 Usage: dataplane.py --moto http://127.0.0.1:PORT --port DNSPORT --state DIR [--addresses FILE] [--interval S] [--once]
+                    [--registry-address IPV4]
 """
 import argparse, ctypes, json, os, signal, subprocess, sys, time
 
@@ -90,6 +100,48 @@ def zone_text(origin, records):
     return "\n".join(lines) + "\n"
 
 
+REGISTRY_HOST = "a.registry.test."
+
+
+def fetch_registrations(domains):
+    """{domain: [{"Name": host, "GlueIps": [...]}, ...]} for every domain moto's Route 53 Domains holds."""
+    names, marker = [], None
+    while True:
+        page = domains.list_domains(**({"Marker": marker} if marker else {}))
+        names += [d["DomainName"] for d in page.get("Domains", [])]
+        marker = page.get("NextPageMarker")
+        if not marker:
+            break
+    return {absolute(n.lower()): domains.get_domain_detail(DomainName=n).get("Nameservers", []) for n in names}
+
+
+def parent_of(domain):
+    """com. for example.com. (one label up, as vanityns's verify asks)."""
+    return domain.split(".", 1)[1] if domain.count(".") > 1 else None
+
+
+def registry_zones(registrations, registry_address):
+    """The parent zones with each registered domain's delegation and in-bailiwick glue, plus registry.test."""
+    zones = {}
+    for domain, nameservers in sorted(registrations.items()):
+        parent = parent_of(domain)
+        if not parent:
+            continue
+        body = zones.setdefault(parent, [f"$ORIGIN {parent}", f"{parent} 3600 IN SOA {REGISTRY_HOST} hostmaster.registry.test. 1 7200 900 1209600 60",
+                                         f"{parent} 3600 IN NS {REGISTRY_HOST}"])
+        for ns in nameservers:
+            host = absolute(ns["Name"].lower())
+            body.append(f"{domain} 172800 IN NS {host}")
+            if host.endswith("." + domain):  # glue only for hosts inside the delegated domain
+                for ip in ns.get("GlueIps", []):
+                    body.append(f"{host} 172800 IN {'AAAA' if ':' in ip else 'A'} {ip}")
+    texts = {z: "\n".join(b) + "\n" for z, b in zones.items()}
+    if texts:
+        texts["registry.test."] = (f"$ORIGIN registry.test.\nregistry.test. 3600 IN SOA {REGISTRY_HOST} hostmaster.registry.test. 1 7200 900 1209600 60\n"
+                                   f"registry.test. 3600 IN NS {REGISTRY_HOST}\n{REGISTRY_HOST} 3600 IN A {registry_address}\n")
+    return texts
+
+
 def address_zones(addresses):
     zones = {}
     for host, fams in addresses.items():
@@ -104,6 +156,7 @@ def address_zones(addresses):
 
 class NSD:
     def __init__(self, state, port, listen):
+        os.makedirs(state, exist_ok=True)
         self.state, self.port, self.listen, self.proc = state, port, listen, None
 
     def write(self, zones):
@@ -154,15 +207,19 @@ def main():
     ap.add_argument("--addresses")
     ap.add_argument("--interval", type=float, default=0.5)
     ap.add_argument("--once", action="store_true")
+    ap.add_argument("--registry-address", default="127.0.0.100", help="where the parent zones' server listens")
     a = ap.parse_args()
     os.makedirs(a.state, exist_ok=True)
     r53 = boto3.client("route53", endpoint_url=a.moto, region_name="us-east-1",
                        aws_access_key_id="AKIDDATAPLANE0001", aws_secret_access_key="dataplane")
-    nsd, last, generation = None, None, 0
+    domains = boto3.client("route53domains", endpoint_url=a.moto, region_name="us-east-1",
+                           aws_access_key_id="AKIDDATAPLANE0001", aws_secret_access_key="dataplane")
+    nsd, registry, last, last_registry, generation = None, None, None, None, 0
 
     def stop(*_):
-        if nsd:
-            nsd.stop()
+        for server in (nsd, registry):
+            if server:
+                server.stop()
         raise SystemExit(0)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, stop)
@@ -180,8 +237,27 @@ def main():
             sys.stderr.write(f"dataplane: {e}\n")
             time.sleep(a.interval)
             continue
+        try:
+            parents = registry_zones(fetch_registrations(domains), a.registry_address)
+        except Exception as e:  # Route 53 Domains unavailable: keep the registry as it was
+            sys.stderr.write(f"dataplane: route53domains: {e}\n")
+            parents = json.loads(last_registry) if last_registry else {}
         zones = address_zones(addresses)
         zones.update({o: t for o, t in served.items() if o not in zones})
+        # The parent zones on the main server too (for finding the registry), never over a hosted zone of that name.
+        zones.update({o: t for o, t in parents.items() if o not in zones})
+        registry_snapshot = json.dumps(parents, sort_keys=True)
+        changed = registry_snapshot != last_registry
+        if changed:
+            registry_zones_only = {o: t for o, t in parents.items() if o != "registry.test."}
+            if registry_zones_only:
+                if registry is None:
+                    registry = NSD(os.path.join(a.state, "registry"), a.port, [a.registry_address])
+                registry.write(registry_zones_only)
+                registry.restart()
+            elif registry:
+                registry.stop()
+            last_registry = registry_snapshot
         listen = sorted({"127.0.0.1", "::1"} | {v for fams in addresses.values() for v in fams.get("A", [])})
         snapshot = (json.dumps(zones, sort_keys=True), tuple(listen))
         if snapshot != last:
@@ -191,6 +267,8 @@ def main():
             nsd.write(zones)
             nsd.restart()
             last = snapshot
+            changed = True
+        if changed:
             generation += 1
             with open(os.path.join(a.state, "generation.tmp"), "w") as f:
                 f.write(str(generation))

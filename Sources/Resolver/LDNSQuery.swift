@@ -19,12 +19,25 @@ struct LDNSQuery: Sendable {
     var timeout: Double
 
     func run() -> LookupOutcome {
-        guard timeout > 0 else { return .error("the timeout must be more than 0 seconds") }
-        guard let qname = Self.domainName(name) else { return .error("“\(name)” is not a valid domain name") }
+        exchange(failed: { $0 }) { packet, qname in AnswerReader.outcome(of: packet, name: qname, type: type) }
+    }
+
+    /// Sends the query (of `type`, normally NS) and reads the reply as a delegation: answer or referral, with glue.
+    func runDelegation() -> DelegationOutcome {
+        exchange(failed: DelegationOutcome.init(failure:)) { packet, qname in ReferralReader.outcome(of: packet, name: qname) }
+    }
+
+    /// Builds the resolver, sends the query and hands the reply to `read`; a query that could not be sent or got no
+    /// reply becomes a `LookupOutcome` (`.timeout` or `.error`) mapped by `failed`. Frees every ldns object it makes;
+    /// `read` must not keep pointers into the packet.
+    private func exchange<T>(failed: (LookupOutcome) -> T,
+                             read: (UnsafeMutablePointer<ldns_pkt>, UnsafeMutablePointer<ldns_rdf>) -> T) -> T {
+        guard timeout > 0 else { return failed(.error("the timeout must be more than 0 seconds")) }
+        guard let qname = Self.domainName(name) else { return failed(.error("“\(name)” is not a valid domain name")) }
         defer { ldns_rdf_deep_free(qname) }
         let resolver: UnsafeMutablePointer<ldns_resolver>
         switch makeResolver() {
-        case let .failure(message): return .error(message)
+        case let .failure(message): return failed(.error(message))
         case let .success(made): resolver = made
         }
         defer { ldns_resolver_deep_free(resolver) }
@@ -37,10 +50,10 @@ struct LDNSQuery: Sendable {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         guard status == LDNS_STATUS_OK, let packet else {
             if let packet { ldns_pkt_free(packet) }
-            return failure(status, elapsed: elapsed, attemptTime: timeout / Double(attempts))
+            return failed(failure(status, elapsed: elapsed, attemptTime: timeout / Double(attempts)))
         }
         defer { ldns_pkt_free(packet) }
-        return AnswerReader.outcome(of: packet, name: qname, type: type)
+        return read(packet, qname)
     }
 
     /// `name` as an absolute domain name (a missing trailing dot is added).

@@ -46,11 +46,23 @@ public final class LDNSResolver: DNSResolving {
                                      timeout: timeout))
     }
 
+    /// Non-recursive NS query to one server, read as answer or referral with glue (see `DNSResolving`).
+    public func queryDelegation(_ name: String, address: String, port: Int, timeout: Double) async -> DelegationOutcome {
+        let query = LDNSQuery(name: name, type: .ns, servers: .address(address, port: port), recursive: false, timeout: timeout)
+        if Task.isCancelled { return .error("cancelled") }
+        return await Self.onThread { query.runDelegation() }
+    }
+
     /// Runs the blocking query on a new thread and resumes the caller with its outcome.
     private static func perform(_ query: LDNSQuery) async -> LookupOutcome {
         if Task.isCancelled { return .error("cancelled") }
-        return await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: query.run()) }
+        return await onThread { query.run() }
+    }
+
+    /// Runs blocking `work` on a thread of its own and resumes the caller with its result.
+    private static func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: work()) }
             thread.name = "vanityns.dns"
             thread.stackSize = 1 << 20
             thread.start()

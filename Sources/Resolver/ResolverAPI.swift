@@ -31,4 +31,41 @@ public protocol DNSResolving: Sendable {
     func query(_ name: String, type: DNSRecordType, target: ResolverTarget, timeout: Double) async -> LookupOutcome
     /// One non-recursive query sent straight to the server at `address`:`port` (for authority checks).
     func queryAuthoritative(_ name: String, type: DNSRecordType, address: String, port: Int, timeout: Double) async -> LookupOutcome
+    /// One non-recursive NS query for `name` sent straight to the server at `address`:`port`, read as a delegation:
+    /// a parent zone's server answers with a referral (NS in the authority section, glue in the additional section),
+    /// which `queryAuthoritative` does not return. The default implementation returns `.error` (not supported).
+    func queryDelegation(_ name: String, address: String, port: Int, timeout: Double) async -> DelegationOutcome
+}
+
+/// What a server says about the delegation of one name: its NS host names (from the answer section, or from the
+/// authority section of a referral) and the glue addresses it sent with them.
+public struct Delegation: Sendable, Equatable {
+    /// NS host names, lowercased with the trailing dot, sorted (`ns1.example.com.`); empty when the server sent none.
+    public var nameServers: [String]
+    /// A and AAAA addresses from the additional section, by host name (lowercased, trailing dot), each list sorted;
+    /// only hosts among `nameServers`.
+    public var glue: [String: [String]]
+    /// The AA flag: set when the server answered from the zone itself rather than referring to it.
+    public var authoritative: Bool
+    public init(nameServers: [String], glue: [String: [String]], authoritative: Bool) {
+        self.nameServers = nameServers; self.glue = glue; self.authoritative = authoritative
+    }
+}
+
+/// The outcome of one delegation query (`queryDelegation`): the failure cases are those of `LookupOutcome`.
+public enum DelegationOutcome: Sendable, Equatable {
+    case delegation(Delegation)
+    case nxdomain
+    /// SERVFAIL, REFUSED or another non-zero rcode, by name.
+    case failure(rcode: String)
+    case timeout
+    /// Could not send (bad address, not supported by this resolver, ...).
+    case error(String)
+}
+
+extension DNSResolving {
+    /// Resolvers that cannot read referrals say so.
+    public func queryDelegation(_ name: String, address: String, port: Int, timeout: Double) async -> DelegationOutcome {
+        .error("delegation queries are not supported by this resolver")
+    }
 }

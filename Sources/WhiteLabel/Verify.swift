@@ -96,7 +96,10 @@ extension WhiteLabelEngine {
         }
     }
 
-    /// Asks the parent zone's servers, without recursion, for the home domain's NS and the hosts' glue.
+    /// Asks the parent zone's servers (found through `target`, asked at `port`, without recursion) for the home
+    /// domain's delegation: the NS set must be exactly the vanity hosts, and the glue of each vanity host under the home
+    /// domain must be among its addresses (`addresses`: Route 53's glue records, else resolved). Returns (findings,
+    /// problems); a parent that cannot be found or reached is a finding, not a problem.
     func parentCheck(home: DomainName, hosts: [DomainName], addresses: [[String]], port: Int, target: ResolverTarget) async -> ([String], [String]) {
         guard let parent = home.parent else { return ([], []) }
         let parentNS = await resolver.query(parent.ascii, type: .ns, target: target, timeout: lookupTimeout)
@@ -105,37 +108,68 @@ extension WhiteLabelEngine {
         }
         var tried: [String] = []
         for server in servers.sorted().prefix(3) {
-            let a = Self.interpret(await resolver.query(server, type: .a, target: target, timeout: lookupTimeout), type: .a).0
+            let addrs = Self.interpret(await resolver.query(server, type: .a, target: target, timeout: lookupTimeout), type: .a).0
                 + Self.interpret(await resolver.query(server, type: .aaaa, target: target, timeout: lookupTimeout), type: .aaaa).0
-            guard let addr = a.first else { tried.append("\(server): no address"); continue }
-            let ns = await resolver.queryAuthoritative(home.ascii, type: .ns, address: addr, port: port, timeout: lookupTimeout)
-            guard case let .answer(values, _) = ns else { tried.append("\(server) (\(addr)): \(Self.describe(ns))"); continue }
-            var findings: [String] = [], problems: [String] = []
-            let label = "parent server \(Canonical.name(server)) (\(addr))"
-            if values.isEmpty {
-                findings.append("\(label) answered with a referral this check cannot read; delegation not compared")
-            } else {
-                let got = Set(values.map(Canonical.name)), want = Set(hosts.map(\.fqdn))
-                if got == want { findings.append("\(label) delegates \(home.ascii) to the vanity hosts") } else {
-                    problems.append("\(label) delegates \(home.ascii) to \(got.sorted().joined(separator: " ")), not to the vanity hosts: set the name servers at the registrar")
+            if addrs.isEmpty { tried.append("\(Canonical.name(server)): no address"); continue }
+            for addr in addrs.prefix(2) {
+                let outcome = await resolver.queryDelegation(home.ascii, address: addr, port: port, timeout: lookupTimeout)
+                let label = "parent server \(Canonical.name(server)) (\(addr))"
+                switch outcome {
+                case let .delegation(d):
+                    return Self.judgeDelegation(d, home: home, parent: parent, label: label, hosts: hosts, addresses: addresses)
+                case .nxdomain:
+                    return ([], ["the parent (\(parent.ascii)) says \(home.ascii) does not exist (NXDOMAIN at \(label)): is the domain registered?"])
+                default:
+                    tried.append("\(label): \(Self.describeDelegation(outcome))")
                 }
             }
-            for (i, host) in hosts.enumerated() {
-                var glue: [String] = []
-                for t in [DNSRecordType.a, .aaaa] {
-                    if case let .answer(v, _) = await resolver.queryAuthoritative(host.ascii, type: t, address: addr, port: port, timeout: lookupTimeout) {
-                        glue += v.filter { Canonical.isIPv4($0) || Canonical.isIPv6($0) }
-                    }
-                }
-                guard !glue.isEmpty else { continue }
-                let got = Canonical.addresses(glue), want = Canonical.addresses(addresses[i])
-                if Set(got).isSubset(of: Set(want)) { findings.append("\(label) has glue for \(host.ascii): \(got.joined(separator: " "))") } else {
-                    problems.append("\(label) has glue for \(host.ascii) \(got.joined(separator: " ")), but the name server's addresses are \(want.joined(separator: " ")): update the glue at the registrar")
-                }
-            }
-            return (findings, problems)
         }
         return (["the servers of the parent zone \(parent.ascii) could not be reached (\(tried.joined(separator: "; "))); delegation and glue not checked"], [])
+    }
+
+    /// Compares one parent server's delegation with the vanity hosts and their addresses.
+    static func judgeDelegation(_ d: Delegation, home: DomainName, parent: DomainName, label: String, hosts: [DomainName],
+                                addresses: [[String]]) -> ([String], [String]) {
+        var findings: [String] = [], problems: [String] = []
+        let got = Set(d.nameServers.map(Canonical.name)), want = Set(hosts.map(\.fqdn))
+        let wantText = want.sorted().joined(separator: " ")
+        if got.isEmpty {
+            problems.append("the parent (\(parent.ascii)) has no delegation for \(home.ascii) (asked \(label)): set the name servers \(wantText) at the registrar")
+            return (findings, problems)
+        }
+        if got == want {
+            findings.append("\(label) delegates \(home.ascii) to the vanity hosts \(wantText)")
+        } else {
+            problems.append("the parent (\(parent.ascii)) still delegates \(home.ascii) to \(got.sorted().joined(separator: " ")) (asked \(label)), "
+                            + "not to the vanity hosts \(wantText): update the registrar")
+        }
+        if d.authoritative {
+            findings.append("\(label) answered authoritatively: it also serves \(home.ascii) itself, so its NS may not be the delegation")
+        }
+        for (i, host) in hosts.enumerated() where got.contains(host.fqdn) && host.isBelow(home) {
+            let glue = Canonical.addresses(d.glue.first { Canonical.name($0.key) == host.fqdn }?.value ?? [])
+            let expected = Canonical.addresses(i < addresses.count ? addresses[i] : [])
+            let expectedText = expected.isEmpty ? "unknown" : expected.joined(separator: " ")
+            if glue.isEmpty {
+                problems.append("the parent (\(parent.ascii)) has no glue for \(host.ascii) (asked \(label)); expected \(expectedText): add the glue at the registrar")
+            } else if !expected.isEmpty, Set(glue).isSubset(of: Set(expected)) {
+                findings.append("\(label) has glue for \(host.ascii) matching its addresses: \(glue.joined(separator: " "))")
+            } else {
+                problems.append("the parent (\(parent.ascii)) has glue for \(host.ascii) \(glue.joined(separator: " ")) (asked \(label)), "
+                                + "but its addresses are \(expectedText): update the glue at the registrar")
+            }
+        }
+        return (findings, problems)
+    }
+
+    static func describeDelegation(_ o: DelegationOutcome) -> String {
+        switch o {
+        case let .delegation(d): return d.nameServers.isEmpty ? "no delegation" : d.nameServers.joined(separator: " ")
+        case .nxdomain: return "NXDOMAIN"
+        case let .failure(rcode): return rcode
+        case .timeout: return "no answer (timeout)"
+        case let .error(m): return m
+        }
     }
 
     public func checkDrift(homeDomain: String, setId: String?, hosts: [String]?, target: ResolverTarget) async throws -> DriftReport {

@@ -7,6 +7,7 @@ public final class FakeDNS: DNSResolving, @unchecked Sendable {
     private let lock = NSLock()
     private var recursive: [String: LookupOutcome] = [:]
     private var authoritative: [String: LookupOutcome] = [:]
+    private var delegations: [String: DelegationOutcome] = [:]
     private var servers: Set<String> = []
     /// Every query sent, as `name type` or `@address:port name type`.
     public private(set) var log: [String] = []
@@ -40,6 +41,16 @@ public final class FakeDNS: DNSResolving, @unchecked Sendable {
         lock.lock(); servers.insert(address); authoritative["\(address) \(Self.key(name, type))"] = outcome; lock.unlock()
     }
 
+    /// Makes the server at `address` answer a delegation query for `name` (a parent's referral: NS and glue).
+    public func setDelegation(address: String, _ name: String, _ outcome: DelegationOutcome) {
+        lock.lock(); servers.insert(address); delegations["\(address) \(Self.key(name, .ns))"] = outcome; lock.unlock()
+    }
+
+    /// Shorthand: the server at `address` refers `name` to `nameServers` with `glue` (not authoritative).
+    public func setReferral(address: String, _ name: String, nameServers: [String], glue: [String: [String]] = [:]) {
+        setDelegation(address: address, name, .delegation(Delegation(nameServers: nameServers.sorted(), glue: glue, authoritative: false)))
+    }
+
     public func query(_ name: String, type: DNSRecordType, target: ResolverTarget, timeout: Double) async -> LookupOutcome {
         lock.withLock {
             log.append(Self.key(name, type))
@@ -52,6 +63,14 @@ public final class FakeDNS: DNSResolving, @unchecked Sendable {
             log.append("@\(address):\(port) \(Self.key(name, type))")
             guard servers.contains(address) else { return .timeout }
             return authoritative["\(address) \(Self.key(name, type))"] ?? .failure(rcode: "REFUSED")
+        }
+    }
+
+    public func queryDelegation(_ name: String, address: String, port: Int, timeout: Double) async -> DelegationOutcome {
+        lock.withLock {
+            log.append("@\(address):\(port) \(Self.key(name, .ns)) delegation")
+            guard servers.contains(address) else { return .timeout }
+            return delegations["\(address) \(Self.key(name, .ns))"] ?? .failure(rcode: "REFUSED")
         }
     }
 }

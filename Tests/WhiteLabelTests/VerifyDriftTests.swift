@@ -9,7 +9,7 @@ import TestSupport
     let vanity = ["ns1.example.com.", "ns2.example.com.", "ns3.example.com.", "ns4.example.com."]
 
     /// Every glue address serves example.com with the new SOA and NS; the parent (.com) delegates to the vanity hosts.
-    func serveAll(_ s: Stand, mname: String = "ns1.example.com.", parentNS: [String]? = nil) {
+    func serveAll(_ s: Stand, mname: String = "ns1.example.com.", parentNS: [String]? = nil, parentGlue: [String: [String]]? = nil) {
         for i in 1...4 {
             for a in ["192.0.2.\(i)", "2001:db8::\(i)"] {
                 s.dns.serve(address: a, zone: "example.com", soa: "\(mname) awsdns-hostmaster.amazon.com. 7 7200 900 1209600 60", ns: vanity)
@@ -17,8 +17,9 @@ import TestSupport
         }
         s.dns.set("com", .ns, .answer(["a.gtld-servers.net."], authoritative: false))
         s.dns.setAddresses("a.gtld-servers.net", v4: ["198.51.100.53"], v6: [])
-        s.dns.setAuthoritative(address: "198.51.100.53", "example.com", .ns, .answer(parentNS ?? vanity, authoritative: false))
-        s.dns.setAuthoritative(address: "198.51.100.53", "ns1.example.com", .a, .answer(["192.0.2.1"], authoritative: false))
+        // The registry's referral, with glue as Route 53 Domains takes it (one IPv4 and one IPv6 per host).
+        let glue = parentGlue ?? Dictionary(uniqueKeysWithValues: (1...4).map { ("ns\($0).example.com.", ["192.0.2.\($0)", "2001:db8::\($0)"]) })
+        s.dns.setReferral(address: "198.51.100.53", "example.com", nameServers: parentNS ?? vanity, glue: glue)
     }
 
     @Test func verifyPassesWhenEveryServerAnswers() async throws {
@@ -30,6 +31,8 @@ import TestSupport
         #expect(report.rows.allSatisfy { $0.passed && $0.authoritative && $0.soaSerial == 7 && $0.soaMName == "ns1.example.com." })
         #expect(report.parentProblems.isEmpty)
         #expect(report.parentFindings.contains { $0.contains("delegates example.com to the vanity hosts") })
+        #expect(report.parentFindings.contains { $0.contains("glue for ns3.example.com matching its addresses: 192.0.2.3 2001:db8::3") })
+        #expect(s.dns.log.contains("@198.51.100.53:5353 example.com NS delegation"))
         #expect(report.passed)
         #expect(s.dns.log.contains("@2001:db8::3:5353 example.com SOA"))
         let text = ReportRenderer.verifyTable(report)
@@ -49,7 +52,49 @@ import TestSupport
         #expect(na.problems.contains { $0.contains("not authoritative") })
         let shop = try #require(report.rows.first { $0.zone == "shop.example" })
         #expect(shop.problems.contains { $0.contains("REFUSED") })
-        #expect(report.parentProblems.contains { $0.contains("not to the vanity hosts") })
+        #expect(report.parentProblems.contains { $0.contains("still delegates example.com to ns-1.awsdns-01.com.") })
+    }
+
+    @Test func parentStillDelegatingToAWSFailsVerifyAndNamesTheServers() async throws {
+        let s = try await Stand()
+        try await s.applyAll(s.engine(), s.request())
+        let aws = try await s.awsNames()
+        serveAll(s, parentNS: aws, parentGlue: [:])
+        let report = try await s.engine().verify(homeDomain: "example.com", zones: [], hosts: nil, queryPort: 53, target: .system)
+        #expect(report.rows.allSatisfy { $0.passed })
+        #expect(!report.passed)
+        let problem = try #require(report.parentProblems.first)
+        #expect(report.parentProblems.count == 1)  // no glue complaints about hosts that are not delegated
+        let awsText = aws.map { $0.hasSuffix(".") ? $0 : $0 + "." }.sorted().joined(separator: " ")
+        #expect(problem.hasPrefix("the parent (com) still delegates example.com to \(awsText)"), "\(problem)")
+        #expect(problem.contains("update the registrar"))
+    }
+
+    @Test func staleOrMissingGlueAtTheParentIsAProblemNamingHostGlueAndExpected() async throws {
+        let s = try await Stand()
+        try await s.applyAll(s.engine(), s.request())
+        var glue = Dictionary(uniqueKeysWithValues: (1...4).map { ("ns\($0).example.com.", ["192.0.2.\($0)", "2001:db8::\($0)"]) })
+        glue["ns2.example.com."] = ["192.0.2.77"]
+        glue["ns4.example.com."] = nil
+        serveAll(s, parentGlue: glue)
+        let report = try await s.engine().verify(homeDomain: "example.com", zones: [], hosts: nil, queryPort: 53, target: .system)
+        #expect(!report.passed)
+        #expect(report.parentFindings.contains { $0.contains("delegates example.com to the vanity hosts") })
+        #expect(report.parentProblems.count == 2)
+        #expect(report.parentProblems.contains {
+            $0.contains("glue for ns2.example.com 192.0.2.77") && $0.contains("its addresses are 192.0.2.2 2001:db8::2") })
+        #expect(report.parentProblems.contains { $0.contains("no glue for ns4.example.com") && $0.contains("192.0.2.4") })
+    }
+
+    @Test func parentServerThatDoesNotAnswerIsAFinding() async throws {
+        let s = try await Stand()
+        try await s.applyAll(s.engine(), s.request())
+        serveAll(s)
+        s.dns.setAddresses("a.gtld-servers.net", v4: ["198.51.100.99"], v6: [])  // nothing answers there
+        let report = try await s.engine().verify(homeDomain: "example.com", zones: [], hosts: nil, queryPort: 53, target: .system)
+        #expect(report.parentProblems.isEmpty)
+        #expect(report.parentFindings == ["the servers of the parent zone com could not be reached (parent server a.gtld-servers.net. (198.51.100.99): no answer (timeout)); delegation and glue not checked"])
+        #expect(report.passed)
     }
 
     @Test func unreachableParentIsAFindingNotAProblem() async throws {

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// verify asks the parent zone's servers (the registry that dataplane.py plays for domains in moto's Route 53
+/// Domains) for the home domain's delegation and glue: still the old name servers after an apply without
+/// `--registrar-glue`, the vanity hosts with matching glue after one with it.
+@Suite(.serialized) final class ParentDelegationE2ETests {
+    let f: WhiteLabelFixture
+    init() throws { f = try WhiteLabelFixture() }
+    deinit { f.stop() }
+
+    func verify() throws -> (status: Int32, json: [String: Any], text: String) {
+        let args = ["verify", "--domain", "example.com", "--query-port", String(f.dns.port)]
+        let text = try f.vanity(args)
+        let json = try f.vanity(args + ["--output", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json.stdout)\n\(json.stderr)")
+        #expect(json.status == text.status)
+        return (text.status, object, text.stdout + text.stderr)
+    }
+
+    @Test func parentDelegationFailsVerifyUntilTheRegistrarIsUpdatedThenMatches() throws {
+        let registered = try f.moto.boto3("""
+        print(' '.join(sorted(n['Name'].lower().rstrip('.') + '.' for n in domains.get_domain_detail(DomainName='example.com')['Nameservers'])))
+        """).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!registered.contains("example.com."), "the seeded registration should still name the AWS servers")
+
+        let apply = try f.vanity(["apply", "--yes", "--set", f.setId, "--domain", "example.com"])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        try f.dns.waitForMotoChanges()
+        let before = try verify()
+        #expect(before.status == 2, "\(before.text)")
+        let problems = before.json["parentProblems"] as? [String] ?? []
+        #expect(problems.count == 1, "\(problems)")
+        #expect(problems.first?.hasPrefix("the parent (com) still delegates example.com to \(registered) (asked parent server a.registry.test. (127.0.0.100))") == true,
+                "\(problems)")
+        #expect(problems.first?.contains("update the registrar") == true)
+        #expect(((before.json["rows"] as? [[String: Any]]) ?? []).allSatisfy { ($0["problems"] as? [String])?.isEmpty == true })
+        #expect(before.text.contains("verify: FAILED"))
+
+        let glue = try f.vanity(["apply", "--yes", "--registrar-glue", "--set", f.setId, "--domain", "example.com"])
+        #expect(glue.status == 0, "\(glue.stdout)\n\(glue.stderr)")
+        try f.dns.waitForMotoChanges()
+        let after = try verify()
+        #expect(after.status == 0, "\(after.text)")
+        #expect((after.json["parentProblems"] as? [String]) == [])
+        let findings = after.json["parentFindings"] as? [String] ?? []
+        #expect(findings.contains("parent server a.registry.test. (127.0.0.100) delegates example.com to the vanity hosts ns1.example.com. ns2.example.com. ns3.example.com. ns4.example.com."),
+                "\(findings)")
+        for (i, v4) in ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"].enumerated() {
+            #expect(findings.contains { $0.contains("glue for ns\(i + 1).example.com matching its addresses: \(v4) ::1") }, "\(findings)")
+        }
+        #expect(after.text.contains("verify: passed"))
+    }
+}
