@@ -10,8 +10,10 @@ shot_keys Enter;  shot_wait "home zone";                shot_keys Down Space; sh
 shot_keys Enter;  shot_wait "zone 1 of 2";              shot_take 06-plan          "vanityns: step 6, plan (one zone's batch)"
 shot_keys y;      shot_wait "zone 2 of 2";              shot_keys y
 shot_wait "Next: the registrar" 30;                     shot_take 07-apply         "vanityns: step 7, apply"
-shot_keys Enter;  shot_wait "After the update";         shot_take 08-registrar     "vanityns: step 8, registrar"
-sleep 2  # let the data plane (nsd) pick up the applied changes, as AWS's servers would
+shot_keys Enter;  shot_wait "Registered with Route 53 Domains"
+shot_keys a;      shot_wait "Set the name servers";     shot_keys y
+shot_wait "submitted to the registry" 20;               shot_take 08-registrar     "vanityns: step 8, registrar"
+sleep 2  # let the data plane (nsd, also playing the registry) pick up the changes, as AWS's servers would
 shot_keys Enter;  shot_wait "Every vanity host answers" 30; shot_take 09-verify    "vanityns: step 9, verify"
 shot_keys Tab;    sleep 0.3;                            shot_take 10-log-pane      "vanityns: the live log pane (focused with Tab)"
 shot_stop
