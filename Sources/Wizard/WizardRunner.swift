@@ -48,7 +48,13 @@ public struct WizardRunner: Sendable {
         case let .loadSetLimit(id):
             send(.setLimit(id: id, await Self.result { let u = try await r53.setUsage(id: id); return LimitUsage(count: u.count, limit: u.limit) }))
         case let .createSet(ref, zoneId):
-            send(.setCreated(await Self.result { try await r53.createReusableDelegationSet(callerReference: ref, hostedZoneId: zoneId).delegationSet }))
+            let dir = context.stateDirectory, key = zoneId.map { "set-from-\(ResourceID.bare($0))" } ?? "set-new"
+            send(.setCreated(await Self.result {
+                let reference = try PendingCreate.reference(proposed: ref, key: key, directory: dir)
+                let set = try await r53.createReusableDelegationSet(callerReference: reference, hostedZoneId: zoneId).delegationSet
+                PendingCreate.clear(key: key, directory: dir)
+                return set
+            }))
         case .loadAllZones:
             send(.allZonesLoaded(await Self.result { try await r53.listHostedZones() }))
         case let .loadSetZones(id):
