@@ -93,9 +93,9 @@ extension WizardState {
             }
         case .registrar:
             if registrarCurrent.value.map({ $0 != nil }) == true && registrarApplied.value == nil {
-                b = [B([.char("a")], "a", "update at Route 53 Domains", .registrarApply), B([.enter], "enter", "continue", .choose)]
+                b = [B([.char("a")], "a", "update registrar", .registrarApply), B([.enter], "enter", "continue", .choose)]
             } else {
-                b = [B([.char("w")], "w", "write table to file", .writeFile), B([.enter], "enter", "continue", .choose)]
+                b = [B([.char("w")], "w", "write table", .writeFile), B([.enter], "enter", "continue", .choose)]
             }
         case .verify:
             b = [B([.char("r")], "r", "verify again", .rerun)] + Self.move("scroll") + [
