@@ -1,4 +1,5 @@
 import Foundation
+import Route53
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -55,31 +56,10 @@ public enum LocalServices {
     @discardableResult
     public static func run(_ path: String, _ args: [String], environment: [String: String] = [:], stdin: String? = nil,
                            check: Bool = true) throws -> Output {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        let input = Pipe()
-        p.standardInput = input
-        try p.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try? input.fileHandleForWriting.close()
-        // Read both pipes concurrently so neither fills up and blocks the child.
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        let errData = errBox.data
-        p.waitUntilExit()
-        let o = Output(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: errData, as: UTF8.self))
+        let r = try ChildProcess.run(path, args, environment: env, stdin: Data((stdin ?? "").utf8))
+        let o = Output(status: r.status, stdout: String(decoding: r.stdout, as: UTF8.self), stderr: String(decoding: r.stderr, as: UTF8.self))
         if check && o.status != 0 {
             throw NSError(domain: "LocalServices", code: Int(o.status),
                           userInfo: [NSLocalizedDescriptionKey: "\(path) \(args.prefix(3)) exited \(o.status): \(o.stderr)"])

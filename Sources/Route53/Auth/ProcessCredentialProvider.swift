@@ -99,27 +99,12 @@ public struct ProcessCredentialProvider: CredentialProvider {
     static func run(_ path: String, _ args: [String], environment: [String: String]) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: path)
-                p.arguments = args
-                p.environment = environment
-                let out = Pipe(), err = Pipe()
-                p.standardOutput = out; p.standardError = err
-                p.standardInput = FileHandle.nullDevice
-                do { try p.run() } catch {
+                do {
+                    let o = try ChildProcess.run(path, args, environment: environment)
+                    continuation.resume(returning: Result(status: o.status, stdout: o.stdout, stderr: String(decoding: o.stderr, as: UTF8.self)))
+                } catch {
                     continuation.resume(throwing: Route53Error.credentials("credential_process `\(path)` could not start: \(error.localizedDescription)"))
-                    return
                 }
-                final class Box: @unchecked Sendable { var data = Data() }
-                let errBox = Box()
-                let group = DispatchGroup()
-                group.enter()
-                DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-                let outData = out.fileHandleForReading.readDataToEndOfFile()
-                group.wait()
-                p.waitUntilExit()
-                continuation.resume(returning: Result(status: p.terminationStatus, stdout: outData,
-                                                      stderr: String(decoding: errBox.data, as: UTF8.self)))
             }
         }
     }
