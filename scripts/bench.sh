@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # make bench: vanityns beside the AWS CLI and boto3 against the same local stand-ins, printed as ratios.
+# The stand-in enforces Route 53's published request buckets and keeps changes PENDING for 1 s.
+PROXY_ARGS="--buckets" PROXY_PENDING=1
 source "$(dirname "$0")/stand-ins.sh"
 root="$(cd "$here/.." && pwd)"
 (cd "$root" && swift build -c release --product vanityns >/dev/null)
-python3 "$here/seed.py" --moto "$MOTO_URL" --no-domains >/dev/null
+python3 "$here/seed.py" --moto "$MOTO_URL" >/dev/null
 start_dataplane
-# Measured against moto itself, not through the SOA-fixing proxy, which would add its own latency to every peer.
-python3 "$here/bench.py" --moto "http://127.0.0.1:$MOTO_PORT" --dns-port "$DNS_PORT" --binary "$root/.build/release/vanityns" "$@"
+mkdir -p "$root/bench"
+python3 "$here/bench.py" --endpoint "$MOTO_URL" --dns-port "$DNS_PORT" --binary "$root/.build/release/vanityns" \
+  --results "$root/bench/results.md" "$@"

@@ -1,5 +1,7 @@
-"""Benchmarks 3 and 4 of bench.py: apply for a home zone plus 20 served zones, and the wizard's start-up and idle cost."""
+"""Benchmarks 3 to 5 of bench.py: apply for a home zone plus 20 served zones, check, and the wizard's start-up and idle cost."""
 import os, re, shutil, statistics, subprocess, sys, tempfile, time
+
+from bench import route53_calls
 
 from seed import fix_soa
 
@@ -20,17 +22,19 @@ def make_served_zones(r53, set_id, count):
 
 
 BOTO3_PROCEDURE = r'''
-import boto3, sys
+import boto3, sys, time
 moto, set_id, home, addrs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 zones = sys.argv[5:]
 c = boto3.client("route53", endpoint_url=moto, region_name="us-east-1")
 aws_ns = c.get_reusable_delegation_set(Id=set_id)["DelegationSet"]["NameServers"]
+calls = 1
 hosts = [f"ns{i+1}.{home}." for i in range(4)]
 ips = [a.split("/") for a in addrs.split(",")]
 by_name = {}
 for page in c.get_paginator("list_hosted_zones").paginate():
     for z in page["HostedZones"]:
         by_name.setdefault(z["Name"], z["Id"])
+    calls += 1
 for zone in [home] + zones:
     zid = by_name[zone + "."]
     rrs = c.list_resource_record_sets(HostedZoneId=zid)["ResourceRecordSets"]
@@ -44,19 +48,24 @@ for zone in [home] + zones:
             changes.append({"Action": "UPSERT", "ResourceRecordSet": {"Name": h, "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": v4}]}})
             changes.append({"Action": "UPSERT", "ResourceRecordSet": {"Name": h, "Type": "AAAA", "TTL": 60, "ResourceRecords": [{"Value": v6}]}})
     ch = c.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": changes})["ChangeInfo"]
-    while c.get_change(Id=ch["Id"])["ChangeInfo"]["Status"] != "INSYNC":
-        pass
+    calls += 2  # the records read and the change
+    while ch["Status"] != "INSYNC":
+        time.sleep(1)
+        ch = c.get_change(Id=ch["Id"])["ChangeInfo"]
+        calls += 1
+print(calls)
 '''
 
 
-def apply_bench(a, env, r53):
-    print("3. apply: home zone + 20 served zones (moto answers INSYNC at once)")
+def apply_bench(a, env, r53, record):
+    print("3. apply: home zone + 20 served zones (changes PENDING for 1 s, Route 53's buckets enforced)")
     home = [z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == "example.com."][0]
     set_id = r53.get_hosted_zone(Id=home["Id"])["DelegationSet"]["Id"].split("/")[-1]
     served = make_served_zones(r53, set_id, 20)
+    time.sleep(5)  # the account bucket refills after the set-up
     state = tempfile.mkdtemp(prefix="vanityns-bench-")
     args = [a.binary, "apply", "--yes", "--verbose", "--set", set_id, "--domain", "example.com",
-            "--endpoint-url", a.moto, "--resolver", f"127.0.0.1:{a.dns_port}", "--state-dir", state]
+            "--endpoint-url", a.endpoint, "--resolver", f"127.0.0.1:{a.dns_port}", "--state-dir", state]
     for z in served:
         args += ["--zone", z]
     t = time.perf_counter()
@@ -64,37 +73,74 @@ def apply_bench(a, env, r53):
     v = time.perf_counter() - t
     if r.returncode != 0:
         sys.exit("bench: apply failed: " + r.stderr[-800:])
-    calls = [l for l in r.stderr.splitlines() if re.match(r"^\d\d:\d\d:\d\d\.\d{3} \w+ (GET|POST|DELETE) ", l)]
-    ops = {}
-    for l in calls:
-        op = l.split()[1]
-        ops[op] = ops.get(op, 0) + 1
+    ops = route53_calls(r.stderr)
+    calls = sum(ops.values())
     zones = 21
-    # GetReusableDelegationSet, ListHostedZones, per zone: ListResourceRecordSets and ChangeResourceRecordSets, plus
-    # GetChange while a change is PENDING (moto answers INSYNC at once, so none are needed here).
-    minimum = 1 + 1 + zones * 2 + ops.get("GetChange", 0)
-    print(f"  vanityns apply: {len(calls)} Route 53 calls; the procedure's minimum is {minimum}  (x{len(calls)/minimum:.2f})")
+    # The reads the plan needs (the set's name servers, the set's zones: one page, each zone's records), then per zone
+    # one change batch and at least one GetChange, since Route 53 answers a change PENDING.
+    minimum = 1 + 1 + zones + zones * 2
+    print(f"  vanityns apply: {calls} Route 53 calls; the procedure's minimum is {minimum}  (x{calls/minimum:.2f})")
     print("    by operation: " + ", ".join(f"{k} {n}" for k, n in sorted(ops.items())))
     # Undo and run the same procedure as a straightforward boto3 script.
     for z in ["example.com"] + served:
-        subprocess.run([a.binary, "rollback", "--yes", "--zone", z, "--endpoint-url", a.moto, "--state-dir", state],
+        subprocess.run([a.binary, "rollback", "--yes", "--zone", z, "--endpoint-url", a.endpoint, "--state-dir", state],
                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(5)
     addrs = ",".join(f"127.0.0.{i}/::1" for i in range(2, 6))
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", BOTO3_PROCEDURE, a.moto, set_id, "example.com", addrs, *served], env=env, check=True)
+    p = subprocess.run([sys.executable, "-c", BOTO3_PROCEDURE, a.endpoint, set_id, "example.com", addrs, *served], env=env,
+                       check=True, stdout=subprocess.PIPE, text=True)
     b = time.perf_counter() - t
-    print(f"  vanityns apply {v*1000:8.1f} ms (validation, DNS lookups, journal, 21 batches)")
-    print(f"  boto3 script   {b*1000:8.1f} ms (same calls, no validation, no journal)   => vanityns/boto3 = {v/b:.2f}")
+    boto_calls = int(p.stdout.strip().splitlines()[-1])
+    print(f"  vanityns apply {v:6.2f} s (validation, DNS lookups, journal, 21 batches)")
+    print(f"  boto3 script   {b:6.2f} s, {boto_calls} calls (same batches, no validation, no journal)   => vanityns/boto3 = {v/b:.2f}")
+    record("apply, home zone + 20 served zones", f"{calls} calls, {v:.1f} s", f"{minimum} calls", f"boto3 {boto_calls} calls, {b:.1f} s",
+           f"x{calls/minimum:.2f} the minimum")
     shutil.rmtree(state, ignore_errors=True)
 
 
-def wizard_bench(a, env):
+BOTO3_CHECK = r'''
+import boto3, sys, socket
+c = boto3.client("route53", endpoint_url=sys.argv[1], region_name="us-east-1")
+d = boto3.client("route53domains", endpoint_url=sys.argv[1], region_name="us-east-1")
+zid = [z["Id"] for z in c.list_hosted_zones()["HostedZones"] if z["Name"] == "example.com."][0]
+ns = c.get_hosted_zone(Id=zid)["DelegationSet"]["NameServers"]
+rrs = c.list_resource_record_sets(HostedZoneId=zid)["ResourceRecordSets"]
+d.get_domain_detail(DomainName="example.com")
+'''
+
+
+def check_bench(a, env, r53, record):
+    print("4. check: glue against the name servers' addresses now (Route 53 round trips)")
+    args = [a.binary, "check", "--domain", "example.com", "--verbose", "--endpoint-url", a.endpoint,
+            "--domains-endpoint-url", a.endpoint, "--resolver", f"127.0.0.1:{a.dns_port}"]
+    r = subprocess.run(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode not in (0, 3):
+        sys.exit("bench: check failed: " + r.stderr[-800:])
+    ops = route53_calls(r.stderr)
+    calls = sum(ops.values())
+    minimum = 4  # find the home zone, its name servers, its records, the registrar's glue
+    v = statistics.median(timed_run(args, env) for _ in range(5))
+    b = statistics.median(timed_run([sys.executable, "-c", BOTO3_CHECK, a.endpoint], env) for _ in range(5))
+    print(f"  vanityns check: {calls} round trips (minimum {minimum}): " + ", ".join(f"{k} {n}" for k, n in sorted(ops.items())))
+    print(f"  vanityns check {v*1000:7.1f} ms (plus 8 DNS lookups)   boto3 script, the same reads {b*1000:7.1f} ms   => x{v/b:.2f}")
+    record("`check`", f"{calls} round trips, {v*1000:.0f} ms", f"{minimum} round trips", f"boto3 same reads {b*1000:.0f} ms",
+           f"x{calls/minimum:.2f} the minimum")
+
+
+def timed_run(cmd, env):
+    t = time.perf_counter()
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def wizard_bench(a, env, record):
     print("4. wizard: time to first screen, idle CPU, bytes per log line (tmux 80x24)")
     def tmux(run):
         return ["tmux", "-L", f"vanityns-bench-{os.getpid()}-{run}", "-f", "/dev/null"]
     state = tempfile.mkdtemp(prefix="vanityns-bench-")
     out = os.path.join(state, "tty.out")
-    cmd = " ".join([a.binary, "--endpoint-url", a.moto, "--resolver", f"127.0.0.1:{a.dns_port}", "--state-dir", state])
+    cmd = " ".join([a.binary, "--endpoint-url", a.endpoint, "--resolver", f"127.0.0.1:{a.dns_port}", "--state-dir", state])
     envs = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith("AWS_"))
     firsts = []
     for run in range(5):
@@ -136,6 +182,8 @@ def wizard_bench(a, env):
     aws_start = (time.perf_counter() - t) / 5
     print(f"  time to first drawn screen {first*1000:8.1f} ms   (aws --version start-up {aws_start*1000:.1f} ms; ratio {first/aws_start:.2f})")
     print(f"  CPU while idle for 10 s    {idle*1000:8.1f} ms")
+    record("wizard: first screen drawn", f"{first*1000:.0f} ms", "", f"`aws --version` {aws_start*1000:.0f} ms", f"x{first/aws_start:.2f}")
+    record("wizard: CPU while idle 10 s", f"{idle*1000:.1f} ms", "", "", "")
     if log_lines:
         print(f"  bytes written to the terminal for one step change (new body + {log_lines} new log lines): {written};"
               f" at most {written/max(log_lines,1):.0f} bytes per log line (ncurses sends only what changed)")

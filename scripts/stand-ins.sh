@@ -1,6 +1,7 @@
 # Sourced by the sandbox, screenshot and benchmark scripts: starts a moto server (Route 53 and Route 53 Domains)
-# behind scripts/route53-proxy.py (which gives new zones the SOA Route 53 writes), and the nsd data plane, on free
-# loopback ports; stops them all on exit, hang-up or interrupt.
+# behind scripts/route53-proxy.py (which makes it answer like Route 53: reused CallerReferences refused, the
+# delegationsetid filter, changes PENDING for PROXY_PENDING seconds, default 1; PROXY_ARGS adds options such as
+# --buckets), and the nsd data plane, on free loopback ports; stops them all on exit, hang-up or interrupt.
 # Sets MOTO_URL (the proxy), DNS_PORT, STANDINS_DIR and exports test credentials (not real ones).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,7 +35,8 @@ trap 'exit 143' TERM
 
 moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$STANDINS_DIR/moto.log" 2>&1 &
 MOTO_PID=$!
-python3 "$here/route53-proxy.py" "$PROXY_PORT" "http://127.0.0.1:$MOTO_PORT" >"$STANDINS_DIR/proxy.log" 2>&1 &
+python3 "$here/route53-proxy.py" "$PROXY_PORT" "http://127.0.0.1:$MOTO_PORT" --pending "${PROXY_PENDING:-1}" ${PROXY_ARGS:-} \
+  >"$STANDINS_DIR/proxy.log" 2>&1 &
 PROXY_PID=$!
 for port in "$MOTO_PORT" "$PROXY_PORT"; do
   for _ in $(seq 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null && break; sleep 0.1; done

@@ -96,23 +96,30 @@ extension WhiteLabelEngine {
         try journal.save(entry)
 
         if info.status != .insync {
-            try await waitInSync(changeId: changeId, zoneName: name.fqdn, events: events)
+            try await waitInSync(changeId: changeId, zoneName: name.fqdn, events: events, justSubmitted: true)
         }
         entry.state = .done; entry.updatedAt = clock.now()
         try journal.save(entry)
         events(.inSync(zoneName: name.fqdn, changeId: changeId))
     }
 
-    /// Polls GetChange until INSYNC, reporting each PENDING answer.
-    func waitInSync(changeId: String, zoneName: String, events: @escaping @Sendable (ApplyEvent) -> Void, timeout: Double = 900) async throws {
+    /// Polls GetChange until INSYNC, reporting each PENDING answer: 1 s after the change was sent (Route 53 usually has
+    /// it everywhere by then), then at doubling intervals up to `pollInterval`, so a change that lands quickly costs
+    /// one poll and a slow one is not asked about more often than every `pollInterval` seconds.
+    /// - Parameter justSubmitted: the change was sent a moment ago (wait before the first poll); false when resuming.
+    func waitInSync(changeId: String, zoneName: String, events: @escaping @Sendable (ApplyEvent) -> Void,
+                    justSubmitted: Bool = false, timeout: Double = 900) async throws {
         let start = clock.now()
+        var delay = min(pollInterval, 1)
+        if justSubmitted { try await clock.sleep(delay) }
         while true {
             let info = try await route53.getChange(id: changeId)
             let elapsed = clock.now().timeIntervalSince(start)
             if info.status == .insync { return }
             events(.waiting(zoneName: zoneName, changeId: changeId, status: info.status, elapsedSeconds: elapsed))
             if elapsed > timeout { throw ChangeNotInSync(zone: zoneName, changeId: changeId, seconds: Int(elapsed)) }
-            try await clock.sleep(pollInterval)
+            try await clock.sleep(delay)
+            delay = min(pollInterval, delay * 2)
         }
     }
 

@@ -4,8 +4,11 @@ import Resolver
 
 extension WhiteLabelEngine {
     /// The public hosted zone named `name`: the one the journal names, else one served by a reusable set, else the only one.
-    func findZone(_ name: DomainName) async throws -> HostedZone {
-        let all = try await route53.listHostedZones().filter { DomainName(trusted: $0.name) == name && $0.config?.privateZone != true }
+    /// - Parameter listing: the account's zones when the caller has listed them already (one listing for many zones).
+    func findZone(_ name: DomainName, in listing: [HostedZone]? = nil) async throws -> HostedZone {
+        let zones: [HostedZone]
+        if let listing { zones = listing } else { zones = try await route53.listHostedZones() }
+        let all = zones.filter { DomainName(trusted: $0.name) == name && $0.config?.privateZone != true }
         if let id = journal.load(name.fqdn)?.zoneId, let z = all.first(where: { ResourceID.bare($0.id) == id }) { return z }
         if all.count > 1 {
             for z in all where try await route53.getHostedZone(id: z.id).delegationSet?.id != nil { return z }
@@ -40,8 +43,9 @@ extension WhiteLabelEngine {
         var names = [home]
         for z in zones { let n = try DomainName.parse(z, rule: .zoneName); if !names.contains(n) { names.append(n) } }
         var plans: [ZonePlan] = []
+        let listing = try await route53.listHostedZones()
         for name in names {
-            let zone = try await findZone(name)
+            let zone = try await findZone(name, in: listing)
             let records = try await route53.listResourceRecordSets(zoneId: zone.id)
             var changes: [PlannedChange] = []
             if let ns = Planner.find(records, name: name, type: "NS") {

@@ -90,32 +90,28 @@ extension WhiteLabelEngine {
         }
         guard let set, let home, !names.isEmpty else { return (nil, problems) }
 
-        let all = try await route53.listHostedZones()
-        var details: [String: HostedZoneDetail] = [:]
-        func detail(_ z: HostedZone) async throws -> HostedZoneDetail {
-            if let d = details[z.id] { return d }
-            let d = try await route53.getHostedZone(id: z.id)
-            details[z.id] = d
-            return d
-        }
-        func inSet(_ z: HostedZone) async throws -> Bool {
-            guard z.config?.privateZone != true else { return false }
-            return try await detail(z).delegationSet?.id.map(ResourceID.bare) == setId
+        // The set's zones come from the filtered listing (Route 53 honours `delegationsetid`: one call, no GetHostedZone
+        // per zone), and so do the parent/child conflicts Route 53 would refuse a new zone for. The whole account is
+        // listed only when a zone is not in the set, to say where it is.
+        let inSetZones = try await route53.listHostedZones(delegationSetId: setId).filter { $0.config?.privateZone != true }
+        var listing: [HostedZone]?
+        func accountZones() async throws -> [HostedZone] {
+            if let listing { return listing }
+            let all = try await route53.listHostedZones()
+            listing = all
+            return all
         }
         var zones: [ZoneTarget] = []
         var plannedInSet: [DomainName] = []
         for (name, isHome, subject) in names {
-            let same = all.filter { DomainName(trusted: $0.name) == name }
-            let pub = same.filter { $0.config?.privateZone != true }
-            var found: HostedZone?
-            for z in pub where try await inSet(z) { found = z; break }
-            if let found {
+            if let found = inSetZones.first(where: { DomainName(trusted: $0.name) == name }) {
                 zones.append(ZoneTarget(name: name, isHome: isHome, zone: found, records: []))
                 plannedInSet.append(name)
                 continue
             }
-            if let other = pub.first {
-                let d = try await detail(other)
+            let same = try await accountZones().filter { DomainName(trusted: $0.name) == name }
+            if let other = same.first(where: { $0.config?.privateZone != true }) {
+                let d = try await route53.getHostedZone(id: other.id)
                 let by = d.delegationSet?.id.map { "another delegation set (\(ResourceID.bare($0)))" }
                     ?? "its own name servers (\((d.delegationSet?.nameServers ?? []).joined(separator: ", ")))"
                 problem(subject, "zone \(name.ascii) (\(other.id)) is served by \(by), not by set \(setId). A zone's name servers cannot "
@@ -134,10 +130,9 @@ extension WhiteLabelEngine {
             }
             // Creating it: same-name or parent/child public zones in the same set make Route 53 refuse.
             var conflict: String?
-            for z in all where z.config?.privateZone != true {
+            for z in inSetZones {
                 let n = DomainName(trusted: z.name)
-                guard n == name || n.isBelow(name) || name.isBelow(n) else { continue }
-                if try await inSet(z) { conflict = "zone \(n.ascii) (\(z.id))"; break }
+                if n == name || n.isBelow(name) || name.isBelow(n) { conflict = "zone \(n.ascii) (\(z.id))"; break }
             }
             if conflict == nil, let p = plannedInSet.first(where: { $0.isBelow(name) || name.isBelow($0) }) {
                 conflict = "zone \(p.ascii) (created earlier in this run)"

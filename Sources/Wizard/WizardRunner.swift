@@ -11,30 +11,13 @@ public struct WizardRunner: Sendable {
         do { return .success(try await body()) } catch { return .failure(UIError(error: error)) }
     }
 
-    /// The public zones served by reusable delegation set `setId`. ListHostedZones with `delegationsetid` gives the
-    /// candidates (on Route 53 exactly the set's zones; the moto stand-in ignores the filter and lists every zone),
-    /// then GetHostedZone confirms each one's set, `width` at a time (the client's rate limiter paces them).
-    /// `progress` gets (answered, total) after the listing and after each answer.
-    static func zonesInSet(_ setId: String, route53 r53: any Route53API, width: Int = 4,
+    /// The public zones served by reusable delegation set `setId`: one ListHostedZones with `delegationsetid`, which
+    /// Route 53 answers with exactly the set's zones (no GetHostedZone per zone). `progress` gets (answered, total).
+    static func zonesInSet(_ setId: String, route53 r53: any Route53API,
                            progress: @escaping @Sendable (Int, Int) -> Void) async throws -> [HostedZone] {
-        let bare = ResourceID.bare(setId)
-        let candidates = try await r53.listHostedZones(delegationSetId: bare).filter { $0.config?.privateZone != true }
-        progress(0, candidates.count)
-        return try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
-            var keep = Array(repeating: false, count: candidates.count)
-            var next = 0, done = 0
-            while next < candidates.count || !group.isEmpty {
-                while next < candidates.count && next - done < width {
-                    let i = next, id = candidates[i].id
-                    group.addTask { (i, try await r53.getHostedZone(id: id).delegationSet?.id.map(ResourceID.bare) == bare) }
-                    next += 1
-                }
-                guard let (i, inSet) = try await group.next() else { break }
-                keep[i] = inSet; done += 1
-                progress(done, candidates.count)
-            }
-            return candidates.indices.filter { keep[$0] }.map { candidates[$0] }
-        }
+        let zones = try await r53.listHostedZones(delegationSetId: ResourceID.bare(setId)).filter { $0.config?.privateZone != true }
+        progress(zones.count, zones.count)
+        return zones
     }
 
     /// Runs one command to completion.

@@ -278,7 +278,7 @@ extension WizardState {
         for n in newZones { items.append("[+] \(name(n))  new: created in this set"); roles.append(.ok) }
         let inputIndex = items.count
         items.append("+ new zone: " + newZoneInput); roles.append(.accent)
-        for z in otherZones { items.append("    \(name(Self.bare(z.name)))  in another set: needs migration, not selectable"); roles.append(.dim) }
+        for z in otherZones { items.append("    \(name(Self.bare(z.name)))  outside this set: needs migration, not selectable"); roles.append(.dim) }
         let selected = zonesCursor < setZoneChoices.count ? zonesCursor + 1 : inputIndex
         Widgets.list(&f, r, items: items, selected: selected, focused: !focusLog, roles: roles)
         if selected == inputIndex && !focusLog {

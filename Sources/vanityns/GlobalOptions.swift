@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Resolver
+import Route53
 
 /// How results are printed.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -32,6 +33,19 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .customLong("query-port"), help: "Port on which verify asks the name servers directly (default 53).")
     var queryPort: Int = 53
+
+    @Option(name: .customLong("api-rate"),
+            help: "Route 53 requests per second your account's quota allows (default 10, the published rate). For raised quotas: every bucket vanityns paces with (account, creates, deletes, changes) scales by RATE/10.")
+    var apiRate: Double?
+
+    /// The buckets to pace Route 53 calls with.
+    func rateLimits() throws -> RateLimits {
+        guard let apiRate else { return .route53 }
+        guard apiRate.isFinite, apiRate > 0, apiRate <= 10_000 else {
+            throw ValidationError("--api-rate \(apiRate): give the requests per second your account may make, a number above 0 (Route 53's default is 10)")
+        }
+        return RateLimits.route53.scaled(by: apiRate / RateLimits.route53.account.refillPerSecond)
+    }
 
     /// The resolver target from `--resolver`.
     func resolverTarget() throws -> ResolverTarget {
@@ -68,7 +82,7 @@ enum ResolverAddress {
 /// Moves global options that appear before the subcommand to its end, so `vanityns --profile p sets list` and
 /// `vanityns sets list --profile p` mean the same (swift-argument-parser only reads a subcommand's own options).
 enum GlobalOptionHoist {
-    static let valued: Set<String> = ["--profile", "--endpoint-url", "--domains-endpoint-url", "--output", "--resolver", "--state-dir", "--query-port"]
+    static let valued: Set<String> = ["--profile", "--endpoint-url", "--domains-endpoint-url", "--output", "--resolver", "--state-dir", "--query-port", "--api-rate"]
     static let flags: Set<String> = ["--verbose"]
     static let subcommands: Set<String> = ["sets", "zones", "plan", "apply", "verify", "check", "sync", "rollback", "finalize", "browse", "wizard", "help"]
 

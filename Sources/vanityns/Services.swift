@@ -29,8 +29,10 @@ struct Services {
         credentials = try override ?? CredentialChain.standard(profile: options.profile, environment: environment,
                                                    configFiles: configFiles, transport: CurlTransport.shared)
         events = RequestEventHub()
-        route53 = Route53Client(endpoint: endpoint, credentials: credentials, transport: CurlTransport.shared, events: events)
-        domains = Route53DomainsClient(endpoint: domainsEndpoint, credentials: credentials, transport: CurlTransport.shared, events: events)
+        route53 = Route53Client(endpoint: endpoint, credentials: credentials, transport: CurlTransport.shared, events: events,
+                                options: ClientOptions(limits: try options.rateLimits()))
+        domains = Route53DomainsClient(endpoint: domainsEndpoint, credentials: credentials, transport: CurlTransport.shared, events: events,
+                                       options: ClientOptions(limits: .route53Domains))
         stateDirectory = options.stateDir.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
             ?? WhiteLabelEngine.defaultStateDirectory(environment: environment)
         resolverTarget = try options.resolverTarget()

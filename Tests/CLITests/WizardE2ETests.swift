@@ -41,7 +41,7 @@ import Glibc
 
         // 5: the new home zone; the unrelated zone cannot be ticked.
         let zones = try t.waitFor { $0.contains { $0.contains("[+] example.org ") && $0.contains(" home zone, new: created in this set") } }
-        #expect(zones.contains { $0.contains("unrelated.example  in another set: needs migration") })
+        #expect(zones.contains { $0.contains("unrelated.example  outside this set: needs migration") })
         try t.sendKeys("Enter")
 
         // 6: one batch, confirmed.
@@ -98,7 +98,7 @@ import Glibc
         #expect(review.contains { $0.contains("ns4.example.com  ns-2051.awsdns-67.co.uk") })
         try t.sendKeys("Enter")
         let zones = try t.waitForText("[ ] shop.example")
-        #expect(zones.contains { $0.contains("legacy.example  in another set: needs migration") })
+        #expect(zones.contains { $0.contains("legacy.example  outside this set: needs migration") })
         try t.sendKeys("Space", "Enter")
         try t.waitForText("zone 1 of 2: example.com (home zone)")
         try t.sendKeys("y")
@@ -250,8 +250,6 @@ final class WizardAccount: @unchecked Sendable {
     enum Seed { case sandbox, empty }
     let moto: MotoServer
     let dns: DataPlane
-    /// Between vanityns and moto: gives a freshly created zone the SOA Route 53 writes (moto's is malformed).
-    let proxy: LoopbackPythonServer
     let stateDir: String
 
     init(seed: Seed) throws {
@@ -282,16 +280,15 @@ final class WizardAccount: @unchecked Sendable {
             """)
         }
         dns = try DataPlane(moto: moto)
-        proxy = try LoopbackPythonServer.motoProxy(upstream: moto.endpoint)
         stateDir = NSTemporaryDirectory() + "vanityns-wizard-\(UUID().uuidString)"
     }
 
     /// Starts the wizard in a `width` x `height` terminal pointed at the stand-ins (Route 53 through `endpoint`,
-    /// the proxy by default).
+    /// the moto stand-in by default).
     func wizard(width: Int, height: Int, endpoint: String? = nil, extraEnvironment: [String: String] = [:]) throws -> TmuxSession {
         var env = CLI.environment(moto.environment)
         for (k, v) in extraEnvironment { env[k] = v }
-        let args = ["--endpoint-url", endpoint ?? proxy.endpoint, "--domains-endpoint-url", moto.endpoint,
+        let args = ["--endpoint-url", endpoint ?? moto.endpoint, "--domains-endpoint-url", moto.endpoint,
                     "--resolver", "127.0.0.1:\(dns.port)", "--query-port", String(dns.port), "--state-dir", stateDir]
         return try TmuxSession(command: [CLI.binary] + args, environment: env, width: width, height: height)
     }
@@ -339,7 +336,7 @@ final class WizardAccount: @unchecked Sendable {
     }
 
     func stop() {
-        proxy.stop(); dns.stop(); moto.stop()
+        dns.stop(); moto.stop()
         try? FileManager.default.removeItem(atPath: stateDir)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 @testable import Route53
 import TestSupport
 
-let testOptions = ClientOptions(maxAttempts: 3, requestsPerSecond: 200, createsPerSecond: 100, timeoutSeconds: 10,
+let testOptions = ClientOptions(maxAttempts: 3, limits: .route53.scaled(by: 50), timeoutSeconds: 10,
                                 baseDelaySeconds: 0.01, maxDelaySeconds: 0.05)
 
 func motoEndpoint(_ moto: MotoServer, service: String = "route53") -> ServiceEndpoint {

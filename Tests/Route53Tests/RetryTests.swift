@@ -24,7 +24,7 @@ func xmlAnswer(_ status: Int, _ body: String) -> Result<HTTPResponse, Route53Err
 }
 
 @Suite struct RetryTests {
-    let fast = ClientOptions(maxAttempts: 5, requestsPerSecond: 1000, createsPerSecond: 1000, timeoutSeconds: 5, baseDelaySeconds: 0.001, maxDelaySeconds: 0.01)
+    let fast = ClientOptions(maxAttempts: 5, limits: .route53.scaled(by: 100), timeoutSeconds: 5, baseDelaySeconds: 0.001, maxDelaySeconds: 0.01)
     let endpoint = ServiceEndpoint(scheme: "http", host: "127.0.0.1", port: 9, region: "us-east-1", signingService: "route53")
 
     @Test func backoffIsExponentialWithFullJitterAndCapped() {
@@ -85,16 +85,52 @@ func xmlAnswer(_ status: Int, _ body: String) -> Result<HTTPResponse, Route53Err
         #expect(down.requests.count == 5)
     }
 
-    @Test func aCreateWhoseAnswerWasLostIsLookedUpBeforeItIsSentAgain() async throws {
+    @Test func aCreateWhoseAnswerWasLostIsSentAgainAndItsRefusalFindsTheSet() async throws {
         let setXML = "<DelegationSet><Id>/delegationset/N1</Id><CallerReference>ref-lost</CallerReference><NameServers><NameServer>ns-1.awsdns-01.com</NameServer></NameServers></DelegationSet>"
         let transport = ScriptedTransport([
-            xmlAnswer(200, "<ListReusableDelegationSetsResponse><DelegationSets/><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListReusableDelegationSetsResponse>"),
             .failure(.transport("connection dropped to http://127.0.0.1:9: Server returned nothing (no headers, no data)")),
+            xmlAnswer(409, "<ErrorResponse><Error><Type>Sender</Type><Code>DelegationSetAlreadyCreated</Code><Message>A delegation set has already been created with the specified caller reference.</Message></Error></ErrorResponse>"),
             xmlAnswer(200, "<ListReusableDelegationSetsResponse><DelegationSets>\(setXML)</DelegationSets><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListReusableDelegationSetsResponse>"),
         ])
         let client = Route53Client(endpoint: endpoint, credentials: StaticCredentials(), transport: transport, options: fast)
         let created = try await client.createReusableDelegationSet(callerReference: "ref-lost", hostedZoneId: nil)
         #expect(created.delegationSet.id == "N1")
-        #expect(transport.requests.map(\.method) == ["GET", "POST", "GET"], "one POST only: no duplicate set")
+        #expect(transport.requests.map(\.method) == ["POST", "POST", "GET"], "create first, no look before it; the refusal finds the set")
+    }
+
+    @Test func aReferenceWhoseSetWasDeletedSaysToUseANewOne() async throws {
+        let transport = ScriptedTransport([
+            xmlAnswer(409, "<ErrorResponse><Error><Code>DelegationSetAlreadyCreated</Code><Message>A delegation set has already been created with the specified caller reference.</Message></Error></ErrorResponse>"),
+            xmlAnswer(200, "<ListReusableDelegationSetsResponse><DelegationSets/><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListReusableDelegationSetsResponse>"),
+        ])
+        let client = Route53Client(endpoint: endpoint, credentials: StaticCredentials(), transport: transport, options: fast)
+        await #expect { _ = try await client.createReusableDelegationSet(callerReference: "gone", hostedZoneId: nil) } throws: { error in
+            guard case let .service(code, message, _, _)? = error as? Route53Error else { return false }
+            return code == "DelegationSetAlreadyCreated" && message.contains("gone") && message.contains("new caller reference")
+        }
+    }
+
+    @Test func aThrottledBucketHalvesFromTheMeasuredRateAndClimbsBack() async {
+        final class Clock: @unchecked Sendable { var now = 100.0 }
+        let clock = Clock()
+        let bucket = TokenBucket(rate: 10, burst: 50, climbSeconds: 10, clock: { clock.now })
+        // 8 calls a second for 2 s: the measured rate is 8/s, below the configured 10.
+        for _ in 0..<16 { _ = await bucket.reserve(); clock.now += 0.125 }
+        await bucket.slowDown()
+        #expect(abs(await bucket.currentRate() - 4) < 0.5, "half the measured rate")
+        #expect(await bucket.reserve() > 0, "the bucket is empty after a throttle")
+        clock.now += 5
+        let mid = await bucket.currentRate()
+        #expect(mid > 6 && mid < 8, "half way back after half the climb")
+        clock.now += 6
+        #expect(await bucket.currentRate() == 10)
+    }
+
+    @Test func changeBatchesCostWhatRoute53Counts() {
+        func set(_ n: Int) -> ResourceRecordSet {
+            ResourceRecordSet(name: "a.example.", type: "A", ttl: 60, values: (0..<n).map { "192.0.2.\($0)" })
+        }
+        #expect(Change.throttleCount([Change(action: .create, resourceRecordSet: set(3)), Change(action: .upsert, resourceRecordSet: set(2)),
+                                      Change(action: .delete, resourceRecordSet: set(1))]) == 3 + 4 + 1)
     }
 }

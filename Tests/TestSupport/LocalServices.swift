@@ -68,12 +68,18 @@ public enum LocalServices {
     }
 }
 
-/// A moto server (`moto_server`) on a free loopback port, standing in for Route 53 and Route 53 Domains.
+/// A moto server (`moto_server`) on a free loopback port, standing in for Route 53 and Route 53 Domains, behind
+/// `scripts/route53-proxy.py`, which makes it answer like Route 53 where vanityns's cost or safety depends on it
+/// (reused CallerReferences refused, the delegationsetid filter, PENDING changes, optionally the request buckets).
 /// Stopped by `stop()` or when the object goes away.
 public final class MotoServer: @unchecked Sendable {
+    /// The proxy's port: what vanityns, boto3 and the AWS CLI talk to.
     public let port: Int
+    /// moto's own port, for the rare test that needs moto's raw answers.
+    public let motoPort: Int
     private let process: SpawnedProcess
-    /// `http://127.0.0.1:PORT`.
+    private let proxy: SpawnedProcess
+    /// `http://127.0.0.1:PORT` of the proxy.
     public var endpoint: String { "http://127.0.0.1:\(port)" }
 
     /// Environment for a child process (vanityns, boto3, the AWS CLI) talking to this server with test credentials.
@@ -83,16 +89,44 @@ public final class MotoServer: @unchecked Sendable {
          "AWS_ENDPOINT_URL": endpoint, "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"]
     }
 
-    /// Starts `moto_server` and waits (up to 30 s) until it accepts connections.
-    public init() throws {
+    /// Starts `moto_server` and the proxy and waits (up to 30 s) until both accept connections.
+    /// - Parameters:
+    ///   - pendingSeconds: how long a change stays PENDING before GetChange says INSYNC.
+    ///   - buckets: enforce Route 53's published request buckets (Throttling when one is empty).
+    public init(pendingSeconds: Double = 0.2, buckets: Bool = false) throws {
+        motoPort = LocalServices.freePort()
+        process = try SpawnedProcess(arguments: ["moto_server", "-H", "127.0.0.1", "-p", String(motoPort)])
         port = LocalServices.freePort()
-        process = try SpawnedProcess(arguments: ["moto_server", "-H", "127.0.0.1", "-p", String(port)])
+        let script = LocalServices.packageRoot.appendingPathComponent("scripts/route53-proxy.py").path
+        proxy = try SpawnedProcess(arguments: ["python3", script, String(port), "http://127.0.0.1:\(motoPort)",
+                                               "--pending", String(pendingSeconds)] + (buckets ? ["--buckets"] : []))
         let deadline = Date().addingTimeInterval(30)
-        while !LocalServices.isListening(port: port) {
-            if !process.isRunning { throw NSError(domain: "MotoServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "moto_server exited at start; is moto[server] installed? (make test installs it)"]) }
-            if Date() > deadline { process.terminate(); throw NSError(domain: "MotoServer", code: 2, userInfo: [NSLocalizedDescriptionKey: "moto_server did not listen within 30 s"]) }
-            usleep(50_000)
+        for (p, what) in [(motoPort, process), (port, proxy)] {
+            while !LocalServices.isListening(port: p) {
+                if !what.isRunning {
+                    stop()
+                    throw NSError(domain: "MotoServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "\(what === proxy ? "scripts/route53-proxy.py" : "moto_server") exited at start; is moto[server] installed? (make test installs it)"])
+                }
+                if Date() > deadline { stop(); throw NSError(domain: "MotoServer", code: 2, userInfo: [NSLocalizedDescriptionKey: "the moto stand-in did not listen within 30 s"]) }
+                usleep(50_000)
+            }
         }
+    }
+
+    /// The proxy's counts: requests and Throttling answers, in all and per operation.
+    public func proxyStats() throws -> (requests: Int, throttled: Int, byOperation: [String: (requests: Int, throttled: Int)]) {
+        let text = try LocalServices.python("import urllib.request,sys; print(urllib.request.urlopen(sys.argv[1]).read().decode())",
+                                            args: [endpoint + "/__proxy/stats"])
+        let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
+        var ops: [String: (Int, Int)] = [:]
+        for (k, v) in json["by_operation"] as? [String: [String: Int]] ?? [:] { ops[k] = (v["requests"] ?? 0, v["throttled"] ?? 0) }
+        return (json["requests"] as? Int ?? 0, json["throttled"] as? Int ?? 0, ops)
+    }
+
+    /// Makes the next `count` creates (zone or set) act but lose their answer: the connection closes unanswered.
+    public func dropCreateAnswers(_ count: Int) throws {
+        try LocalServices.python("import urllib.request,sys; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST'))",
+                                 args: [endpoint + "/__proxy/drop-creates?count=\(count)"])
     }
 
     /// Runs a boto3 script against this server; `r53` and `domains` clients are predefined in the script.
@@ -107,7 +141,7 @@ public final class MotoServer: @unchecked Sendable {
         return try LocalServices.python(prelude + script, environment: environment)
     }
 
-    public func stop() { process.terminate() }
+    public func stop() { proxy.terminate(); process.terminate() }
 
     deinit { stop() }
 }

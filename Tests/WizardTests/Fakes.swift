@@ -57,12 +57,15 @@ class FakeRoute53: Route53API, @unchecked Sendable {
         lock.withLock { getHostedZoneCalls += 1 }
         return HostedZoneDetail(hostedZone: zone, delegationSet: set ?? DelegationSet(id: nil, callerReference: nil, nameServers: ["ns-9.awsdns-09.com"]))
     }
-    /// When true, ListHostedZones ignores its delegationsetid filter, as the moto stand-in does.
-    var ignoresSetFilter = false
     var getHostedZoneCalls = 0
+    /// ListHostedZones calls with a delegationsetid filter, and pages answered for them.
+    var setListings = 0, setListingPages = 0
     func listHostedZonePages(delegationSetId: String?) -> AsyncThrowingStream<[HostedZone], Error> {
-        let filter = ignoresSetFilter ? nil : delegationSetId
-        return pages(zones.filter { filter == nil || $0.setId == filter }.map(\.zone), op: "ListHostedZones")
+        let items = zones.filter { delegationSetId == nil || $0.setId == delegationSetId.map(ResourceID.bare) }.map(\.zone)
+        if delegationSetId != nil {
+            lock.withLock { setListings += 1; setListingPages += max(1, (items.count + pageSize - 1) / pageSize) }
+        }
+        return pages(items, op: "ListHostedZones")
     }
     func listHostedZonesByName(dnsName: String?, maxItems: Int) async throws -> [HostedZone] { zones.map(\.zone) }
     func deleteHostedZone(id: String) async throws -> ChangeInfo { fatalError() }

@@ -11,12 +11,12 @@ struct APICall: Sendable {
     var query: [(String, String)] = []
     var headers: [(name: String, value: String)] = []
     var body = Data()
-    /// CreateHostedZone / CreateReusableDelegationSet: also limited by the creates bucket.
-    var isCreate = false
+    /// Record changes the call carries, for the change bucket (ChangeResourceRecordSets only).
+    var changeCount = 0
 }
 
-/// The machinery every client shares: rate limiting, credentials and signing per attempt, sending, retries with
-/// backoff, error decoding and request events.
+/// The machinery every client shares: pacing, credentials and signing per attempt, sending, retries with backoff,
+/// error decoding and request events.
 final class RequestExecutor: Sendable {
     let endpoint: ServiceEndpoint
     let credentials: any CredentialProvider
@@ -25,16 +25,14 @@ final class RequestExecutor: Sendable {
     let options: ClientOptions
     /// Turns a non-2xx answer into the error to throw (XML for Route 53, JSON for Route 53 Domains).
     let decodeError: @Sendable (HTTPResponse) -> Route53Error
-    private let requests: TokenBucket
-    private let creates: TokenBucket
+    private let pacer: Pacer
     private let signer: SigV4Signer
 
     init(endpoint: ServiceEndpoint, credentials: any CredentialProvider, transport: any HTTPTransport,
          events: RequestEventHub?, options: ClientOptions, decodeError: @escaping @Sendable (HTTPResponse) -> Route53Error) {
         self.endpoint = endpoint; self.credentials = credentials; self.transport = transport; self.events = events
         self.options = options; self.decodeError = decodeError
-        requests = TokenBucket(rate: options.requestsPerSecond, burst: options.requestsBurst)
-        creates = TokenBucket(rate: options.createsPerSecond, burst: options.createsBurst)
+        pacer = Pacer(options.limits)
         signer = SigV4Signer(region: endpoint.region, service: endpoint.signingService)
     }
 
@@ -45,10 +43,10 @@ final class RequestExecutor: Sendable {
     static func encode(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: unreserved) ?? s }
 
     /// Sends `call` until it succeeds (a 2xx answer), fails with an error that is not retryable, or runs out of attempts.
-    /// - Parameter recover: for calls that must not be repeated blindly (creates): asked before each retry that
-    ///   follows a failure where the request may have been applied (transport error or 5xx); a non-nil answer ends the call.
-    func send<T: Sendable>(_ call: APICall, recover: (@Sendable () async throws -> T?)? = nil,
-                           decode: @Sendable (HTTPResponse) throws -> T) async throws -> T {
+    /// Creates are retried like any call: their CallerReference makes a repeat of one that was applied fail with
+    /// HostedZoneAlreadyExists / DelegationSetAlreadyCreated, which the caller turns into the existing object.
+    /// A Throttling answer slows the pacer; PriorRequestNotComplete only waits before this call's next attempt.
+    func send<T: Sendable>(_ call: APICall, decode: @Sendable (HTTPResponse) throws -> T) async throws -> T {
         let query = call.query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         let path = endpoint.basePath + call.path
         let shownPath = path + (query.isEmpty ? "" : "?" + query)
@@ -56,8 +54,7 @@ final class RequestExecutor: Sendable {
         while true {
             attempt += 1
             if Task.isCancelled { throw Route53Error.cancelled }
-            try await requests.acquire()
-            if call.isCreate { try await creates.acquire() }
+            try await pacer.acquire(operation: call.operation, changeCount: call.changeCount)
             let creds = try await credentials.credentials()
             var request = HTTPRequest(method: call.method, scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port,
                                       path: path, query: query, headers: call.headers, body: call.body)
@@ -89,23 +86,15 @@ final class RequestExecutor: Sendable {
             switch outcome {
             case let .success(value): return value
             case let .failure(error):
+                if (error as? Route53Error)?.code.map(RetryPolicy.throttlingCodes.contains) == true {
+                    await pacer.throttled(operation: call.operation)
+                }
                 guard willRetry else { throw error }
                 let delay = RetryPolicy.delay(afterAttempt: attempt, base: options.baseDelaySeconds, maxDelay: options.maxDelaySeconds)
                 if delay > 0 {
                     do { try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) } catch { throw Route53Error.cancelled }
                 }
-                if let recover, mayHaveApplied(error), let found = try await recover() { return found }
             }
-        }
-    }
-
-    /// True when a failed attempt might still have changed something on the service side.
-    private func mayHaveApplied(_ error: Error) -> Bool {
-        switch error as? Route53Error {
-        case .transport?: return true
-        case let .service(code, _, status, _)?: return status >= 500 && !RetryPolicy.retryableCodes.contains(code)
-        case let .malformedResponse(m)?: return m.hasPrefix("HTTP 5")
-        default: return false
         }
     }
 

@@ -9,6 +9,10 @@ public enum RetryPolicy {
         "TooManyRequestsException", "RequestThrottled", "ServiceUnavailable", "InternalError",
     ]
 
+    /// Error codes that mean the account's request rate was exceeded (the pacer slows down on these).
+    public static let throttlingCodes: Set<String> = ["Throttling", "ThrottlingException", "RequestLimitExceeded",
+                                                      "TooManyRequestsException", "RequestThrottled"]
+
     /// True for throttling, PriorRequestNotComplete, any 5xx answer and transport failures.
     public static func isRetryable(_ error: Error) -> Bool {
         guard let e = error as? Route53Error else { return false }

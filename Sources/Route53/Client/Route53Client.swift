@@ -61,21 +61,29 @@ public final class Route53Client: Route53API {
 
     // MARK: Reusable delegation sets
 
+    /// Create first; a retry of a create whose answer was lost, or a rerun, meets DelegationSetAlreadyCreated and
+    /// returns the set made with this reference.
     public func createReusableDelegationSet(callerReference: String, hostedZoneId: String?) async throws -> CreatedDelegationSet {
-        if let existing = try await findDelegationSet(callerReference: callerReference) { return existing }
         let call = APICall(operation: "CreateReusableDelegationSet", method: "POST", path: Self.api + "/delegationset",
-                           body: Route53XMLCodec.createDelegationSetDocument(callerReference: callerReference, hostedZoneId: hostedZoneId),
-                           isCreate: true)
+                           body: Route53XMLCodec.createDelegationSetDocument(callerReference: callerReference, hostedZoneId: hostedZoneId))
         do {
-            return try await executor.send(call, recover: { try await self.findDelegationSet(callerReference: callerReference) }) { response in
+            return try await executor.send(call) { response in
                 let doc = try Self.parse(response, root: "CreateReusableDelegationSetResponse")
                 return CreatedDelegationSet(delegationSet: Route53XMLCodec.delegationSet(try Route53XMLCodec.requiredElement(doc, "DelegationSet")),
                                             location: response.headers["location"])
             }
         } catch let error as Route53Error where error.code == "DelegationSetAlreadyCreated" {
             if let existing = try await findDelegationSet(callerReference: callerReference) { return existing }
-            throw error
+            throw Self.referenceSpent(error, "a delegation set", callerReference)
         }
+    }
+
+    /// Route 53 never takes a CallerReference twice, even after the object it made was deleted: say so, and what to do.
+    private static func referenceSpent(_ error: Route53Error, _ what: String, _ reference: String) -> Route53Error {
+        guard case let .service(code, message, status, requestId) = error else { return error }
+        return .service(code: code, message: message + " No \(what) with caller reference \(reference) exists any more: it was deleted, "
+                        + "and Route 53 never accepts a reference twice. Create it with a new caller reference.",
+                        status: status, requestId: requestId)
     }
 
     private func findDelegationSet(callerReference: String) async throws -> CreatedDelegationSet? {
@@ -117,14 +125,14 @@ public final class Route53Client: Route53API {
 
     // MARK: Hosted zones
 
+    /// Create first; a retry of a create whose answer was lost, or a rerun, meets HostedZoneAlreadyExists and returns
+    /// the zone made with this reference.
     public func createHostedZone(name: String, callerReference: String, delegationSetId: String?, comment: String?) async throws -> CreatedHostedZone {
-        if let existing = try await findHostedZone(name: name, callerReference: callerReference) { return existing }
         let call = APICall(operation: "CreateHostedZone", method: "POST", path: Self.api + "/hostedzone",
                            body: Route53XMLCodec.createHostedZoneDocument(name: name, callerReference: callerReference,
-                                                                          delegationSetId: delegationSetId, comment: comment),
-                           isCreate: true)
+                                                                          delegationSetId: delegationSetId, comment: comment))
         do {
-            return try await executor.send(call, recover: { try await self.findHostedZone(name: name, callerReference: callerReference) }) { response in
+            return try await executor.send(call) { response in
                 let doc = try Self.parse(response, root: "CreateHostedZoneResponse")
                 return CreatedHostedZone(
                     hostedZone: try Route53XMLCodec.hostedZone(try Route53XMLCodec.requiredElement(doc, "HostedZone")),
@@ -134,7 +142,7 @@ public final class Route53Client: Route53API {
             }
         } catch let error as Route53Error where error.code == "HostedZoneAlreadyExists" {
             if let existing = try await findHostedZone(name: name, callerReference: callerReference) { return existing }
-            throw error
+            throw Self.referenceSpent(error, "hosted zone \(name)", callerReference)
         }
     }
 
@@ -216,7 +224,8 @@ public final class Route53Client: Route53API {
     public func changeResourceRecordSets(zoneId: String, changes: [Change], comment: String?) async throws -> ChangeInfo {
         let doc = try await xml(APICall(operation: "ChangeResourceRecordSets", method: "POST",
                                         path: Self.api + "/hostedzone/" + Self.seg(zoneId) + "/rrset/",
-                                        body: Route53XMLCodec.changeBatchDocument(changes, comment: comment)),
+                                        body: Route53XMLCodec.changeBatchDocument(changes, comment: comment),
+                                        changeCount: Change.throttleCount(changes)),
                                 root: "ChangeResourceRecordSetsResponse")
         return try Route53XMLCodec.changeInfo(try Route53XMLCodec.requiredElement(doc, "ChangeInfo"))
     }

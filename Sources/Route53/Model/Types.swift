@@ -114,6 +114,11 @@ public struct Change: Codable, Sendable, Equatable {
     public var action: ChangeAction
     public var resourceRecordSet: ResourceRecordSet
     public init(action: ChangeAction, resourceRecordSet: ResourceRecordSet) { self.action = action; self.resourceRecordSet = resourceRecordSet }
+
+    /// What a batch costs in Route 53's change bucket: one per record (an alias counts as one), UPSERT twice.
+    public static func throttleCount(_ changes: [Change]) -> Int {
+        changes.reduce(0) { n, c in n + (c.action == .upsert ? 2 : 1) * max(1, c.resourceRecordSet.resourceRecords?.count ?? 0) }
+    }
 }
 
 /// PENDING or INSYNC.
