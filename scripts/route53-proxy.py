@@ -191,6 +191,8 @@ class H(http.server.BaseHTTPRequestHandler):
             return self.create(body, "DelegationSet")
         if op == "ListHostedZones":
             return self.list_zones(query)
+        if op == "GetChange" and self.get_change(bare(split.path)):
+            return
         status, data, hdrs = self.upstream(self.command, self.path, body)
         if op in ("ListResourceRecordSets", "ChangeResourceRecordSets"):
             data = wrapped.sub(rb"\1", data)
@@ -198,8 +200,6 @@ class H(http.server.BaseHTTPRequestHandler):
             data = self.pending(data)
             if args.delay > 0:
                 time.sleep(args.delay)
-        elif op == "GetChange" and status == 200:
-            data = self.pending(data)
         elif op in ("GetReusableDelegationSet", "ListReusableDelegationSets", "GetHostedZone") and status == 200:
             data = self.set_references(data)
         elif op == "DeleteHostedZone" and status == 200:
@@ -300,7 +300,7 @@ class H(http.server.BaseHTTPRequestHandler):
                 el.text = ref
         return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(doc)
 
-    # -- a change is PENDING for a while
+    # -- a change is PENDING for a while. moto reuses change ids, so each change gets an id of the proxy's own.
     def pending(self, data):
         if args.pending <= 0:
             return data
@@ -308,11 +308,26 @@ class H(http.server.BaseHTTPRequestHandler):
         info = doc.find(tag("ChangeInfo"))
         if info is None:
             return data
-        cid = bare(info.findtext(tag("Id")))
+        cid = "C" + uuid.uuid4().hex[:20].upper()
         with lock:
-            submitted = state["changes"].setdefault(cid, time.monotonic())
-        info.find(tag("Status")).text = "PENDING" if time.monotonic() - submitted < args.pending else "INSYNC"
+            state["changes"][cid] = time.monotonic()
+        info.find(tag("Id")).text = "/change/" + cid
+        info.find(tag("Status")).text = "PENDING"
         return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(doc)
+
+    def get_change(self, cid):
+        with lock:
+            submitted = state["changes"].get(cid)
+        if submitted is None:
+            return False
+        status = "PENDING" if time.monotonic() - submitted < args.pending else "INSYNC"
+        doc = ET.Element(tag("GetChangeResponse"))
+        info = ET.SubElement(doc, tag("ChangeInfo"))
+        ET.SubElement(info, tag("Id")).text = "/change/" + cid
+        ET.SubElement(info, tag("Status")).text = status
+        ET.SubElement(info, tag("SubmittedAt")).text = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+        self.answer(200, b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(doc))
+        return True
 
     def log_message(self, *a):
         pass

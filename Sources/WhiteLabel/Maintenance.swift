@@ -4,10 +4,11 @@ import Resolver
 
 extension WhiteLabelEngine {
     /// The public hosted zone named `name`: the one the journal names, else one served by a reusable set, else the only one.
-    /// - Parameter listing: the account's zones when the caller has listed them already (one listing for many zones).
+    /// - Parameter listing: the account's zones when the caller has listed them already (one listing for many zones);
+    ///   without it, one ListHostedZonesByName starting at the name, whatever the size of the account.
     func findZone(_ name: DomainName, in listing: [HostedZone]? = nil) async throws -> HostedZone {
         let zones: [HostedZone]
-        if let listing { zones = listing } else { zones = try await route53.listHostedZones() }
+        if let listing { zones = listing } else { zones = try await route53.listHostedZonesByName(dnsName: name.fqdn, maxItems: 100) }
         let all = zones.filter { DomainName(trusted: $0.name) == name && $0.config?.privateZone != true }
         if let id = journal.load(name.fqdn)?.zoneId, let z = all.first(where: { ResourceID.bare($0.id) == id }) { return z }
         if all.count > 1 {

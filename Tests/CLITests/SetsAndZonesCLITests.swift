@@ -49,6 +49,11 @@ import TestSupport
         #expect(del.status == 0, "\(del.stderr)")
         let left = try moto.boto3("print(len([s for s in r53.list_reusable_delegation_sets()['DelegationSets'] if s['Id'].endswith('\(bare)')]))")
         #expect(left.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+
+        // Route 53 never takes a reference twice, even once its set is gone: the error says so and what to do.
+        let reused = try vanity("sets", "create", "--caller-reference", "cli-test-1")
+        #expect(reused.status == 1)
+        #expect(reused.stderr.contains("DelegationSetAlreadyCreated") && reused.stderr.contains("new caller reference"), "\(reused.stderr)")
     }
 
     @Test func zonesCreateInASetIsIdempotentAndListsMatchBoto3() throws {

@@ -30,7 +30,7 @@ public final class DataPlane: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         for (k, v) in moto.environment { env[k] = v }
         try write(addresses)
-        process = try SpawnedProcess(arguments: ["python3", script, "--moto", moto.endpoint, "--port", String(port),
+        process = try SpawnedProcess(arguments: ["python3", script, "--moto", "http://127.0.0.1:\(moto.motoPort)", "--port", String(port),
                                                  "--state", directory.appendingPathComponent("dns").path,
                                                  "--addresses", addressesFile.path, "--interval", "0.3"],
                                      environment: env, stderrPath: directory.appendingPathComponent("dataplane.log").path)
