@@ -135,7 +135,7 @@ def timed_run(cmd, env):
 
 
 def wizard_bench(a, env, record):
-    print("4. wizard: time to first screen, idle CPU, bytes per log line (tmux 80x24)")
+    print("5. wizard: time to first screen, idle CPU, bytes per log line (tmux 80x24)")
     def tmux(run):
         return ["tmux", "-L", f"vanityns-bench-{os.getpid()}-{run}", "-f", "/dev/null"]
     state = tempfile.mkdtemp(prefix="vanityns-bench-")
