@@ -56,6 +56,18 @@ import TestSupport
         #expect(reused.stderr.contains("DelegationSetAlreadyCreated") && reused.stderr.contains("new caller reference"), "\(reused.stderr)")
     }
 
+    @Test func aSetCreateWhoseAnswerIsLostMakesOneSetFoundOnRetry() throws {
+        // The stand-in makes the set, then drops the connection: the client never hears. Its retry meets
+        // DelegationSetAlreadyCreated (as on Route 53) and finds the set the first attempt made.
+        try moto.dropCreateAnswers(1)
+        let created = try vanity("sets", "create", "--caller-reference", "cli-lost", "--output", "json")
+        #expect(created.status == 0, "\(created.stderr)")
+        let id = try #require(((try json(created.stdout))["DelegationSet"] as? [String: Any])?["Id"] as? String)
+        let sets = try moto.boto3("print(' '.join(s['Id'].split('/')[-1] for s in r53.list_reusable_delegation_sets()['DelegationSets'] if s['CallerReference'] == 'cli-lost'))")
+        #expect(sets.trimmingCharacters(in: .whitespacesAndNewlines) == String(id.split(separator: "/").last!), "exactly one set, the one returned")
+        #expect(try moto.proxyStats().byOperation["CreateReusableDelegationSet"]?.requests == 2, "the lost attempt and one retry")
+    }
+
     @Test func zonesCreateInASetIsIdempotentAndListsMatchBoto3() throws {
         let set = try json(try vanity("sets", "create", "--caller-reference", "cli-zones", "--output", "json").stdout)
         let id = try #require((set["DelegationSet"] as? [String: Any])?["Id"] as? String)
