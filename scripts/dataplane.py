@@ -8,19 +8,27 @@ real authoritative DNS server from Debian) on loopback and keeps it serving exac
 - every public hosted zone in moto, with its records as Route 53 would serve them.
 nsd listens on 127.0.0.1 and on each IPv4 address in the addresses file, plus ::1, all on --port.
 
-It also plays the registry: for each domain registered in moto's Route 53 Domains, the parent zone (com. for
-example.com) with a delegation to the domain's registrar name servers and glue A/AAAA from their GlueIps (only for
-hosts inside the domain), served by a second nsd on --registry-address (127.0.0.100) at the same port. The parent
-zones' NS is a.registry.test., whose address is that one. The second nsd is needed because a server that holds both
-com. and example.com. answers for the child and never refers. The main nsd also serves each parent zone (unless moto
-holds a hosted zone of that name, which wins) and registry.test., so a resolver pointed at it finds the parent's
-servers; the children it holds still answer for themselves there.
+It also plays the registry: for each domain registered in moto's Route 53 Domains, and each domain of the registry
+file (domains at other registrars), the parent zone (com. for example.com) with a delegation to the domain's name
+servers and glue A/AAAA from their GlueIps (only for hosts inside the domain). Every parent zone is served by
+--registry-servers servers (a.registry.test. on 127.0.0.100, b.registry.test. on 127.0.0.101, ...), each an nsd of
+its own at the same port, so that one of them can serve stale glue: the registry file's "servers" section replaces a
+domain's delegation on one server only. Its "silent" entries are listed as parent servers but nothing of this script
+answers at their address (a benchmark puts a black hole there). A registry server must be separate from the main nsd
+because a server that holds both com. and example.com. answers for the child and never refers. The main nsd also
+serves each parent zone (unless moto holds a hosted zone of that name, which wins) and registry.test., so a
+resolver pointed at it finds the parent's servers; the children it holds still answer for themselves there.
+
+The registry file (JSON, reread at every sync):
+  {"domains": {"example.org.": [{"Name": "ns1.example.org", "GlueIps": ["192.0.2.1", "2001:db8::1"]}, ...]},
+   "servers": {"b.registry.test.": {"example.com.": [...]}},
+   "silent": [{"Name": "c.registry.test.", "Address": "127.0.0.102"}]}
 
 After each sync it writes the generation number to STATE/generation; a caller that needs what moto holds now to be
 served writes a nonce to STATE/sync-request and waits for STATE/sync-ack to hold it.
 
 Usage: dataplane.py --moto http://127.0.0.1:PORT --port DNSPORT --state DIR [--addresses FILE] [--interval S] [--once]
-                    [--registry-address IPV4]
+                    [--registry FILE] [--registry-servers N]
 """
 import argparse, ctypes, json, os, signal, subprocess, sys, time
 
@@ -100,7 +108,9 @@ def zone_text(origin, records):
     return "\n".join(lines) + "\n"
 
 
-REGISTRY_HOST = "a.registry.test."
+def registry_servers(count):
+    """[(host, address)] of the registry's own servers: a.registry.test. on 127.0.0.100, b.registry.test. on .101, ..."""
+    return [(f"{chr(ord('a') + i)}.registry.test.", f"127.0.0.{100 + i}") for i in range(count)]
 
 
 def fetch_registrations(domains):
@@ -120,15 +130,16 @@ def parent_of(domain):
     return domain.split(".", 1)[1] if domain.count(".") > 1 else None
 
 
-def registry_zones(registrations, registry_address):
-    """The parent zones with each registered domain's delegation and in-bailiwick glue, plus registry.test."""
-    zones = {}
+def registry_zones(registrations, servers):
+    """The parent zones with each registered domain's delegation and in-bailiwick glue, plus registry.test.
+    `servers`: [(host, address)] listed as every parent zone's NS."""
+    zones, first = {}, servers[0][0]
     for domain, nameservers in sorted(registrations.items()):
         parent = parent_of(domain)
         if not parent:
             continue
-        body = zones.setdefault(parent, [f"$ORIGIN {parent}", f"{parent} 3600 IN SOA {REGISTRY_HOST} hostmaster.registry.test. 1 7200 900 1209600 60",
-                                         f"{parent} 3600 IN NS {REGISTRY_HOST}"])
+        body = zones.setdefault(parent, [f"$ORIGIN {parent}", f"{parent} 3600 IN SOA {first} hostmaster.registry.test. 1 7200 900 1209600 60"]
+                                + [f"{parent} 3600 IN NS {host}" for host, _ in servers])
         for ns in nameservers:
             host = absolute(ns["Name"].lower())
             body.append(f"{domain} 172800 IN NS {host}")
@@ -137,9 +148,24 @@ def registry_zones(registrations, registry_address):
                     body.append(f"{host} 172800 IN {'AAAA' if ':' in ip else 'A'} {ip}")
     texts = {z: "\n".join(b) + "\n" for z, b in zones.items()}
     if texts:
-        texts["registry.test."] = (f"$ORIGIN registry.test.\nregistry.test. 3600 IN SOA {REGISTRY_HOST} hostmaster.registry.test. 1 7200 900 1209600 60\n"
-                                   f"registry.test. 3600 IN NS {REGISTRY_HOST}\n{REGISTRY_HOST} 3600 IN A {registry_address}\n")
+        texts["registry.test."] = (f"$ORIGIN registry.test.\nregistry.test. 3600 IN SOA {first} hostmaster.registry.test. 1 7200 900 1209600 60\n"
+                                   + "".join(f"registry.test. 3600 IN NS {h}\n" for h, _ in servers)
+                                   + "".join(f"{h} 3600 IN A {addr}\n" for h, addr in servers))
     return texts
+
+
+def registry_views(registrations, registry, count):
+    """{server host: (address, parent zone texts)}: what each registry server serves, the file's overrides applied."""
+    own = registry_servers(count)
+    listed = own + [(absolute(x["Name"].lower()), x["Address"]) for x in registry.get("silent", [])]
+    merged = dict(registrations)
+    merged.update({absolute(d.lower()): ns for d, ns in registry.get("domains", {}).items()})
+    views = {}
+    for host, address in own:
+        mine = dict(merged)
+        mine.update({absolute(d.lower()): ns for d, ns in registry.get("servers", {}).get(host, {}).items()})
+        views[host] = (address, registry_zones(mine, listed))
+    return views
 
 
 def address_zones(addresses):
@@ -207,17 +233,18 @@ def main():
     ap.add_argument("--addresses")
     ap.add_argument("--interval", type=float, default=0.5)
     ap.add_argument("--once", action="store_true")
-    ap.add_argument("--registry-address", default="127.0.0.100", help="where the parent zones' server listens")
+    ap.add_argument("--registry", help="registry file: domains at other registrars, per-server overrides, silent servers")
+    ap.add_argument("--registry-servers", type=int, default=2, help="how many servers the registry has (127.0.0.100 up)")
     a = ap.parse_args()
     os.makedirs(a.state, exist_ok=True)
     r53 = boto3.client("route53", endpoint_url=a.moto, region_name="us-east-1",
                        aws_access_key_id="AKIDDATAPLANE0001", aws_secret_access_key="dataplane")
     domains = boto3.client("route53domains", endpoint_url=a.moto, region_name="us-east-1",
                            aws_access_key_id="AKIDDATAPLANE0001", aws_secret_access_key="dataplane")
-    nsd, registry, last, last_registry, generation = None, None, None, None, 0
+    nsd, registries, last, last_registry, generation = None, {}, None, None, 0
 
     def stop(*_):
-        for server in (nsd, registry):
+        for server in [nsd] + list(registries.values()):
             if server:
                 server.stop()
         raise SystemExit(0)
@@ -237,26 +264,33 @@ def main():
             sys.stderr.write(f"dataplane: {e}\n")
             time.sleep(a.interval)
             continue
+        registry = {}
+        if a.registry and os.path.exists(a.registry):
+            with open(a.registry) as f:
+                registry = json.load(f)
         try:
-            parents = registry_zones(fetch_registrations(domains), a.registry_address)
-        except Exception as e:  # Route 53 Domains unavailable: keep the registry as it was
+            registrations = fetch_registrations(domains)
+        except Exception as e:  # Route 53 Domains unavailable: the registry file alone
             sys.stderr.write(f"dataplane: route53domains: {e}\n")
-            parents = json.loads(last_registry) if last_registry else {}
+            registrations = {}
+        views = registry_views(registrations, registry, a.registry_servers)
+        parents = next(iter(views.values()))[1] if views else {}
         zones = address_zones(addresses)
         zones.update({o: t for o, t in served.items() if o not in zones})
         # The parent zones on the main server too (for finding the registry), never over a hosted zone of that name.
         zones.update({o: t for o, t in parents.items() if o not in zones})
-        registry_snapshot = json.dumps(parents, sort_keys=True)
+        registry_snapshot = json.dumps(views, sort_keys=True)
         changed = registry_snapshot != last_registry
         if changed:
-            registry_zones_only = {o: t for o, t in parents.items() if o != "registry.test."}
-            if registry_zones_only:
-                if registry is None:
-                    registry = NSD(os.path.join(a.state, "registry"), a.port, [a.registry_address])
-                registry.write(registry_zones_only)
-                registry.restart()
-            elif registry:
-                registry.stop()
+            for host, (address, texts) in views.items():
+                only = {o: t for o, t in texts.items() if o != "registry.test."}
+                if only:
+                    if host not in registries:
+                        registries[host] = NSD(os.path.join(a.state, "registry-" + host.split(".")[0]), a.port, [address])
+                    registries[host].write(only)
+                    registries[host].restart()
+                elif host in registries:
+                    registries.pop(host).stop()
             last_registry = registry_snapshot
         listen = sorted({"127.0.0.1", "::1"} | {v for fams in addresses.values() for v in fams.get("A", [])})
         snapshot = (json.dumps(zones, sort_keys=True), tuple(listen))

@@ -17,6 +17,8 @@ struct LDNSQuery: Sendable {
     var servers: NameServers
     var recursive: Bool
     var timeout: Double
+    /// TCP only, not UDP first.
+    var tcp = false
 
     func run() -> LookupOutcome {
         exchange(failed: { $0 }) { packet, qname in AnswerReader.outcome(of: packet, name: qname, type: type) }
@@ -113,7 +115,7 @@ struct LDNSQuery: Sendable {
         ldns_resolver_set_recursive(resolver, ldnsBool(recursive))
         ldns_resolver_set_fallback(resolver, ldnsBool(true))
         ldns_resolver_set_igntc(resolver, ldnsBool(false))
-        ldns_resolver_set_usevc(resolver, ldnsBool(false))
+        ldns_resolver_set_usevc(resolver, ldnsBool(tcp))
         ldns_resolver_set_dnssec(resolver, ldnsBool(false))
         ldns_resolver_set_edns_udp_size(resolver, 0)
         ldns_resolver_set_defnames(resolver, ldnsBool(false))

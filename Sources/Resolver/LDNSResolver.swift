@@ -46,6 +46,12 @@ public final class LDNSResolver: DNSResolving {
                                      timeout: timeout))
     }
 
+    public func queryAuthoritativeTCP(_ name: String, type: DNSRecordType, address: String, port: Int,
+                                      timeout: Double) async -> LookupOutcome {
+        await Self.perform(LDNSQuery(name: name, type: type, servers: .address(address, port: port), recursive: false,
+                                     timeout: timeout, tcp: true))
+    }
+
     /// Non-recursive NS query to one server, read as answer or referral with glue (see `DNSResolving`).
     public func queryDelegation(_ name: String, address: String, port: Int, timeout: Double) async -> DelegationOutcome {
         let query = LDNSQuery(name: name, type: .ns, servers: .address(address, port: port), recursive: false, timeout: timeout)

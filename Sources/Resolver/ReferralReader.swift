@@ -25,7 +25,7 @@ enum ReferralReader {
             glue[host, default: []].append(AnswerReader.presentation(record))
         }
         return .delegation(Delegation(nameServers: names.sorted(), glue: glue.mapValues { $0.sorted() },
-                                      authoritative: authoritative))
+                                      authoritative: authoritative, ttl: hosts.map { ldns_rr_ttl($0) }.min()))
     }
 
     private static func records(_ list: UnsafeMutablePointer<ldns_rr_list>?) -> [UnsafeMutablePointer<ldns_rr>] {

@@ -29,8 +29,11 @@ public enum LookupOutcome: Sendable, Equatable {
 public protocol DNSResolving: Sendable {
     /// One query of `type` for `name`, recursive through `target`.
     func query(_ name: String, type: DNSRecordType, target: ResolverTarget, timeout: Double) async -> LookupOutcome
-    /// One non-recursive query sent straight to the server at `address`:`port` (for authority checks).
+    /// One non-recursive query sent straight to the server at `address`:`port` (for authority checks), over UDP
+    /// (TCP when the answer is truncated).
     func queryAuthoritative(_ name: String, type: DNSRecordType, address: String, port: Int, timeout: Double) async -> LookupOutcome
+    /// The same over TCP only: a name server must answer on both (RFC 7766).
+    func queryAuthoritativeTCP(_ name: String, type: DNSRecordType, address: String, port: Int, timeout: Double) async -> LookupOutcome
     /// One non-recursive NS query for `name` sent straight to the server at `address`:`port`, read as a delegation:
     /// a parent zone's server answers with a referral (NS in the authority section, glue in the additional section),
     /// which `queryAuthoritative` does not return. The default implementation returns `.error` (not supported).
@@ -47,8 +50,10 @@ public struct Delegation: Sendable, Equatable {
     public var glue: [String: [String]]
     /// The AA flag: set when the server answered from the zone itself rather than referring to it.
     public var authoritative: Bool
-    public init(nameServers: [String], glue: [String: [String]], authoritative: Bool) {
-        self.nameServers = nameServers; self.glue = glue; self.authoritative = authoritative
+    /// The NS records' TTL: how long resolvers may keep this delegation (nil when the server sent none).
+    public var ttl: UInt32?
+    public init(nameServers: [String], glue: [String: [String]], authoritative: Bool, ttl: UInt32? = nil) {
+        self.nameServers = nameServers; self.glue = glue; self.authoritative = authoritative; self.ttl = ttl
     }
 }
 
@@ -64,6 +69,11 @@ public enum DelegationOutcome: Sendable, Equatable {
 }
 
 extension DNSResolving {
+    /// Resolvers without a TCP path say so.
+    public func queryAuthoritativeTCP(_ name: String, type: DNSRecordType, address: String, port: Int, timeout: Double) async -> LookupOutcome {
+        .error("TCP queries are not supported by this resolver")
+    }
+
     /// Resolvers that cannot read referrals say so.
     public func queryDelegation(_ name: String, address: String, port: Int, timeout: Double) async -> DelegationOutcome {
         .error("delegation queries are not supported by this resolver")

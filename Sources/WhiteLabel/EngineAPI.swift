@@ -179,7 +179,8 @@ public struct VerifyReport: Sendable, Equatable {
 
 /// One difference between recorded glue and a name server's current addresses.
 public struct DriftItem: Sendable, Equatable, Codable {
-    /// `route53` (the glue records in the home zone) or `registrar` (Route 53 Domains glue).
+    /// Where the stale glue is: `route53` (the glue records in the home zone), `registry <server> (<address>)` (what a
+    /// server of the parent zone hands resolvers) or `route53domains` (Route 53 Domains' glue).
     public var location: String
     public var host: String
     /// `A` or `AAAA`.
@@ -195,8 +196,18 @@ public struct DriftItem: Sendable, Equatable, Codable {
 public struct DriftReport: Sendable, Equatable {
     public var nameServers: [NameServerAddresses]
     public var items: [DriftItem]
-    public init(nameServers: [NameServerAddresses], items: [DriftItem]) { self.nameServers = nameServers; self.items = items }
+    /// What could not be compared and why (Route 53 Domains refused, a parent server silent, ...): not drift.
+    public var notes: [String]
+    /// Whether Route 53 Domains holds the domain: nil when it could not be asked.
+    public var heldByRoute53Domains: Bool?
+    public init(nameServers: [NameServerAddresses], items: [DriftItem], notes: [String] = [], heldByRoute53Domains: Bool? = nil) {
+        self.nameServers = nameServers; self.items = items; self.notes = notes; self.heldByRoute53Domains = heldByRoute53Domains
+    }
     public var hasDrift: Bool { !items.isEmpty }
+    /// Items whose repair is at the registry (any registrar).
+    public var registryItems: [DriftItem] { items.filter { $0.location.hasPrefix("registry ") } }
+    /// The glue table to give a registrar: each vanity host with its current IPv4 and IPv6 (one of each).
+    public var glueRows: [GlueRow] { nameServers.map { GlueRow(host: $0.vanityHost, ipv4: $0.ipv4?.first, ipv6: $0.ipv6?.first) } }
 }
 
 /// The white-label procedure, used by both the CLI and the wizard.
@@ -216,6 +227,7 @@ public protocol WhiteLabelService: Sendable {
     func registrarRows(_ plan: WhiteLabelPlan) -> [GlueRow]
     /// Asks each vanity host's addresses directly for every served zone's SOA and NS.
     func verify(homeDomain: String, zones: [String], hosts: [String]?, queryPort: Int, target: ResolverTarget) async throws -> VerifyReport
-    /// Compares the glue in Route 53 (and at Route 53 Domains when it holds the domain) with current addresses.
-    func checkDrift(homeDomain: String, setId: String?, hosts: [String]?, target: ResolverTarget) async throws -> DriftReport
+    /// Compares the name servers' current addresses with the glue in Route 53, at every server of the parent zone
+    /// (asked at `queryPort`) and at Route 53 Domains when it can be read.
+    func checkDrift(homeDomain: String, setId: String?, hosts: [String]?, queryPort: Int, target: ResolverTarget) async throws -> DriftReport
 }

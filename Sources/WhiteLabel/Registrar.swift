@@ -38,11 +38,13 @@ extension WhiteLabelEngine {
     /// with one IPv4 and one IPv6 glue address). nil when the domain is registered elsewhere: hand the
     /// `registrarRows` table to that registrar instead.
     public func registrarUpdate(plan: WhiteLabelPlan) async throws -> (current: DomainDetail, nameservers: [DomainNameserver])? {
-        guard let current = try await heldDomain(DomainName(trusted: plan.homeDomain)) else { return nil }
-        let ns = registrarRows(plan).map { row in
-            DomainNameserver(name: row.host, glueIps: [row.ipv4, row.ipv6].compactMap { $0 })
-        }
-        return (current, ns)
+        try await registrarUpdate(domain: plan.homeDomain, rows: registrarRows(plan))
+    }
+
+    /// The same for a glue table (`sync`: the vanity hosts with their addresses now).
+    public func registrarUpdate(domain: String, rows: [GlueRow]) async throws -> (current: DomainDetail, nameservers: [DomainNameserver])? {
+        guard let current = try await heldDomain(DomainName(trusted: domain)) else { return nil }
+        return (current, rows.map { DomainNameserver(name: $0.host, glueIps: [$0.ipv4, $0.ipv6].compactMap { $0 }) })
     }
 
     /// UpdateDomainNameservers, then GetOperationDetail until the operation is final; throws `RegistrarUpdateFailed`

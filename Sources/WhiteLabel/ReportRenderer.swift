@@ -56,7 +56,10 @@ public enum ReportRenderer {
             let cur = i.current.isEmpty ? "none" : i.current.joined(separator: " ")
             out.append("drift: \(i.location) \(i.host) \(i.type): recorded \(rec), now \(cur)")
         }
-        if report.hasDrift { out.append("run `vanityns sync` to update the glue in Route 53; update registrar glue too") }
+        for n in report.notes { out.append("note: \(n)") }
+        if report.hasDrift {
+            out.append("run `vanityns sync` to repair what it can (Route 53's records, Route 53 Domains' glue) and get the table for any other registrar")
+        }
         return out.joined(separator: "\n")
     }
 }

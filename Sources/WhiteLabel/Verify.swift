@@ -54,7 +54,7 @@ extension WhiteLabelEngine {
             }
             for await (slot, row) in group { rows[slot] = row }
         }
-        let (findings, problems) = await parentCheck(home: home, hosts: hostList, addresses: addresses, port: queryPort, target: target)
+        let (findings, problems) = await parentCheck(zones: zoneNames, hosts: hostList, addresses: addresses, port: queryPort, target: target)
         return VerifyReport(rows: rows.compactMap { $0 }, parentFindings: findings, parentProblems: problems)
     }
 
@@ -96,35 +96,43 @@ extension WhiteLabelEngine {
         }
     }
 
-    /// Asks the parent zone's servers (found through `target`, asked at `port`, without recursion) for the home
-    /// domain's delegation: the NS set must be exactly the vanity hosts, and the glue of each vanity host under the home
-    /// domain must be among its addresses (`addresses`: Route 53's glue records, else resolved). Returns (findings,
-    /// problems); a parent that cannot be found or reached is a finding, not a problem.
-    func parentCheck(home: DomainName, hosts: [DomainName], addresses: [[String]], port: Int, target: ResolverTarget) async -> ([String], [String]) {
-        guard let parent = home.parent else { return ([], []) }
-        let parentNS = await resolver.query(parent.ascii, type: .ns, target: target, timeout: lookupTimeout)
-        guard case let .answer(servers, _) = parentNS, !servers.isEmpty else {
-            return (["the servers of the parent zone \(parent.ascii) could not be found (\(Self.describe(parentNS))); delegation and glue not checked"], [])
+    /// Asks every server of each served zone's parent (found through `target`, asked at `port`, without recursion, all
+    /// in parallel) for the zone's delegation: the NS set must be exactly the vanity hosts, and the glue of each vanity
+    /// host inside the zone must be among its addresses (`addresses`: Route 53's glue records, else resolved). Returns
+    /// (findings, problems); a parent that cannot be found or reached is a finding, not a problem.
+    func parentCheck(zones: [DomainName], hosts: [DomainName], addresses: [[String]], port: Int, target: ResolverTarget) async -> ([String], [String]) {
+        let views = await withTaskGroup(of: (Int, RegistryView).self) { group in
+            for (i, zone) in zones.enumerated() { group.addTask { (i, await self.registryView(of: zone, port: port, target: target)) } }
+            var out: [(Int, RegistryView)] = []
+            for await v in group { out.append(v) }
+            return out.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        var tried: [String] = []
-        for server in servers.sorted().prefix(3) {
-            let addrs = Self.interpret(await resolver.query(server, type: .a, target: target, timeout: lookupTimeout), type: .a).0
-                + Self.interpret(await resolver.query(server, type: .aaaa, target: target, timeout: lookupTimeout), type: .aaaa).0
-            if addrs.isEmpty { tried.append("\(Canonical.name(server)): no address"); continue }
-            for addr in addrs.prefix(2) {
-                let outcome = await resolver.queryDelegation(home.ascii, address: addr, port: port, timeout: lookupTimeout)
-                let label = "parent server \(Canonical.name(server)) (\(addr))"
-                switch outcome {
+        var findings: [String] = [], problems: [String] = []
+        for view in views {
+            guard let parent = view.parent else { continue }
+            if view.answers.isEmpty {
+                findings.append("\(view.note ?? "the parent zone \(parent.ascii) could not be asked"); delegation and glue of \(view.zone.ascii) not checked")
+                continue
+            }
+            var unreached: [String] = []
+            for answer in view.answers {
+                switch answer.outcome {
                 case let .delegation(d):
-                    return Self.judgeDelegation(d, home: home, parent: parent, label: label, hosts: hosts, addresses: addresses)
+                    let (f, p) = Self.judgeDelegation(d, home: view.zone, parent: parent, label: answer.label, hosts: hosts, addresses: addresses)
+                    findings += f; problems += p
                 case .nxdomain:
-                    return ([], ["the parent (\(parent.ascii)) says \(home.ascii) does not exist (NXDOMAIN at \(label)): is the domain registered?"])
+                    problems.append("the parent (\(parent.ascii)) says \(view.zone.ascii) does not exist (NXDOMAIN at \(answer.label)): is the domain registered?")
                 default:
-                    tried.append("\(label): \(Self.describeDelegation(outcome))")
+                    unreached.append("\(answer.label): \(Self.describeDelegation(answer.outcome))")
                 }
             }
+            if !unreached.isEmpty {
+                findings.append(unreached.count == view.answers.count
+                    ? "the servers of the parent zone \(parent.ascii) could not be reached (\(unreached.joined(separator: "; "))); delegation and glue not checked"
+                    : "not every server of the parent zone \(parent.ascii) answered for \(view.zone.ascii) (\(unreached.joined(separator: "; ")))")
+            }
         }
-        return (["the servers of the parent zone \(parent.ascii) could not be reached (\(tried.joined(separator: "; "))); delegation and glue not checked"], [])
+        return (findings, problems)
     }
 
     /// Compares one parent server's delegation with the vanity hosts and their addresses.
@@ -141,7 +149,8 @@ extension WhiteLabelEngine {
             findings.append("\(label) delegates \(home.ascii) to the vanity hosts \(wantText)")
         } else {
             problems.append("the parent (\(parent.ascii)) still delegates \(home.ascii) to \(got.sorted().joined(separator: " ")) (asked \(label)), "
-                            + "not to the vanity hosts \(wantText): update the registrar")
+                            + "not to the vanity hosts \(wantText): update the registrar (when that is done, the registry has not published it yet)"
+                            + (d.ttl.map { "; once the registry has it, resolvers may keep the old delegation for up to \($0) s (its NS TTL)" } ?? ""))
         }
         if d.authoritative {
             findings.append("\(label) answered authoritatively: it also serves \(home.ascii) itself, so its NS may not be the delegation")
@@ -170,30 +179,5 @@ extension WhiteLabelEngine {
         case .timeout: return "no answer (timeout)"
         case let .error(m): return m
         }
-    }
-
-    public func checkDrift(homeDomain: String, setId: String?, hosts: [String]?, target: ResolverTarget) async throws -> DriftReport {
-        let (home, _, hostList, rows, records) = try await glueState(homeDomain: homeDomain, setId: setId, hosts: hosts, target: target)
-        let registrar = try await heldDomain(home)
-        var items: [DriftItem] = []
-        for (i, host) in hostList.enumerated() where i < rows.count {
-            let glue = registrar?.nameservers.first { DomainName(trusted: $0.name) == host }.map { $0.glueIps ?? [] }
-            for (type, family) in [("A", "IPv4"), ("AAAA", "IPv6")] {
-                let current = (type == "A" ? rows[i].ipv4 : rows[i].ipv6) ?? []
-                // A failed lookup is not evidence of drift; NODATA (no record of that family) is.
-                let known = !current.isEmpty || rows[i].warnings.contains("\(family): no \(type) record")
-                guard known else { continue }
-                let recorded = Planner.find(records, name: host, type: type).map { Canonical.addresses($0.values) } ?? []
-                if recorded != current {
-                    items.append(DriftItem(location: "route53", host: host.ascii, type: type, recorded: recorded, current: current))
-                }
-                if let glue {
-                    let r = Canonical.addresses(glue.filter { type == "A" ? Canonical.isIPv4($0) : Canonical.isIPv6($0) })
-                    let stale = r.isEmpty ? !current.isEmpty : !Set(r).isSubset(of: Set(current))
-                    if stale { items.append(DriftItem(location: "registrar", host: host.ascii, type: type, recorded: r, current: current)) }
-                }
-            }
-        }
-        return DriftReport(nameServers: rows, items: items)
     }
 }

@@ -74,9 +74,10 @@ struct DriftJSON: Encodable {
     struct NameServer: Encodable { var awsName: String, vanityHost: String, ipv4: [String], ipv6: [String], warnings: [String] }
     var drift: Bool
     var items: [DriftItem]
+    var notes: [String]
     var nameServers: [NameServer]
     init(_ r: DriftReport) {
-        drift = r.hasDrift; items = r.items
+        drift = r.hasDrift; items = r.items; notes = r.notes
         nameServers = r.nameServers.map { NameServer(awsName: $0.awsName, vanityHost: $0.vanityHost, ipv4: $0.ipv4 ?? [], ipv6: $0.ipv6 ?? [], warnings: $0.warnings) }
     }
 }

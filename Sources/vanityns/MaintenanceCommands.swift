@@ -33,16 +33,23 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Guarded.run(global) { s in
-            let report = try await s.engine().checkDrift(homeDomain: home.domain, setId: set, hosts: home.hostList, target: s.resolverTarget)
+            let report = try await s.engine().checkDrift(homeDomain: home.domain, setId: set, hosts: home.hostList, queryPort: global.queryPort,
+                                                         target: s.resolverTarget)
             if global.output == .json { try Console.json(DriftJSON(report)) } else { Console.out(ReportRenderer.driftLines(report)) }
             if report.hasDrift { throw ExitCode(3) }
         }
     }
 }
 
-/// `vanityns sync`: repair drift.
+/// `vanityns sync`: repair drift wherever vanityns can, and say what is left for another registrar.
 struct SyncCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sync", abstract: "Bring the glue records in line with the name servers' current addresses.")
+    /// The exit code meaning "the registry still serves old glue: enter the table at the domain's registrar".
+    static let registrarActionNeeded: Int32 = 4
+
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Bring the glue in line with the name servers' current addresses: Route 53's records, Route 53 Domains' glue, and the table for any other registrar.",
+        discussion: "Exit codes: 0 every place repaired (or nothing to do), 4 the registry still serves old glue and the domain is at another registrar: enter the printed table there and run sync or check again.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var home: HomeOptions
     @Option(help: "The delegation set (default: the home zone's).") var set: String?
@@ -51,11 +58,36 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         try await Guarded.run(global) { s in
             let engine = s.engine()
-            guard let zone = try await engine.syncPlan(homeDomain: home.domain, setId: set, hosts: home.hostList, target: s.resolverTarget), !zone.isEmpty else {
-                return Console.out("No drift: the glue records match the name servers' addresses.")
+            // 1. Route 53's own glue records.
+            if let zone = try await engine.syncPlan(homeDomain: home.domain, setId: set, hosts: home.hostList, target: s.resolverTarget), !zone.isEmpty {
+                let plan = WhiteLabelEngine.maintenancePlan(homeDomain: home.domain, setId: set ?? "", zones: [zone])
+                try await ZoneBatches.apply([zone], of: plan, engine: engine, yes: yes, global: global)
+            } else if global.output == .text {
+                Console.out("Route 53: the glue records match the name servers' addresses.")
             }
-            let plan = WhiteLabelEngine.maintenancePlan(homeDomain: home.domain, setId: set ?? "", zones: [zone])
-            try await ZoneBatches.apply([zone], of: plan, engine: engine, yes: yes, global: global)
+            // 2. What the registrar and the registry hold, compared afresh.
+            let report = try await engine.checkDrift(homeDomain: home.domain, setId: set, hosts: home.hostList, queryPort: global.queryPort,
+                                                     target: s.resolverTarget)
+            for n in report.notes where global.output == .text { Console.out("note: \(n)") }
+            let rows = report.glueRows
+            if report.items.contains(where: { $0.location == "route53domains" }) {
+                try await Registrar.update(domain: home.domain, rows: rows, engine: engine, yes: yes, global: global)
+            }
+            let stale = report.registryItems
+            guard !stale.isEmpty else {
+                if global.output == .text { Console.out("The registry serves the current glue.") }
+                return
+            }
+            if report.heldByRoute53Domains == true {
+                // Route 53 Domains has (now) the right glue; the registry publishes it on its own schedule.
+                if global.output == .text { Console.out("Route 53 Domains holds the current glue; the registry has not published it yet: run `vanityns check` later.") }
+                return
+            }
+            Console.out("\nThe registry still serves old glue for \(home.domain):")
+            for i in stale { Console.out("  \(i.location): \(i.host) \(i.type) \(i.recorded.isEmpty ? "none" : i.recorded.joined(separator: " ")), now \(i.current.joined(separator: " "))") }
+            Console.out("\nAt the registrar of \(home.domain), update these glue records (host objects):\n")
+            Console.out(ReportRenderer.registrarTable(rows))
+            throw ExitCode(Self.registrarActionNeeded)
         }
     }
 }

@@ -45,7 +45,11 @@ struct ApplyCommand: AsyncParsableCommand {
                 Console.out("then set the domain's name servers to them:\n")
                 Console.out(ReportRenderer.registrarTable(rows))
             }
-            if registrarGlue { try await Registrar.update(plan, engine: engine, yes: yes, global: global) }
+            if registrarGlue {
+                guard try await Registrar.update(domain: plan.homeDomain, rows: rows, engine: engine, yes: yes, global: global) else {
+                    throw Console.fail("\(plan.homeDomain.dropLast()) is not registered with Route 53 Domains in this account; enter the table above at its registrar")
+                }
+            }
         }
     }
 }
@@ -79,16 +83,16 @@ enum ZoneBatches {
 
 /// Route 53 Domains name servers and glue for the home domain, confirmed first.
 enum Registrar {
-    static func update(_ plan: WhiteLabelPlan, engine: WhiteLabelEngine, yes: Bool, global: GlobalOptions) async throws {
-        guard let update = try await engine.registrarUpdate(plan: plan) else {
-            throw Console.fail("\(plan.homeDomain.dropLast()) is not registered with Route 53 Domains in this account; enter the table above at its registrar")
-        }
+    /// Sets `rows` as the domain's name servers and glue at Route 53 Domains; false when it does not hold the domain.
+    @discardableResult
+    static func update(domain: String, rows: [GlueRow], engine: WhiteLabelEngine, yes: Bool, global: GlobalOptions) async throws -> Bool {
+        guard let update = try await engine.registrarUpdate(domain: domain, rows: rows) else { return false }
         let key = { (ns: [DomainNameserver]) in
             Set(ns.map { DomainName(trusted: $0.name).ascii + "=" + ($0.glueIps ?? []).map { $0.lowercased() }.sorted().joined(separator: ",") })
         }
         if key(update.current.nameservers) == key(update.nameservers) {
             if global.output == .text { Console.out("Route 53 Domains already has these name servers and glue for \(update.current.domainName).") }
-            return
+            return true
         }
         Console.error("\nRoute 53 Domains: \(update.current.domainName)")
         Console.error("  now: " + update.current.nameservers.map(\.name).joined(separator: " "))
@@ -99,5 +103,6 @@ enum Registrar {
         try await engine.applyRegistrar(domain: update.current.domainName, nameservers: update.nameservers) { event in
             if global.output == .text { Console.out(RegistrarEventFormat.line(event)) }
         }
+        return true
     }
 }

@@ -31,10 +31,12 @@ import TestSupport
         let before = try verify()
         #expect(before.status == 2, "\(before.text)")
         let problems = before.json["parentProblems"] as? [String] ?? []
-        #expect(problems.count == 1, "\(problems)")
-        #expect(problems.first?.hasPrefix("the parent (com) still delegates example.com to \(registered) (asked parent server a.registry.test. (127.0.0.100))") == true,
-                "\(problems)")
-        #expect(problems.first?.contains("update the registrar") == true)
+        // Both of the registry's servers are asked, and each says where it still delegates.
+        #expect(problems.count == 2, "\(problems)")
+        for (i, server) in ["a.registry.test. (127.0.0.100)", "b.registry.test. (127.0.0.101)"].enumerated() where i < problems.count {
+            #expect(problems[i].hasPrefix("the parent (com) still delegates example.com to \(registered) (asked parent server \(server))"), "\(problems)")
+            #expect(problems[i].contains("update the registrar") && problems[i].contains("NS TTL"), "\(problems[i])")
+        }
         #expect(((before.json["rows"] as? [[String: Any]]) ?? []).allSatisfy { ($0["problems"] as? [String])?.isEmpty == true })
         #expect(before.text.contains("verify: FAILED"))
 
@@ -45,10 +47,12 @@ import TestSupport
         #expect(after.status == 0, "\(after.text)")
         #expect((after.json["parentProblems"] as? [String]) == [])
         let findings = after.json["parentFindings"] as? [String] ?? []
-        #expect(findings.contains("parent server a.registry.test. (127.0.0.100) delegates example.com to the vanity hosts ns1.example.com. ns2.example.com. ns3.example.com. ns4.example.com."),
-                "\(findings)")
-        for (i, v4) in ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"].enumerated() {
-            #expect(findings.contains { $0.contains("glue for ns\(i + 1).example.com matching its addresses: \(v4) ::1") }, "\(findings)")
+        for server in ["a.registry.test. (127.0.0.100)", "b.registry.test. (127.0.0.101)"] {
+            #expect(findings.contains("parent server \(server) delegates example.com to the vanity hosts ns1.example.com. ns2.example.com. ns3.example.com. ns4.example.com."),
+                    "\(findings)")
+            for (i, v4) in ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"].enumerated() {
+                #expect(findings.contains { $0.contains("\(server) has glue for ns\(i + 1).example.com matching its addresses: \(v4) ::1") }, "\(findings)")
+            }
         }
         #expect(after.text.contains("verify: passed"))
     }

@@ -22,11 +22,15 @@ final class WhiteLabelFixture: @unchecked Sendable {
     /// The options that point vanityns at the stand-ins.
     var common: [String] {
         ["--endpoint-url", moto.endpoint, "--domains-endpoint-url", moto.endpoint, "--resolver", "127.0.0.1:\(dns.port)",
-         "--state-dir", stateDir]
+         "--query-port", String(dns.port), "--state-dir", stateDir]
     }
 
-    func vanity(_ args: [String], stdin: String? = nil) throws -> LocalServices.Output {
-        try CLI.run(args + common, env: CLI.environment(moto.environment), stdin: stdin)
+    /// Runs vanityns with `args` and the stand-ins' options; `overriding` replaces the value of one of those options
+    /// (`["--domains-endpoint-url": url]`).
+    func vanity(_ args: [String], stdin: String? = nil, overriding: [String: String] = [:]) throws -> LocalServices.Output {
+        var options = common
+        for (i, o) in options.enumerated() where i + 1 < options.count { if let v = overriding[o] { options[i + 1] = v } }
+        return try CLI.run(args + options, env: CLI.environment(moto.environment), stdin: stdin)
     }
 
     func records(_ zone: String) throws -> [String] { try moto.records(zone) }

@@ -11,6 +11,7 @@ public final class DataPlane: @unchecked Sendable {
     public let directory: URL
     private var process: SpawnedProcess!
     private var addressesFile: URL { directory.appendingPathComponent("addresses.json") }
+    private var registryFile: URL { directory.appendingPathComponent("registry.json") }
     private var generationFile: URL { directory.appendingPathComponent("dns/generation") }
 
     /// The default addresses: moto's four name servers on 127.0.0.2 ... 127.0.0.5, all with AAAA ::1.
@@ -32,7 +33,7 @@ public final class DataPlane: @unchecked Sendable {
         try write(addresses)
         process = try SpawnedProcess(arguments: ["python3", script, "--moto", "http://127.0.0.1:\(moto.motoPort)", "--port", String(port),
                                                  "--state", directory.appendingPathComponent("dns").path,
-                                                 "--addresses", addressesFile.path, "--interval", "0.3"],
+                                                 "--addresses", addressesFile.path, "--registry", registryFile.path, "--interval", "0.3"],
                                      environment: env, stderrPath: directory.appendingPathComponent("dataplane.log").path)
         try waitForSync(after: 0)
     }
@@ -46,6 +47,17 @@ public final class DataPlane: @unchecked Sendable {
     public func setAddresses(_ addresses: [String: [String: [String]]]) throws {
         let before = generation
         try write(addresses)
+        try waitForSync(after: before)
+    }
+
+    /// Rewrites what the registry serves beyond Route 53 Domains' registrations and waits until it is served:
+    /// `domains` (domain at another registrar -> its name servers with glue), `servers` (one registry server's own
+    /// delegations, e.g. stale glue on `b.registry.test.` only), `silent` (listed parent servers that never answer).
+    /// Name servers are `["Name": host, "GlueIps": [addresses]]`.
+    public func setRegistry(domains: [String: [[String: Any]]] = [:], servers: [String: [String: [[String: Any]]]] = [:],
+                            silent: [[String: String]] = []) throws {
+        let before = generation
+        try atomicWrite(["domains": domains, "servers": servers, "silent": silent], to: registryFile)
         try waitForSync(after: before)
     }
 
@@ -74,11 +86,13 @@ public final class DataPlane: @unchecked Sendable {
         }
     }
 
-    private func write(_ addresses: [String: [String: [String]]]) throws {
-        let data = try JSONSerialization.data(withJSONObject: addresses, options: [.sortedKeys])
-        let tmp = addressesFile.appendingPathExtension("tmp")
+    private func write(_ addresses: [String: [String: [String]]]) throws { try atomicWrite(addresses, to: addressesFile) }
+
+    private func atomicWrite(_ object: Any, to file: URL) throws {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        let tmp = file.appendingPathExtension("tmp")
         try data.write(to: tmp)
-        guard rename(tmp.path, addressesFile.path) == 0 else { throw NSError(domain: "DataPlane", code: Int(errno)) }
+        guard rename(tmp.path, file.path) == 0 else { throw NSError(domain: "DataPlane", code: Int(errno)) }
     }
 
     public func stop() {

@@ -117,14 +117,14 @@ import TestSupport
             return try #require(try await engine.registrarUpdate(plan: plan))
         }()
         try await engine.applyRegistrar(domain: "example.com", nameservers: ns)
-        #expect(!(try await engine.checkDrift(homeDomain: "example.com", setId: nil, hosts: nil, target: .system)).hasDrift)
+        #expect(!(try await engine.checkDrift(homeDomain: "example.com", setId: nil, hosts: nil, queryPort: 53, target: .system)).hasDrift)
         let aws = try await s.awsNames()
         s.dns.setAddresses(aws[0], v4: ["192.0.2.99"], v6: ["2001:db8::1"])
         s.dns.set(aws[1], .aaaa, .timeout)  // a failed lookup is not drift
-        let report = try await engine.checkDrift(homeDomain: "example.com", setId: s.setId, hosts: nil, target: .system)
+        let report = try await engine.checkDrift(homeDomain: "example.com", setId: s.setId, hosts: nil, queryPort: 53, target: .system)
         #expect(report.items == [
             DriftItem(location: "route53", host: "ns1.example.com", type: "A", recorded: ["192.0.2.1"], current: ["192.0.2.99"]),
-            DriftItem(location: "registrar", host: "ns1.example.com", type: "A", recorded: ["192.0.2.1"], current: ["192.0.2.99"]),
+            DriftItem(location: "route53domains", host: "ns1.example.com", type: "A", recorded: ["192.0.2.1"], current: ["192.0.2.99"]),
         ])
         let lines = ReportRenderer.driftLines(report)
         #expect(lines.contains("drift: route53 ns1.example.com A: recorded 192.0.2.1, now 192.0.2.99"))

@@ -129,7 +129,7 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
         VerifyReport(rows: (hosts ?? []).flatMap { h in zones.map { VerifyRow(server: h, address: "192.0.2.1", zone: $0, answered: true, authoritative: true, soaMName: h, soaSerial: 1, nsMatches: true, problems: []) } },
                      parentFindings: [], parentProblems: [])
     }
-    func checkDrift(homeDomain: String, setId: String?, hosts: [String]?, target: ResolverTarget) async throws -> DriftReport { DriftReport(nameServers: [], items: []) }
+    func checkDrift(homeDomain: String, setId: String?, hosts: [String]?, queryPort: Int, target: ResolverTarget) async throws -> DriftReport { DriftReport(nameServers: [], items: []) }
 }
 
 /// Drives a WizardState synchronously: every command is run to completion and its messages fed back (debounce
