@@ -64,7 +64,7 @@ extension WhiteLabelEngine {
             try journal.save(entry)
             let records = try await route53.listResourceRecordSets(zoneId: id)
             let targets = Planner.Targets(hosts: plan.nameServers.map { DomainName(trusted: $0.vanityHost) }, nameServers: plan.nameServers,
-                                          glueTTL: plan.request.glueTTL, nsTTL: plan.request.nsTTL, soaMinimum: plan.request.soaMinimum)
+                                          request: plan.request)
             let changes = try Planner.zoneChanges(zone: name, isHome: zone.isHome, records: records, targets: targets)
             zone = ZonePlan(zoneName: name.fqdn, zoneId: id, isHome: zone.isHome, createInSet: false, changes: changes)
         }

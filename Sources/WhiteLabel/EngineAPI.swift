@@ -25,12 +25,33 @@ public struct VanityRequest: Sendable, Equatable {
     public var soaMinimum: Int
     /// Where address lookups go.
     public var resolver: ResolverTarget
+    /// The SOA RNAME (the zone's contact mailbox) to write, as typed (`hostmaster@example.com` or
+    /// `hostmaster.example.com`); nil keeps Route 53's `awsdns-hostmaster.amazon.com.`.
+    public var soaRName: String?
 
     public init(setId: String, homeDomain: String, hosts: [String]? = nil, extraZones: [String] = [], createZones: Bool = false,
-                glueTTL: Int = 60, nsTTL: Int = 60, soaMinimum: Int = 60, resolver: ResolverTarget = .system) {
+                glueTTL: Int = 60, nsTTL: Int = 60, soaMinimum: Int = 60, resolver: ResolverTarget = .system, soaRName: String? = nil) {
         self.setId = setId; self.homeDomain = homeDomain; self.hosts = hosts; self.extraZones = extraZones
         self.createZones = createZones; self.glueTTL = glueTTL; self.nsTTL = nsTTL; self.soaMinimum = soaMinimum
-        self.resolver = resolver
+        self.resolver = resolver; self.soaRName = soaRName
+    }
+
+    /// `soaRName` in the SOA's form (`hostmaster.example.com.`), or the reason it cannot be one.
+    public static func rname(_ text: String) -> Result<String, InputProblem> {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        var local = "", domain = t
+        if let at = t.firstIndex(of: "@") { local = String(t[..<at]); domain = String(t[t.index(after: at)...]) }
+        func bad(_ why: String) -> Result<String, InputProblem> { .failure(InputProblem(subject: "--soa-rname \(text)", message: why)) }
+        if t.contains("@") {
+            guard !local.isEmpty, !local.contains("."), local.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                return bad("the mailbox before @ must be one label of letters, digits, - or _ (hostmaster@example.com); a dot there cannot be written in an SOA without escaping")
+            }
+        }
+        do {
+            let d = try DomainName.parse(domain, rule: .hostName)
+            guard d.labels.count >= (t.contains("@") ? 2 : 3) else { return bad("give a mailbox such as hostmaster@example.com (or hostmaster.example.com)") }
+            return .success((local.isEmpty ? "" : local.lowercased() + ".") + d.fqdn)
+        } catch let e as DomainName.Invalid { return bad(e.reason) } catch { return bad("\(error)") }
     }
 }
 

@@ -18,6 +18,14 @@ enum Planner {
         var glueTTL: Int
         var nsTTL: Int
         var soaMinimum: Int
+        /// The SOA RNAME to write (`hostmaster.example.com.`); nil keeps the zone's.
+        var soaRName: String?
+
+        init(hosts: [DomainName], nameServers: [NameServerAddresses], request: VanityRequest) {
+            self.hosts = hosts; self.nameServers = nameServers
+            glueTTL = request.glueTTL; nsTTL = request.nsTTL; soaMinimum = request.soaMinimum
+            soaRName = request.soaRName.flatMap { try? VanityRequest.rname($0).get() }
+        }
     }
 
     /// The record sets Route 53 writes into a new zone of `set` (NS TTL 172800, SOA TTL 900).
@@ -69,6 +77,7 @@ enum Planner {
         }
         soa.mname = targets.hosts.first?.fqdn ?? soa.mname
         soa.minimum = UInt32(clamping: targets.soaMinimum)
+        if let rname = targets.soaRName { soa.rname = rname }
         let desired = ResourceRecordSet(name: soaExisting.name, type: "SOA", ttl: soaExisting.ttl, values: [soa.text])
         if let c = change(.soa, existing: soaExisting, desired: desired) { out.append(c) }
         return out
@@ -99,8 +108,7 @@ extension WhiteLabelEngine {
             }
         }
         guard unresolved.isEmpty else { throw ValidationFailed(problems: unresolved) }
-        let targets = Planner.Targets(hosts: inspection.hosts, nameServers: rows, glueTTL: request.glueTTL,
-                                      nsTTL: request.nsTTL, soaMinimum: request.soaMinimum)
+        let targets = Planner.Targets(hosts: inspection.hosts, nameServers: rows, request: request)
         var zones: [ZonePlan] = []
         for t in inspection.zones {
             let records = t.zone == nil ? Planner.predictedRecords(zone: t.name, set: inspection.set) : t.records

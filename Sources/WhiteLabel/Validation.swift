@@ -54,6 +54,7 @@ extension WhiteLabelEngine {
             }
         }
         let nsCount = set?.nameServers.count ?? 4
+        if let r = request.soaRName, case let .failure(p) = VanityRequest.rname(r) { problems.append(p) }
 
         // Hosts.
         var hosts: [DomainName] = []

@@ -19,8 +19,12 @@ struct TargetOptions: ParsableArguments {
     @OptionGroup var home: HomeOptions
     @Option(name: .customLong("zone"), help: "A further zone to serve from the vanity hosts (repeatable).")
     var zones: [String] = []
+    @Option(name: .customLong("soa-rname"),
+            help: "The zones' SOA contact mailbox (hostmaster@example.com), so no AWS name shows in the SOA (default: keep Route 53's awsdns-hostmaster.amazon.com).")
+    var soaRName: String?
 
     func request(resolver: ResolverTarget, createZones: Bool = false) -> VanityRequest {
-        VanityRequest(setId: set, homeDomain: home.domain, hosts: home.hostList, extraZones: zones, createZones: createZones, resolver: resolver)
+        VanityRequest(setId: set, homeDomain: home.domain, hosts: home.hostList, extraZones: zones, createZones: createZones, resolver: resolver,
+                      soaRName: soaRName)
     }
 }

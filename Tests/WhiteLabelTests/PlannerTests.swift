@@ -31,6 +31,20 @@ import TestSupport
         #expect(s.engine().registrarRows(plan) == (0..<4).map { GlueRow(host: "ns\($0 + 1).example.com", ipv4: "192.0.2.\($0 + 1)", ipv6: "2001:db8::\($0 + 1)") })
     }
 
+    @Test func theSOARNameCanBeTheOperatorsOwnMailbox() async throws {
+        let s = try await Stand()
+        var request = s.request()
+        request.soaRName = "Hostmaster@Example.com"
+        let soa = try #require(try await s.engine().plan(request).zones[0].changes.first { $0.role == .soa })
+        #expect(soa.after.values == ["ns1.example.com. hostmaster.example.com. 1 7200 900 1209600 60"], "no AWS name left in the SOA")
+        #expect(try VanityRequest.rname("hostmaster.example.com").get() == "hostmaster.example.com.")
+        for bad in ["first.last@example.com", "hostmaster@", "example.com", "host master@example.com"] {
+            request.soaRName = bad
+            let problems = await s.engine().validate(request)
+            #expect(problems.contains { $0.subject == "--soa-rname \(bad)" }, "\(bad): \(problems)")
+        }
+    }
+
     @Test func missingAAAAIsAWarningAndOnlyAGlue() async throws {
         let s = try await Stand()
         let aws = try await s.awsNames()
