@@ -11,6 +11,7 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completio
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 RELEASE_DIR := .build-release
+# From git describe (scripts/version.sh); `make deb VERSION=1.2.0` overrides it.
 VERSION := $(shell scripts/version.sh)
 # One object per version: a new version changes the link command, so SwiftPM relinks (and compiles nothing).
 STAMP := $(RELEASE_DIR)/stamp/version-$(VERSION).o
@@ -18,7 +19,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib --scratch-path $(RELEASE_DIR) 
 RELEASE_BIN := $(RELEASE_DIR)/release/vanityns
 GENERATED := $(RELEASE_DIR)/share
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
-DEB := dist/vanityns_$(shell scripts/version.sh --debian)_$(DEB_ARCH).deb
+DEB := dist/vanityns_$(shell scripts/version.sh --debian '$(VERSION)')_$(DEB_ARCH).deb
 
 # What `install` puts where; `uninstall` removes exactly these.
 INSTALLED := $(BINDIR)/vanityns $(MANDIR)/man1/vanityns.1 $(BASHCOMPDIR)/vanityns $(ZSHCOMPDIR)/_vanityns \
@@ -47,4 +48,4 @@ uninstall:
 
 ## deb: dist/vanityns_VERSION_ARCH.deb (scripts/make-deb.sh stages it with `make install`, which builds)
 deb: deps
-	MAKE="$(MAKE)" bash scripts/make-deb.sh $(DEB)
+	MAKE="$(MAKE)" bash scripts/make-deb.sh $(DEB) '$(VERSION)'

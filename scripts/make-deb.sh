@@ -1,25 +1,26 @@
 #!/usr/bin/env bash
 # Builds the Debian package: `make install` into a staging root under /usr, then the control file (Depends from
 # dpkg-shlibdeps on the binary), copyright and changelog, dpkg-deb, and lintian when installed (fails on errors).
-# Usage: make-deb.sh OUT.deb  (run by `make deb`; MAINTAINER overrides the Maintainer field)
+# Usage: make-deb.sh OUT.deb VERSION  (run by `make deb`; MAINTAINER overrides the Maintainer field)
 set -euo pipefail
-out=$1
+out=$1 upstream=$2
 cd "$(dirname "$0")/.."
-version=$(scripts/version.sh --debian)
+version=$(scripts/version.sh --debian "$upstream")
 arch=$(dpkg --print-architecture)
 maintainer=${MAINTAINER:-vanityns maintainers <vanityns@example.org>}
 work=.build-release/deb
 stage=$work/root doc=$work/root/usr/share/doc/vanityns
-rm -rf "$work" && mkdir -p "$work/debian" "$(dirname "$out")"
+# Only the newest .deb stays in the output folder, so `apt install ./dist/vanityns_*.deb` means one file.
+rm -rf "$work" "$(dirname "$out")"/vanityns_*.deb && mkdir -p "$work/debian" "$(dirname "$out")"
 
-${MAKE:-make} --no-print-directory install DESTDIR="$PWD/$stage" PREFIX=/usr
+${MAKE:-make} --no-print-directory install DESTDIR="$PWD/$stage" PREFIX=/usr VERSION="$upstream"
 gzip -9n "$stage/usr/share/man/man1/vanityns.1"
 
 # Changelog and copyright, as Debian policy wants them for every package.
 install -d -m 755 "$doc"
 date=$( { [ -e .git ] && git log -1 --format=%cD 2>/dev/null; } || date -uR)
 printf 'vanityns (%s) unstable; urgency=medium\n\n  * Build of %s.\n\n -- %s  %s\n' \
-    "$version" "$(scripts/version.sh)" "$maintainer" "$date" | gzip -9n >"$doc/changelog.Debian.gz"
+    "$version" "$upstream" "$maintainer" "$date" | gzip -9n >"$doc/changelog.Debian.gz"
 cat >"$doc/copyright" <<COPYRIGHT
 vanityns: white-label DNS name servers on Amazon Route 53.
 
