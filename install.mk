@@ -15,7 +15,9 @@ RELEASE_DIR := .build-release
 VERSION := $(shell scripts/version.sh)
 # One object per version: a new version changes the link command, so SwiftPM relinks (and compiles nothing).
 STAMP := $(RELEASE_DIR)/stamp/version-$(VERSION).o
-RELEASE_FLAGS := -c release --static-swift-stdlib --scratch-path $(RELEASE_DIR) -Xlinker $(abspath $(STAMP))
+# No $$ORIGIN runpath: an installed binary must not load libraries from the folder it sits in.
+RELEASE_FLAGS := -c release --static-swift-stdlib --disable-local-rpath --scratch-path $(RELEASE_DIR) \
+  -Xlinker $(abspath $(STAMP))
 RELEASE_BIN := $(RELEASE_DIR)/release/vanityns
 GENERATED := $(RELEASE_DIR)/share
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
@@ -26,7 +28,7 @@ INSTALLED := $(BINDIR)/vanityns $(MANDIR)/man1/vanityns.1 $(BASHCOMPDIR)/vanityn
   $(FISHCOMPDIR)/vanityns.fish
 
 $(STAMP):
-	@mkdir -p $(@D)
+	@mkdir -p $(@D) && rm -f $(@D)/version-*.o
 	printf 'const char vanityns_version_stamp[] = "%s";\n' '$(VERSION)' | cc -x c -c -o $@ -
 
 ## release: the static-runtime binary, its man page and completions (in .build-release/)

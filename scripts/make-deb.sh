@@ -9,7 +9,8 @@ version=$(scripts/version.sh --debian "$upstream")
 arch=$(dpkg --print-architecture)
 maintainer=${MAINTAINER:-vanityns maintainers <vanityns@example.org>}
 work=.build-release/deb
-stage=$work/root doc=$work/root/usr/share/doc/vanityns
+stage=$work/debian/vanityns  # where dpkg-shlibdeps expects a package's files
+doc=$stage/usr/share/doc/vanityns
 # Only the newest .deb stays in the output folder, so `apt install ./dist/vanityns_*.deb` means one file.
 rm -rf "$work" "$(dirname "$out")"/vanityns_*.deb && mkdir -p "$work/debian" "$(dirname "$out")"
 
@@ -34,11 +35,11 @@ COPYRIGHT
 chmod 644 "$doc/copyright"
 
 # Depends: the packages that hold the shared libraries the binary links, with their minimum versions.
+install -d -m 755 "$stage/DEBIAN"
 printf 'Source: vanityns\n\nPackage: vanityns\nArchitecture: any\n' >"$work/debian/control"
-depends=$(cd "$work" && dpkg-shlibdeps -O -e root/usr/bin/vanityns 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+depends=$(cd "$work" && dpkg-shlibdeps -O -e debian/vanityns/usr/bin/vanityns | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "make-deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 
-install -d -m 755 "$stage/DEBIAN"
 cat >"$stage/DEBIAN/control" <<CONTROL
 Package: vanityns
 Version: $version
