@@ -1,11 +1,14 @@
 # vanityns: `make test` installs what is missing, builds and runs every test; `make sandbox` opens the wizard
-# against a local seeded Route 53 stand-in.
+# against a local seeded Route 53 stand-in; `make install` / `make deb` ship the release build.
 SHELL := /bin/bash
-APT_PACKAGES := libncurses-dev libcurl4-openssl-dev libxml2-dev libldns-dev libidn2-dev pkg-config tmux nsd ldnsutils python3-pil fonts-dejavu-core
+# zsh, fish and man-db: the package test loads the completions and renders the man page; dpkg-dev: dpkg-shlibdeps
+# for the .deb's Depends; lintian: `make deb` fails on lintian errors.
+APT_PACKAGES := libncurses-dev libcurl4-openssl-dev libxml2-dev libldns-dev libidn2-dev pkg-config tmux nsd ldnsutils python3-pil fonts-dejavu-core \
+  zsh fish man-db dpkg-dev lintian
 PIP_PACKAGES := moto[server]==5.2.1 boto3 awscli
 SWIFT_FLAGS ?=
 
-.PHONY: all deps build test sandbox screenshots bench clean
+.PHONY: all deps build test sandbox screenshots bench clean release install uninstall deb
 
 all: build
 
@@ -25,9 +28,12 @@ build: deps
 
 # Serial: on a 2-core machine parallel suites that block on subprocesses starve the ones that measure timeouts and
 # idle redraws; serial runs are deterministic and still take under two minutes.
-test: build
+# The package test (Tests/CLITests/PackageTests.swift) checks the .deb that `deb` builds; VANITYNS_DEB tells it where.
+test: build deb
 	swift build --build-tests $(SWIFT_FLAGS)
-	swift test --skip-build --no-parallel $(SWIFT_FLAGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	VANITYNS_DEB=$(abspath $(DEB)) swift test --skip-build --no-parallel $(SWIFT_FLAGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+include install.mk
 
 sandbox: build
 	bash scripts/sandbox.sh
@@ -39,4 +45,4 @@ bench: build
 	bash scripts/bench.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build $(RELEASE_DIR) dist

@@ -6,6 +6,7 @@ import PackageDescription
 /// Modules, from the edge inwards:
 /// - `CCurl`, `CXML2`, `CNcursesw`, `CLDNS`, `CIDN2`: system libraries through pkg-config, with small C shims
 ///   where Swift cannot call the C API directly (variadic setopt, function-like macros).
+/// - `CVersion`: the version `--version` prints, stamped by `make` at link time.
 /// - `Route53`: credentials, SigV4, libcurl transport, XML codec, typed operations, retry and rate limiting.
 /// - `Resolver`: DNS lookups and authoritative queries with ldns.
 /// - `WhiteLabel`: names and validation, the plan, apply with a journal, verify, drift.
@@ -30,6 +31,8 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
         .systemLibrary(name: "CIDN2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
+        // Header only: the version string, stamped at link time by `make` (see Sources/CVersion/shim.h).
+        .systemLibrary(name: "CVersion"),
         .target(name: "Route53", dependencies: [
             "CCurl", "CXML2",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -39,7 +42,7 @@ let package = Package(
         .target(name: "Terminal", dependencies: ["CNcursesw"]),
         .target(name: "Wizard", dependencies: ["Terminal", "WhiteLabel", "Route53", "Resolver"]),
         .executableTarget(name: "vanityns", dependencies: [
-            "Route53", "Resolver", "WhiteLabel", "Terminal", "Wizard",
+            "Route53", "Resolver", "WhiteLabel", "Terminal", "Wizard", "CVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "TestSupport", dependencies: ["Route53", "Resolver"], path: "Tests/TestSupport"),

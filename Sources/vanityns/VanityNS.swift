@@ -1,4 +1,5 @@
 import ArgumentParser
+import CVersion
 import Foundation
 
 /// The root command: with no subcommand on a terminal, the full-screen wizard.
@@ -12,7 +13,7 @@ struct VanityNS: AsyncParsableCommand {
 
         Exit codes: 0 success, 1 failure, 2 verify found a problem, 3 drift found, 64 usage error.
         """,
-        version: "0.1.0",
+        version: String(cString: vns_version()),
         subcommands: [Sets.self, Zones.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self, CheckCommand.self,
                       SyncCommand.self, RollbackCommand.self, FinalizeCommand.self, Browse.self])
 

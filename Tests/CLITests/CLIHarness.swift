@@ -25,8 +25,9 @@ enum CLI {
         return env
     }
 
-    /// Runs `vanityns args...`; never throws on a non-zero exit (tests assert the code).
-    static func run(_ args: [String], env: [String: String], stdin: String? = nil) throws -> LocalServices.Output {
+    /// Runs `vanityns args...` (the build's, or `binary`); never throws on a non-zero exit (tests assert the code).
+    static func run(_ args: [String], env: [String: String], stdin: String? = nil,
+                    binary: String = CLI.binary) throws -> LocalServices.Output {
         try LocalServices.run("/usr/bin/env", ["-i"] + env.map { "\($0)=\($1)" } + [binary] + args, stdin: stdin, check: false)
     }
 }
