@@ -2,7 +2,9 @@
 """A loopback HTTP proxy in front of moto that answers like Route 53 where vanityns's cost or safety depends on it.
 
 What moto does differently (ROUTE53.md) and what this proxy makes of it:
-- A new zone's SOA: moto wraps the value as {'Value': '...'}; here it comes back as Route 53 writes it.
+- A new zone's SOA: moto writes hostmaster.example.com and wraps the value as {'Value': '...'}; here a zone created
+  through the proxy gets the SOA Route 53 writes (`<first name server>. awsdns-hostmaster.amazon.com. 1 7200 900
+  1209600 86400`), and a wrapped value read through it is unwrapped.
 - A reused CallerReference: moto accepts it (and makes a second set, or refuses a zone for another reason); here it
   is refused as Route 53 refuses it, 409 HostedZoneAlreadyExists / DelegationSetAlreadyCreated, even after a delete.
 - moto rewrites a set's CallerReference when a zone is created in it; here a set keeps the one it was created with.
@@ -229,6 +231,7 @@ class H(http.server.BaseHTTPRequestHandler):
                 if kind == "HostedZone":
                     zid = bare(doc.findtext("%s/%s" % (tag("HostedZone"), tag("Id"))))
                     refs[ref] = zid
+                    self.write_route53_soa(zid, doc)
                     state["zone_set"][zid] = bare(root.findtext(tag("DelegationSetId")) or "")
                     data = self.pending(data)
                 else:
@@ -240,6 +243,19 @@ class H(http.server.BaseHTTPRequestHandler):
             self.connection.shutdown(2)
             return
         self.answer(status, data, hdrs)
+
+    def write_route53_soa(self, zid, created):
+        """Writes into the new zone the SOA Route 53 writes (moto's has hostmaster.example.com, wrapped)."""
+        name = created.findtext("%s/%s" % (tag("HostedZone"), tag("Name")))
+        servers = [e.text for e in created.iter(tag("NameServer"))]
+        if not name or not servers:
+            return
+        value = "%s. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400" % servers[0].rstrip(".")
+        body = ('<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest xmlns="%s"><ChangeBatch><Changes><Change>'
+                '<Action>UPSERT</Action><ResourceRecordSet><Name>%s</Name><Type>SOA</Type><TTL>900</TTL><ResourceRecords>'
+                '<ResourceRecord><Value>%s</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></Change></Changes>'
+                '</ChangeBatch></ChangeResourceRecordSetsRequest>' % (NS, name, value)).encode()
+        self.upstream("POST", API + "/hostedzone/" + zid + "/rrset/", body)
 
     def upstream_zone_refs(self):
         return {z.findtext(tag("CallerReference")) for z in self.all_zones()}

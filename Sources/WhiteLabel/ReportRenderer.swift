@@ -44,6 +44,32 @@ public enum ReportRenderer {
         return out.joined(separator: "\n")
     }
 
+    /// One row per zone (delegation, answers, serial, NS against the parent, glue, AWS names left), each zone's
+    /// problems under it, then a verdict.
+    public static func auditTable(_ report: AuditReport, color: Bool = false) -> String {
+        let rows = report.rows.map { r -> [String] in
+            [r.zone, r.delegation.rawValue, r.addresses == 0 ? "-" : "\(min(r.answeringUDP, r.answeringTCP))/\(r.addresses)",
+             r.serials.count == 1 ? String(r.serials[0]) : (r.serials.isEmpty ? "-" : "differ"),
+             r.apexMatchesParent.map { $0 ? "ok" : "differs" } ?? "-", r.glue,
+             r.awsShowsThrough.isEmpty ? "none" : r.awsShowsThrough.joined(separator: ","),
+             r.passed ? TextStyle.green("ok", color) : TextStyle.red("FAIL", color)]
+        }
+        var lines = table(["zone", "parent", "answers", "serial", "NS", "glue", "AWS left", "result"], rows)
+            .split(separator: "\n").map(String.init)
+        var out: [String] = [lines.removeFirst()]
+        for (r, line) in zip(report.rows, lines) {
+            out.append(line)
+            for p in r.problems { out.append("    " + p) }
+        }
+        for n in report.notes { out.append("note: \(n)") }
+        let failed = report.rows.filter { !$0.passed }.count
+        out.append(failed == 0 ? TextStyle.green("audit: \(report.rows.count) zone\(report.rows.count == 1 ? "" : "s"), all white-label", color)
+                   : TextStyle.red("audit: \(failed) of \(report.rows.count) zone\(report.rows.count == 1 ? "" : "s") need attention", color))
+        out.append("parent: where the parent delegates; answers: vanity addresses answering authoritatively over UDP and TCP;"
+                   + " NS: the zone's apex NS equal to the parent's")
+        return out.joined(separator: "\n")
+    }
+
     /// One line per drift item, or a line saying all glue matches.
     public static func driftLines(_ report: DriftReport) -> String {
         var out: [String] = []

@@ -84,7 +84,7 @@ enum ResolverAddress {
 enum GlobalOptionHoist {
     static let valued: Set<String> = ["--profile", "--endpoint-url", "--domains-endpoint-url", "--output", "--resolver", "--state-dir", "--query-port", "--api-rate"]
     static let flags: Set<String> = ["--verbose"]
-    static let subcommands: Set<String> = ["sets", "zones", "plan", "apply", "verify", "check", "sync", "rollback", "finalize", "browse", "wizard", "help"]
+    static let subcommands: Set<String> = ["sets", "zones", "plan", "apply", "verify", "check", "sync", "audit", "rollback", "finalize", "browse", "wizard", "help"]
 
     static func rewrite(_ args: [String]) -> [String] {
         var hoisted: [String] = [], rest: [String] = []

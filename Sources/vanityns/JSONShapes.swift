@@ -81,3 +81,24 @@ struct DriftJSON: Encodable {
         nameServers = r.nameServers.map { NameServer(awsName: $0.awsName, vanityHost: $0.vanityHost, ipv4: $0.ipv4 ?? [], ipv6: $0.ipv6 ?? [], warnings: $0.warnings) }
     }
 }
+
+/// `audit --output json`.
+struct AuditJSON: Encodable {
+    struct Zone: Encodable {
+        var zone: String, zoneId: String, vanityHosts: [String], delegation: String, parentNS: [String]
+        var addresses: Int, answeringUDP: Int, answeringTCP: Int, serials: [UInt32], apexNS: [String]
+        var apexMatchesParent: Bool?, glue: String, awsShowsThrough: [String], problems: [String], passed: Bool
+    }
+    var setId: String?
+    var passed: Bool
+    var zones: [Zone]
+    var notes: [String]
+    init(_ r: AuditReport) {
+        setId = r.setId; passed = r.passed; notes = r.notes
+        zones = r.rows.map {
+            Zone(zone: $0.zone, zoneId: $0.zoneId, vanityHosts: $0.vanityHosts, delegation: $0.delegation.rawValue, parentNS: $0.parentNS,
+                 addresses: $0.addresses, answeringUDP: $0.answeringUDP, answeringTCP: $0.answeringTCP, serials: $0.serials, apexNS: $0.apexNS,
+                 apexMatchesParent: $0.apexMatchesParent, glue: $0.glue, awsShowsThrough: $0.awsShowsThrough, problems: $0.problems, passed: $0.passed)
+        }
+    }
+}
