@@ -9,4 +9,4 @@ python3 "$here/seed.py" --moto "$MOTO_URL" >/dev/null
 start_dataplane
 mkdir -p "$root/bench"
 python3 "$here/bench.py" --endpoint "$MOTO_URL" --dns-port "$DNS_PORT" --binary "$root/.build/release/vanityns" \
-  --results "$root/bench/results.md" "$@"
+  --standins "$STANDINS_DIR" --results "$root/bench/results.md" "$@"

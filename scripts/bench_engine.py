@@ -1,5 +1,5 @@
 """Benchmarks 3 to 5 of bench.py: apply for a home zone plus 20 served zones, check, and the wizard's start-up and idle cost."""
-import os, re, shutil, statistics, subprocess, sys, tempfile, time
+import json, os, re, shutil, statistics, subprocess, sys, tempfile, time
 
 from bench import route53_calls
 
@@ -188,3 +188,52 @@ def wizard_bench(a, env, record):
         print(f"  bytes written to the terminal for one step change (new body + {log_lines} new log lines): {written};"
               f" at most {written/max(log_lines,1):.0f} bytes per log line (ncurses sends only what changed)")
     shutil.rmtree(state, ignore_errors=True)
+
+
+def blackhole(address, port):
+    """A server that never answers: UDP datagrams are read and dropped, TCP connections are held open."""
+    import socket, threading
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind((address, port))
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    tcp.bind((address, port))
+    tcp.listen(64)
+    held = []
+    threading.Thread(target=lambda: [udp.recvfrom(4096) for _ in iter(int, 1)], daemon=True).start()
+    threading.Thread(target=lambda: [held.append(tcp.accept()) for _ in iter(int, 1)], daemon=True).start()
+
+
+def wait_generation(state):
+    path = os.path.join(state, "dns", "generation")
+    before = open(path).read() if os.path.exists(path) else ""
+    for _ in range(200):
+        time.sleep(0.1)
+        if os.path.exists(path) and open(path).read() != before:
+            return
+    sys.exit("bench: the data plane did not pick up the registry file")
+
+
+def dns_bench(a, env, record):
+    print("6. check and audit with one parent server that never answers (every DNS question in parallel)")
+    timeout = 5.0  # vanityns's DNS timeout per server
+    base = [a.binary, "--endpoint-url", a.endpoint, "--domains-endpoint-url", a.endpoint,
+            "--resolver", f"127.0.0.1:{a.dns_port}", "--query-port", str(a.dns_port)]
+    check = base + ["check", "--domain", "example.com"]
+    audit = base + ["audit", "--domain", "example.com", "--output", "json"]
+    quick_check = statistics.median(timed_run(check, env) for _ in range(3))
+    quick_audit = statistics.median(timed_run(audit, env) for _ in range(3))
+    blackhole("127.0.0.102", a.dns_port)
+    with open(os.path.join(a.standins, "registry.json"), "w") as f:
+        json.dump({"silent": [{"Name": "c.registry.test.", "Address": "127.0.0.102"}]}, f)
+    wait_generation(a.standins)
+    zones = len(json.loads(subprocess.run(audit, env=env, stdout=subprocess.PIPE, text=True).stdout)["zones"])
+    silent_check = statistics.median(timed_run(check, env) for _ in range(3))
+    silent_audit = statistics.median(timed_run(audit, env) for _ in range(3))
+    print(f"  all servers answer:   check {quick_check:5.2f} s, audit of {zones} zones {quick_audit:5.2f} s")
+    print(f"  one server silent:    check {silent_check:5.2f} s, audit of {zones} zones {silent_audit:5.2f} s"
+          f"   (one DNS timeout is {timeout:.0f} s: x{silent_check/timeout:.2f} and x{silent_audit/timeout:.2f} of it)")
+    record("`check`, one parent server silent", f"{silent_check:.2f} s (all answering: {quick_check:.2f} s)", f"one DNS timeout, {timeout:.0f} s", "",
+           f"x{silent_check/timeout:.2f} the timeout")
+    record(f"`audit` of {zones} zones, one parent server silent", f"{silent_audit:.2f} s (all answering: {quick_audit:.2f} s)",
+           f"one DNS timeout, {timeout:.0f} s", "", f"x{silent_audit/timeout:.2f} the timeout")

@@ -152,7 +152,10 @@ public struct WizardState: Sendable {
     public var homeIsNew = false
     public var editingHosts = false
     public var hosts: [String] = []
+    /// 0..<hosts.count: a host name; hosts.count: the SOA contact field.
     public var hostCursor = 0
+    /// The zones' SOA contact mailbox (`hostmaster@example.com`); empty keeps Route 53's awsdns-hostmaster.amazon.com.
+    public var soaRName = ""
     public var validationGeneration = 0
     public var validatedGeneration = -1
     public var problems: [InputProblem] = []
@@ -261,7 +264,8 @@ public struct WizardState: Sendable {
         }
         let extra = setZoneChoices.filter { checkedZones.contains($0.id) }.map { Self.bare($0.name) } + newZones
         return VanityRequest(setId: chosenSet?.id ?? "", homeDomain: homeName, hosts: hosts.isEmpty ? nil : hosts,
-                             extraZones: extra, createZones: homeIsNew || !newZones.isEmpty, resolver: resolver)
+                             extraZones: extra, createZones: homeIsNew || !newZones.isEmpty, resolver: resolver,
+                             soaRName: soaRName.isEmpty ? nil : soaRName)
     }
 
     /// Something is unfinished, so quitting asks first.

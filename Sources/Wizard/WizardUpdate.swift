@@ -354,9 +354,14 @@ extension WizardState {
         }
         switch a {
         case .up: hostCursor = max(0, hostCursor - 1)
-        case .down: hostCursor = min(hosts.count - 1, hostCursor + 1)
-        case .type: if let c = key.printable, c != " " { hosts[hostCursor].append(c); return revalidate() }
-        case .erase: if !hosts[hostCursor].isEmpty { hosts[hostCursor].removeLast(); return revalidate() }
+        case .down: hostCursor = min(hosts.count, hostCursor + 1)
+        case .type:
+            guard let c = key.printable, c != " " else { return [] }
+            if hostCursor < hosts.count { hosts[hostCursor].append(c) } else { soaRName.append(c) }
+            return revalidate()
+        case .erase:
+            if hostCursor < hosts.count { if !hosts[hostCursor].isEmpty { hosts[hostCursor].removeLast(); return revalidate() } }
+            else if !soaRName.isEmpty { soaRName.removeLast(); return revalidate() }
         case .choose:
             if validatedGeneration != validationGeneration {
                 notice = ("Still checking the host names…", .dim); return []

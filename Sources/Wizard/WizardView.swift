@@ -209,7 +209,17 @@ extension WizardState {
             Widgets.textInput(&f, x: r.x + 30, y: y, width: r.width - 30, label: "", value: hname, focused: i == hostCursor && !focusLog, role: bad ? .error : .normal)
             y += 1
         }
-        y += 1
+        // The SOA contact: without it Route 53's awsdns-hostmaster.amazon.com stays in every zone's SOA.
+        let onContact = hostCursor == hosts.count && !focusLog
+        f.put(TextWidth.pad("SOA contact (RNAME)", to: 26), x: r.x + 2, y: y, role: .dim)
+        if onContact { f.put(Glyph.marker, x: r.x, y: y, role: .accent) }
+        if soaRName.isEmpty && !onContact {
+            f.put("keep awsdns-hostmaster.amazon.com", x: r.x + 30, y: y, width: r.width - 30, role: .dim)
+        } else {
+            let bad = problems.contains { $0.subject.hasPrefix("--soa-rname") }
+            Widgets.textInput(&f, x: r.x + 30, y: y, width: r.width - 30, label: "", value: soaRName, focused: onContact, role: bad ? .error : .normal)
+        }
+        y += 2
         if validatedGeneration != validationGeneration { f.put("\(spin) checking…", x: r.x, y: y, role: .dim); y += 1 }
         else if problems.isEmpty { f.put("\(Glyph.check) the host names can be used", x: r.x, y: y, role: .ok); y += 1 }
         else {

@@ -90,6 +90,21 @@ struct WizardFlowTests {
         #expect(h.state.exitCode == 0)
     }
 
+    @Test("step 3: an SOA contact typed under the hosts goes into the request, so no AWS name is left in the SOA")
+    func soaContact() async {
+        var h = Harness()
+        await h.start()
+        await h.keys(.enter, .enter, .enter)
+        #expect(h.state.step == .vanityHosts && h.state.editingHosts)
+        #expect(h.screen.contains("SOA contact (RNAME)") && h.screen.contains("keep awsdns-hostmaster.amazon.com"))
+        #expect(h.state.request.soaRName == nil)
+        await h.keys(.down, .down, .down, .down)
+        await h.type("hostmaster@example.com")
+        #expect(h.state.request.soaRName == "hostmaster@example.com")
+        #expect(h.state.hosts == ["ns1.example.com", "ns2.example.com", "ns3.example.com", "ns4.example.com"], "the hosts are untouched")
+        #expect(h.screen.contains("hostmaster@example.com"))
+    }
+
     @Test("esc goes back step by step")
     func back() async {
         var h = Harness()
