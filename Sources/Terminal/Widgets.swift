@@ -86,6 +86,17 @@ public enum Widgets {
         return fitColumns(out, total: total, gap: gap)
     }
 
+    /// Columns as wide as their widest cell or title, each at most its `width` (the bound), then fitted to `total`:
+    /// the columns in `shrinkFirst` give way first, so an id column is never cut while another column can shrink.
+    public static func fitColumns(_ bounds: [Column], rows: [[String]], total: Int, gap: Int = 2, shrinkFirst: [Int] = []) -> [Column] {
+        var cols = bounds
+        for i in cols.indices {
+            let widest = rows.reduce(TextWidth.of(cols[i].title)) { i < $1.count ? max($0, TextWidth.of($1[i])) : $0 }
+            cols[i].width = min(bounds[i].width, widest)
+        }
+        return fitColumns(cols, total: total, gap: gap, shrinkFirst: shrinkFirst)
+    }
+
     /// A column as wide as the widest of its title and `cells` (at least `minimum`).
     public static func contentColumn(_ title: String, _ cells: [String], minimum: Int = 0, right: Bool = false) -> Column {
         Column(title, max(minimum, TextWidth.of(title), cells.map { TextWidth.of($0) }.max() ?? 0), right: right)
@@ -111,6 +122,17 @@ public enum Widgets {
         for (i, row) in rows.dropFirst(offset).prefix(max(0, r.height - 1)).enumerated() {
             let role = offset + i < rowRoles.count ? rowRoles[offset + i] : .normal
             tableRow(&f, x: r.x, y: r.y + 1 + i, columns: cols, cells: row, roles: Array(repeating: role, count: cols.count), gap: gap)
+        }
+    }
+
+    /// A table as plain text lines (for the clipboard or a file): columns as wide as their content, two spaces apart,
+    /// trailing blanks trimmed.
+    public static func plainTable(_ titles: [String], _ rows: [[String]]) -> [String] {
+        let cols = titles.indices.map { i in contentColumn(titles[i], rows.map { i < $0.count ? $0[i] : "" }) }
+        return ([titles] + rows).map { row in
+            var line = zip(cols, row).map { TextWidth.pad($1, to: $0.width) }.joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
         }
     }
 
@@ -165,13 +187,22 @@ public enum Widgets {
         }
     }
 
-    /// Text wrapped to `width` columns at spaces.
+    /// Text wrapped to `width` columns at spaces; a word longer than the width (a DKIM key, a long name) is broken
+    /// at the width, so nothing is ever cut.
     public static func wrap(_ text: String, width: Int) -> [String] {
         var lines: [String] = []
         for para in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = ""
             for word in para.split(separator: " ") {
-                let w = String(word)
+                var w = String(word)
+                while width > 0 && TextWidth.of(w) > width {
+                    if !line.isEmpty { lines.append(line); line = "" }
+                    var head = "", used = 0
+                    for ch in w { if used + TextWidth.of(ch) > width { break }; head.append(ch); used += TextWidth.of(ch) }
+                    if head.isEmpty { break }
+                    lines.append(head); w.removeFirst(head.count)
+                }
+                if w.isEmpty { continue }
                 if line.isEmpty { line = w }
                 else if TextWidth.of(line) + 1 + TextWidth.of(w) <= width { line += " " + w }
                 else { lines.append(line); line = w }
