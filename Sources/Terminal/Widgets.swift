@@ -57,16 +57,20 @@ public enum Widgets {
         public var title: String
         public var width: Int
         public var rightAligned: Bool
-        public init(_ title: String, _ width: Int, right: Bool = false) { self.title = title; self.width = width; rightAligned = right }
+        /// The narrowest it gets when columns are fitted (besides its title and 4).
+        public var minimum: Int
+        public init(_ title: String, _ width: Int, right: Bool = false, minimum: Int = 0) {
+            self.title = title; self.width = width; rightAligned = right; self.minimum = minimum
+        }
     }
 
     /// Column widths that fit `total`: each column gets at most its wish; the widest shrinks first, one column at a
-    /// time, never below its title (or 4).
+    /// time, never below its title, its minimum (or 4).
     public static func fitColumns(_ cols: [Column], total: Int, gap: Int = 2) -> [Column] {
         var out = cols
         var excess = cols.reduce(0) { $0 + $1.width } + gap * max(0, cols.count - 1) - total
         while excess > 0 {
-            let floors = out.map { max(4, TextWidth.of($0.title)) }
+            let floors = out.map { max(4, TextWidth.of($0.title), $0.minimum) }
             guard let i = out.indices.filter({ out[$0].width > floors[$0] }).max(by: { out[$0].width < out[$1].width }) else { break }
             out[i].width -= 1; excess -= 1
         }
@@ -80,7 +84,7 @@ public enum Widgets {
         var out = cols
         var excess = cols.reduce(0) { $0 + $1.width } + gap * max(0, cols.count - 1) - total
         for i in shrinkFirst where excess > 0 && out.indices.contains(i) {
-            let cut = min(excess, max(0, out[i].width - max(4, TextWidth.of(out[i].title))))
+            let cut = min(excess, max(0, out[i].width - max(4, TextWidth.of(out[i].title), out[i].minimum)))
             out[i].width -= cut; excess -= cut
         }
         return fitColumns(out, total: total, gap: gap)

@@ -93,9 +93,12 @@ public struct BrowserState: Sendable {
     static let columns: [[Widgets.Column]] = [
         [Widgets.Column("set", 32), Widgets.Column("name servers", 100)],
         [Widgets.Column("zone", 40), Widgets.Column("id", 32), Widgets.Column("set", 24), Widgets.Column("records", 7, right: true), Widgets.Column("comment", 40)],
-        [Widgets.Column("name", 48), Widgets.Column("type", 5), Widgets.Column("ttl", 6, right: true), Widgets.Column("routing", 30), Widgets.Column("values", 400)],
+        [Widgets.Column("name", 48, minimum: 16), Widgets.Column("type", 5), Widgets.Column("ttl", 6, right: true),
+         Widgets.Column("routing", 30, minimum: 12), Widgets.Column("values", 400, minimum: 12)],
     ]
-    static let shrinkFirst: [[Int]] = [[1], [4, 0, 2], [4, 3, 0]]
+    /// On the zones level the comment, then the name, give way before the id; for record sets the values (the detail
+    /// view has them whole), then the widest of name and routing.
+    static let shrinkFirst: [[Int]] = [[1], [4, 0, 2], [4]]
 
     /// The table cells of the current level, every row.
     public var rows: [[String]] {
@@ -381,15 +384,18 @@ public struct BrowserState: Sendable {
         let bounds = keep.map { Self.columns[level.rawValue][$0] }
         let cells = all.map { row in keep.map { row[$0] } }
         let shrink = Self.shrinkFirst[level.rawValue].compactMap { keep.firstIndex(of: $0) }
-        let cols = Widgets.fitColumns(bounds, rows: cells, total: r.width - 2, shrinkFirst: shrink)
-        Widgets.tableRow(&f, x: r.x + 2, y: r.y, columns: cols, cells: cols.map(\.title), roles: Array(repeating: .heading, count: cols.count))
+        // Columns one space apart when two would cut a cell.
+        let natural = Widgets.fitColumns(bounds, rows: cells, total: Int.max / 2)
+        let gap = natural.reduce(2 * (natural.count - 1)) { $0 + $1.width } <= r.width - 2 ? 2 : 1
+        let cols = Widgets.fitColumns(bounds, rows: cells, total: r.width - 2, gap: gap, shrinkFirst: shrink)
+        Widgets.tableRow(&f, x: r.x + 2, y: r.y, columns: cols, cells: cols.map(\.title), roles: Array(repeating: .heading, count: cols.count), gap: gap)
         let vis = visibleRows
         let sel = vis.firstIndex(of: l.cursor) ?? 0
         let top = Widgets.scrollOffset(selected: sel, count: vis.count, height: r.height - 1)
         for (i, idx) in vis.dropFirst(top).prefix(r.height - 1).enumerated() {
             let y = r.y + 1 + i
             if idx == l.cursor { f.put(Glyph.marker, x: r.x, y: y, role: .accent) }
-            Widgets.tableRow(&f, x: r.x + 2, y: y, columns: cols, cells: cells[idx])
+            Widgets.tableRow(&f, x: r.x + 2, y: y, columns: cols, cells: cells[idx], gap: gap)
             if idx == l.cursor && !focusLog { f.paint(x: r.x + 2, y: y, width: r.width - 2, role: .selected) }
         }
         if vis.isEmpty && l.done {

@@ -6,13 +6,13 @@ public enum CopyOutcome: Sendable, Equatable {
     case clipboard(what: String, lines: Int)
     case file(what: String, path: String, reason: String)
 
-    /// The notice the screen shows.
+    /// The notice the screen shows (the path first: it is what the user needs when the line is cut).
     public var notice: (text: String, role: Role) {
         switch self {
         case let .clipboard(what, lines):
             return ("Copied \(what) (\(lines) line\(lines == 1 ? "" : "s")) to your clipboard (OSC 52)", .ok)
         case let .file(what, path, reason):
-            return ("\(reason): \(what) written to \(path) (mode 0600)", .warn)
+            return ("\(what) written to \(path) (mode 0600): \(reason)", .warn)
         }
     }
 }

@@ -70,12 +70,12 @@ public struct RecordDetail: Sendable, Equatable {
                 g.subdivisionCode.map { "subdivision \($0)" }].compactMap { $0 }.joined(separator: ", ")
     }
 
-    /// The list's routing cell: `w=70 id=blue`, `failover=PRIMARY id=a`, `geo=EU id=eu`, `hc` when health-checked.
+    /// The list's routing cell: `w=70 id=blue`, `fo=PRIMARY id=a` (failover), `lat=eu-west-1` (latency), `geo=EU id=eu`, `hc` when health-checked.
     public static func routingCell(_ r: ResourceRecordSet) -> String {
         var parts: [String] = []
         if let w = r.weight { parts.append("w=\(w)") }
         if let region = r.region { parts.append("lat=\(region)") }
-        if let f = r.failover { parts.append("failover=\(f)") }
+        if let f = r.failover { parts.append("fo=\(f)") }
         if let g = r.geoLocation { parts.append("geo=" + ([g.continentCode, g.countryCode, g.subdivisionCode].compactMap { $0 }.joined(separator: "-"))) }
         if let g = r.geoProximityLocation {
             parts.append("prox=" + (g.awsRegion ?? g.localZoneGroup ?? g.coordinates.map { "\($0.latitude),\($0.longitude)" } ?? ""))
