@@ -129,17 +129,6 @@ public enum Widgets {
         }
     }
 
-    /// A table as plain text lines (for the clipboard or a file): columns as wide as their content, two spaces apart,
-    /// trailing blanks trimmed.
-    public static func plainTable(_ titles: [String], _ rows: [[String]]) -> [String] {
-        let cols = titles.indices.map { i in contentColumn(titles[i], rows.map { i < $0.count ? $0[i] : "" }) }
-        return ([titles] + rows).map { row in
-            var line = zip(cols, row).map { TextWidth.pad($1, to: $0.width) }.joined(separator: "  ")
-            while line.hasSuffix(" ") { line.removeLast() }
-            return line
-        }
-    }
-
     /// The first item index to show so that `selected` stays visible in `height` rows.
     public static func scrollOffset(selected: Int, count: Int, height: Int, current: Int = 0) -> Int {
         guard height > 0, count > height else { return 0 }

@@ -78,7 +78,7 @@ extension WizardState {
             } else if showDetail {
                 b = Self.move("scroll") + [B([.char("d")], "d", "close details", .detail)]
             } else if plan.value != nil && planIndex < planZones.count {
-                b = [B([.char("y")], "y", "apply zone", .yes), B([.char("s")], "s", "skip", .skip),
+                b = [B([.char("y")], "y", "apply", .yes), B([.char("s")], "s", "skip", .skip),
                      B([.up, .char("k")], "↑↓", "choose a record", footer: false, .up), B([.down, .char("j")], "↓/j", "next record", footer: false, .down),
                      B([.enter], "↑↓ enter", "record", .openRecord), B([.char("d")], "d", "all", .detail)]
             } else if plan.value != nil {

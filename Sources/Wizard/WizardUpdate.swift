@@ -185,7 +185,7 @@ extension WizardState {
             switch a {
             case .copy:
                 guard let report = verify.value else { return [] }
-                return [.copy(text: verifyText(report), what: "the verify table", prefix: "verify-\(homeName)")]
+                return [.copy(text: ReportRenderer.verifyTable(report) + "\n", what: "the verify table", prefix: "verify-\(homeName)")]
             case .rerun: return go(.verify)
             case .up: verifyOffset = max(0, verifyOffset - 1)
             case .down: verifyOffset = min(verifyOffset + 1, verifyMaxOffset)
@@ -522,7 +522,7 @@ extension WizardState {
             if registrarTable.isEmpty { return [.registrarRows(p)] }
         case .copy:
             guard !registrarTable.isEmpty else { return [] }
-            return [.copy(text: registrarText.dropFirst().joined(separator: "\n") + "\n", what: "the registrar table", prefix: "registrar-\(homeName)")]
+            return [.copy(text: ReportRenderer.registrarTable(registrarTable) + "\n", what: "the registrar table", prefix: "registrar-\(homeName)")]
         case .writeFile:
             return [.writeFile(text: registrarText.joined(separator: "\n") + "\n", prefix: "registrar-\(homeName)", purpose: .registrar)]
         case .choose: return go(.verify)
@@ -531,15 +531,10 @@ extension WizardState {
         return []
     }
 
-    /// The registrar hand-off table as plain text.
+    /// The registrar hand-off table as plain text (the same table `c` copies and the CLI prints).
     public var registrarText: [String] {
         guard !registrarTable.isEmpty else { return [] }
-        let w = max(4, registrarTable.map { TextWidth.of($0.host) }.max() ?? 4)
-        var out = ["Enter these name servers and glue (host) records at the registrar of \(homeName):",
-                   TextWidth.pad("host", to: w) + "  " + TextWidth.pad("IPv4", to: 15) + "  IPv6"]
-        for r in registrarTable {
-            out.append(TextWidth.pad(r.host, to: w) + "  " + TextWidth.pad(r.ipv4 ?? "-", to: 15) + "  " + (r.ipv6 ?? "-"))
-        }
-        return out
+        return ["Enter these name servers and glue (host) records at the registrar of \(homeName):"]
+            + ReportRenderer.registrarTable(registrarTable).split(separator: "\n").map(String.init)
     }
 }

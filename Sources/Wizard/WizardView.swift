@@ -562,17 +562,6 @@ extension WizardState {
         for (l, role) in summary where y < r.maxY { f.put(l, x: r.x, y: y, width: r.width, role: role); y += 1 }
     }
 
-    /// The verify table as aligned plain text (what `c` copies), with the verdict line.
-    func verifyText(_ report: VerifyReport) -> String {
-        let titles = ["server", "address", "zone", "auth", "serial", "NS", "result"]
-        let rows = report.rows.map { v in
-            [v.server, v.address, Self.bare(v.zone), v.authoritative ? "yes" : "no", v.soaSerial.map(String.init) ?? "-",
-             v.nsMatches ? "ok" : "wrong", v.passed ? "ok" : v.problems.joined(separator: "; ")]
-        }
-        return (Widgets.plainTable(titles, rows) + [report.passed ? "Every vanity host answers for every zone." : "Not yet: some answers are missing or wrong."])
-            .joined(separator: "\n") + "\n"
-    }
-
     /// The table's height (heading included) and whether every row fits; when not, one line is kept for the marker.
     func verifyTableHeight(rows: Int, summary: Int, height: Int) -> (Int, Bool) {
         let room = max(2, height - summary - 1)

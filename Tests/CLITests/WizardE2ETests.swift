@@ -252,11 +252,11 @@ import Glibc
         try t.waitForText("Copied the registrar table (5 lines) to your clipboard (OSC 52)")
         // What the terminal received is exactly the table on screen, nothing of the frame around it.
         #expect(try t.waitForBuffer() == """
-            host             IPv4             IPv6
-            ns1.example.com  127.0.0.2        ::1
-            ns2.example.com  127.0.0.3        ::1
-            ns3.example.com  127.0.0.4        ::1
-            ns4.example.com  127.0.0.5        ::1
+            host             IPv4       IPv6
+            ns1.example.com  127.0.0.2  ::1
+            ns2.example.com  127.0.0.3  ::1
+            ns3.example.com  127.0.0.4  ::1
+            ns4.example.com  127.0.0.5  ::1
 
             """)
         try t.sendKeys("C-c")
