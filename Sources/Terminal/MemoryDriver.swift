@@ -68,7 +68,8 @@ public final class MemoryDriver: ScreenDriver, @unchecked Sendable {
     }
 }
 
+/// Weak, so the driver's own outbox (which holds one) does not keep the driver alive.
 struct MemoryWaker: Waker, @unchecked Sendable {
-    let driver: MemoryDriver
-    func wake() { driver.wakeUp() }
+    weak var driver: MemoryDriver?
+    func wake() { driver?.wakeUp() }
 }

@@ -63,6 +63,8 @@ public struct BrowserState: Sendable {
     public var zonesSet: String?
     /// Zone id -> the reusable set that serves it (zones in none have their own name servers).
     public var zoneSets: [String: String] = [:]
+    /// Every set's listing has answered, so a zone in none of them has its own name servers.
+    public var zoneSetsKnown = false
     public var records: [ResourceRecordSet] = []
     /// Names of every zone listed so far, by id (to name alias targets).
     public var zoneNames: [String: String] = [:]
@@ -110,7 +112,7 @@ public struct BrowserState: Sendable {
                 let set: String
                 if z.config?.privateZone == true { set = "-" }
                 else if let s = zonesSet ?? zoneSets[z.id] { set = s }
-                else { set = current.done ? "own name servers" : "…" }
+                else { set = zoneSetsKnown ? "own name servers" : "…" }
                 return [BrowserRunner.bare(z.name) + (z.config?.privateZone == true ? " (private)" : ""), z.id, set,
                         z.resourceRecordSetCount.map(String.init) ?? "", z.config?.comment ?? ""]
             }
@@ -165,7 +167,7 @@ public struct BrowserState: Sendable {
         level = lvl; listings[lvl.rawValue] = Listing(); titles[lvl.rawValue] = title; filter = ""; typeFilter = nil
         switch lvl {
         case .sets: sets = []
-        case .zones: zones = []; zoneSets = [:]
+        case .zones: zones = []; zoneSets = [:]; zoneSetsKnown = false
         case .records: records = []
         }
         return [make(generation)]
@@ -196,6 +198,7 @@ public struct BrowserState: Sendable {
         case let .finished(g, err):
             guard g == generation else { return [] }
             listings[level.rawValue].done = true; listings[level.rawValue].error = err
+            if level == .zones && err == nil { zoneSetsKnown = true }
             // An alias into a zone not listed yet: one listing of the account's zones names them all.
             if level == .records && !zoneNamesListed,
                records.contains(where: { $0.aliasTarget.map { zoneNames[ResourceID.bare($0.hostedZoneId)] == nil } ?? false }) {

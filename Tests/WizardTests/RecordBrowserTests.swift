@@ -231,6 +231,19 @@ struct RecordBrowserTests {
         #expect(r53.setListings == 1 && r53.getHostedZoneCalls == 0)
     }
 
+    @Test("zones: until every set has answered a zone in none shows …, never a guess, even after going back to it")
+    func setsStillLoading() {
+        var s = BrowserState(size: Size(width: 80, height: 24), account: AccountInfo(endpoint: "e"))
+        _ = s.update(.page(generation: 0, .sets([DelegationSet(id: "N1", callerReference: nil, nameServers: [])])))
+        _ = s.update(.finished(generation: 0, error: nil))
+        #expect(s.update(.key(.enter)) == [.listZones(setId: nil, setIds: ["N1"], generation: 1)])
+        _ = s.update(.page(generation: 1, .zones([HostedZone(id: "Z9", name: "solo.example.", callerReference: "x")])))
+        #expect(s.view().lines.contains { $0.contains("solo.example") && $0.contains("…") })
+        _ = s.update(.key(.enter))
+        _ = s.update(.key(.escape))  // back before the set listings answered
+        #expect(s.view().lines.contains { $0.contains("solo.example") && $0.contains("…") && !$0.contains("own name servers") })
+    }
+
     @Test("c copies the thing under the cursor with OSC 52 and says so")
     func copyZoneId() async throws {
         let outbox = TerminalOutbox()
