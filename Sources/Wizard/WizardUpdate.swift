@@ -185,7 +185,8 @@ extension WizardState {
             switch a {
             case .copy:
                 guard let report = verify.value else { return [] }
-                return [.copy(text: ReportRenderer.verifyTable(report) + "\n", what: "the verify table", prefix: "verify-\(homeName)")]
+                return [.copy(text: ReportRenderer.verifyTable(report) + "\n\n" + cronLine + "\n", what: "the verify table and the cron line",
+                              prefix: "verify-\(homeName)")]
             case .rerun: return go(.verify)
             case .up: verifyOffset = max(0, verifyOffset - 1)
             case .down: verifyOffset = min(verifyOffset + 1, verifyMaxOffset)

@@ -576,6 +576,9 @@ extension WizardState {
         return max(0, report.rows.count - (tableH - 1))
     }
 
+    /// The crontab line that watches the glue (shown under the verify table, copied with it).
+    var cronLine: String { "17 */6 * * *  vanityns check --domain \(homeName)" }
+
     /// Below the table: the verdict, the first problem in full, and what to do next.
     func verifySummary(_ report: VerifyReport, width: Int) -> [(String, Role)] {
         var summary: [(String, Role)] = []
@@ -589,7 +592,7 @@ extension WizardState {
             if let v = first { add("  \(v.server) \(v.address) \(Self.bare(v.zone)): \(v.problems.joined(separator: "; "))", .error) }
         }
         add("In a day or two, `vanityns finalize --domain \(homeName)` raises the TTLs.", .normal)
-        let cron = "17 */6 * * *  vanityns check --domain \(homeName)"
+        let cron = cronLine
         if TextWidth.of("Watch the glue from cron: " + cron) <= width { summary.append(("Watch the glue from cron: " + cron, .dim)) }
         else { summary.append(("Watch the glue from cron:", .dim)); summary.append(("  " + cron, .accent)) }
         return summary

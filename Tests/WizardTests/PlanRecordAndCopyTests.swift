@@ -77,11 +77,12 @@ struct PlanRecordAndCopyTests {
         #expect(h.state.step == .verify)
         await h.key(.char("c"))
         let verify = try #require(Self.clipboard(h.outbox.drain().first))
-        // The table `vanityns verify` prints: a heading, one row per host and zone, the verdict.
+        // The table `vanityns verify` prints (a heading, one row per host and zone, the verdict), then the cron line.
         let words = verify.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         #expect(words.first == ["server", "address", "zone", "auth", "serial", "NS", "result"])
-        #expect(words.count == 1 + 4 + 1 && words[1] == ["ns1.example.com", "192.0.2.1", "example.com", "AA", "1", "ok", "pass"])
-        #expect(words.last == ["verify:", "passed"])
-        #expect(verify == ReportRenderer.verifyTable(try #require(h.state.verify.value)) + "\n")
+        #expect(words.count == 1 + 4 + 1 + 1 && words[1] == ["ns1.example.com", "192.0.2.1", "example.com", "AA", "1", "ok", "pass"])
+        #expect(words[5] == ["verify:", "passed"])
+        #expect(verify == ReportRenderer.verifyTable(try #require(h.state.verify.value)) + "\n\n17 */6 * * *  vanityns check --domain example.com\n")
+        #expect(h.screen.contains("Copied the verify table and the cron line (8 lines)"))
     }
 }
