@@ -18,9 +18,37 @@ shot_keys Enter;  shot_wait "Every vanity host answers" 30; shot_take 09-verify 
 shot_keys Tab;    sleep 0.3;                            shot_take 10-log-pane      "vanityns: the live log pane (focused with Tab)"
 shot_stop
 
+# Record sets worth browsing: a weighted pair with a health check, failover, latency, an alias, a long TXT.
+python3 - "$MOTO_URL" <<'PY'
+import sys, boto3
+r53 = boto3.client("route53", endpoint_url=sys.argv[1], region_name="us-east-1")
+hc = r53.create_health_check(CallerReference="shots-api", HealthCheckConfig={"IPAddress": "192.0.2.70", "Port": 443,
+    "Type": "HTTPS", "ResourcePath": "/health"})["HealthCheck"]["Id"]
+zones = {z["Name"]: z["Id"] for z in r53.list_hosted_zones()["HostedZones"]}
+def rr(name, value, ident=None, ttl=60, kind="A", **routing):
+    r = {"Name": name, "Type": kind, "TTL": ttl, "ResourceRecords": [{"Value": v} for v in ([value] if isinstance(value, str) else value)]}
+    if ident: r["SetIdentifier"] = ident
+    return {"Action": "UPSERT", "ResourceRecordSet": dict(r, **routing)}
+dkim = '"v=DKIM1; k=rsa; p=' + "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAx7Yq3Tn0" * 4 + '" "' + "wIDAQAB" * 12 + '"'
+r53.change_resource_record_sets(HostedZoneId=zones["example.com."], ChangeBatch={"Changes": [
+    rr("api.example.com.", "192.0.2.70", "blue", Weight=70, HealthCheckId=hc),
+    rr("api.example.com.", "192.0.2.30", "green", Weight=30),
+    rr("app.example.com.", "192.0.2.80", "primary", Failover="PRIMARY", HealthCheckId=hc),
+    rr("app.example.com.", "192.0.2.81", "secondary", Failover="SECONDARY"),
+    rr("eu.example.com.", "192.0.2.90", "dublin", Region="eu-west-1"),
+    rr("sel._domainkey.example.com.", dkim, ttl=300, kind="TXT"),
+    {"Action": "UPSERT", "ResourceRecordSet": {"Name": "shop.example.com.", "Type": "A", "AliasTarget": {
+        "HostedZoneId": zones["shop.example."], "DNSName": "www.shop.example.", "EvaluateTargetHealth": True}}}]})
+PY
+
 shot_start 80 24 "${VANITYNS[@]}" browse
-shot_wait "ns-2048" 20; shot_keys Enter; shot_wait "example.com"; shot_keys Enter; shot_wait "SOA" 10
-shot_take 11-browser "vanityns browse: record sets of example.com"
+shot_wait "ns-2048" 20; shot_keys Enter; shot_wait "own name servers" 10; sleep 0.3
+shot_take 14-browser-zones "vanityns browse: every zone with the set that serves it"
+shot_keys /; shot_type "example.com"; shot_keys Enter Enter; shot_wait "w=30 id=green" 10
+shot_keys /; shot_type "blue"; shot_keys Enter Escape; sleep 0.3
+shot_take 11-browser "vanityns browse: record sets of example.com, routing in the list"
+shot_keys Enter; shot_wait "set identifier" 10; sleep 0.3
+shot_take 15-record-detail "vanityns browse: one record set whole (enter)"
 shot_stop
 
 shot_start 80 24 env -u LC_ALL -u LC_CTYPE NO_COLOR=1 LANG=C "${VANITYNS[@]}" browse

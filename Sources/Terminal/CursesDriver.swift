@@ -29,6 +29,7 @@ public final class CursesDriver: ScreenDriver {
     public let unicode: Bool
     public let colors: Bool
     private let pipe = SelfPipe()
+    public let outbox: TerminalOutbox
     private var signalSources: [DispatchSourceSignal] = []
     private let pendingSignal = LockedValue<Int32>(0)
     private var ended = false
@@ -45,7 +46,10 @@ public final class CursesDriver: ScreenDriver {
         (environment["NO_COLOR"] ?? "").isEmpty
     }
 
-    public init() {
+    /// `outbox`: raw bytes (OSC 52) that other threads queue for the terminal; written after each refresh.
+    public init(outbox: TerminalOutbox = TerminalOutbox()) {
+        self.outbox = outbox
+        outbox.attach(pipe)
         setlocale(LC_ALL, "")
         unicode = String(cString: vns_codeset()).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
         initscr()
@@ -136,6 +140,15 @@ public final class CursesDriver: ScreenDriver {
         }
         _ = vns_attrset(0)
         refresh()
+        for raw in outbox.drain() {
+            let bytes = Array(raw.utf8)
+            var off = 0
+            while off < bytes.count {
+                let n = bytes[off...].withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
+                if n <= 0 { if errno == EINTR || errno == EAGAIN { continue }; break }
+                off += n
+            }
+        }
     }
 
     private func readKey() -> InputEvent? {

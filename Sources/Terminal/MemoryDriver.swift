@@ -7,14 +7,20 @@ public final class MemoryDriver: ScreenDriver, @unchecked Sendable {
     public var ascii: Bool
     public private(set) var lastFrame: Frame?
     public private(set) var drawCount = 0
+    public let outbox = TerminalOutbox()
+    /// Everything written to the "terminal" outside the frames (OSC 52 sequences), in order.
+    public private(set) var written: [String] = []
     private let cond = NSCondition()
     private var script: [InputEvent] = []
     private var woken = false
 
-    public init(size: Size = Size(width: 80, height: 24), ascii: Bool = false) { self.size = size; self.ascii = ascii }
+    public init(size: Size = Size(width: 80, height: 24), ascii: Bool = false) {
+        self.size = size; self.ascii = ascii
+        outbox.attach(MemoryWaker(driver: self))
+    }
 
     public func draw(_ frame: Frame) {
-        cond.lock(); lastFrame = frame; drawCount += 1; cond.broadcast(); cond.unlock()
+        cond.lock(); lastFrame = frame; drawCount += 1; written += outbox.drain(); cond.broadcast(); cond.unlock()
     }
 
     /// Queues input for `nextInput` (from any thread).
@@ -62,7 +68,8 @@ public final class MemoryDriver: ScreenDriver, @unchecked Sendable {
     }
 }
 
+/// Weak, so the driver's own outbox (which holds one) does not keep the driver alive.
 struct MemoryWaker: Waker, @unchecked Sendable {
-    let driver: MemoryDriver
-    func wake() { driver.wakeUp() }
+    weak var driver: MemoryDriver?
+    func wake() { driver?.wakeUp() }
 }

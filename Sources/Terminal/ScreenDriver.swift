@@ -9,6 +9,8 @@ public protocol ScreenDriver: AnyObject {
     func nextInput(timeoutMs: Int?) -> InputEvent
     /// Interrupts `nextInput` from any thread.
     var waker: any Waker { get }
+    /// Raw bytes for the terminal outside the frame (OSC 52), written after the next draw.
+    var outbox: TerminalOutbox { get }
 }
 
 /// Something that interrupts a blocked `nextInput`; safe from any thread.

@@ -57,16 +57,20 @@ public enum Widgets {
         public var title: String
         public var width: Int
         public var rightAligned: Bool
-        public init(_ title: String, _ width: Int, right: Bool = false) { self.title = title; self.width = width; rightAligned = right }
+        /// The narrowest it gets when columns are fitted (besides its title and 4).
+        public var minimum: Int
+        public init(_ title: String, _ width: Int, right: Bool = false, minimum: Int = 0) {
+            self.title = title; self.width = width; rightAligned = right; self.minimum = minimum
+        }
     }
 
     /// Column widths that fit `total`: each column gets at most its wish; the widest shrinks first, one column at a
-    /// time, never below its title (or 4).
+    /// time, never below its title, its minimum (or 4).
     public static func fitColumns(_ cols: [Column], total: Int, gap: Int = 2) -> [Column] {
         var out = cols
         var excess = cols.reduce(0) { $0 + $1.width } + gap * max(0, cols.count - 1) - total
         while excess > 0 {
-            let floors = out.map { max(4, TextWidth.of($0.title)) }
+            let floors = out.map { max(4, TextWidth.of($0.title), $0.minimum) }
             guard let i = out.indices.filter({ out[$0].width > floors[$0] }).max(by: { out[$0].width < out[$1].width }) else { break }
             out[i].width -= 1; excess -= 1
         }
@@ -80,10 +84,21 @@ public enum Widgets {
         var out = cols
         var excess = cols.reduce(0) { $0 + $1.width } + gap * max(0, cols.count - 1) - total
         for i in shrinkFirst where excess > 0 && out.indices.contains(i) {
-            let cut = min(excess, max(0, out[i].width - max(4, TextWidth.of(out[i].title))))
+            let cut = min(excess, max(0, out[i].width - max(4, TextWidth.of(out[i].title), out[i].minimum)))
             out[i].width -= cut; excess -= cut
         }
         return fitColumns(out, total: total, gap: gap)
+    }
+
+    /// Columns as wide as their widest cell or title, each at most its `width` (the bound), then fitted to `total`:
+    /// the columns in `shrinkFirst` give way first, so an id column is never cut while another column can shrink.
+    public static func fitColumns(_ bounds: [Column], rows: [[String]], total: Int, gap: Int = 2, shrinkFirst: [Int] = []) -> [Column] {
+        var cols = bounds
+        for i in cols.indices {
+            let widest = rows.reduce(TextWidth.of(cols[i].title)) { i < $1.count ? max($0, TextWidth.of($1[i])) : $0 }
+            cols[i].width = min(bounds[i].width, widest)
+        }
+        return fitColumns(cols, total: total, gap: gap, shrinkFirst: shrinkFirst)
     }
 
     /// A column as wide as the widest of its title and `cells` (at least `minimum`).
@@ -165,13 +180,22 @@ public enum Widgets {
         }
     }
 
-    /// Text wrapped to `width` columns at spaces.
+    /// Text wrapped to `width` columns at spaces; a word longer than the width (a DKIM key, a long name) is broken
+    /// at the width, so nothing is ever cut.
     public static func wrap(_ text: String, width: Int) -> [String] {
         var lines: [String] = []
         for para in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = ""
             for word in para.split(separator: " ") {
-                let w = String(word)
+                var w = String(word)
+                while width > 0 && TextWidth.of(w) > width {
+                    if !line.isEmpty { lines.append(line); line = "" }
+                    var head = "", used = 0
+                    for ch in w { if used + TextWidth.of(ch) > width { break }; head.append(ch); used += TextWidth.of(ch) }
+                    if head.isEmpty { break }
+                    lines.append(head); w.removeFirst(head.count)
+                }
+                if w.isEmpty { continue }
                 if line.isEmpty { line = w }
                 else if TextWidth.of(line) + 1 + TextWidth.of(w) <= width { line += " " + w }
                 else { lines.append(line); line = w }

@@ -50,8 +50,9 @@ public enum WizardApp {
     /// are not a terminal or TERM is dumb/unset, pointing to the non-interactive commands (vanityns plan/apply/verify).
     public static func runWizard(_ context: WizardContext) async -> Int32 {
         guard refuseUnlessTerminal() else { return 1 }
-        let runner = WizardRunner(context: context)
-        return await runFullScreen(context: context, make: { size in
+        let outbox = TerminalOutbox()
+        let runner = WizardRunner(context: context, terminal: outbox)
+        return await runFullScreen(context: context, outbox: outbox, make: { size in
             WizardState(size: size, account: context.account, credentialProblem: context.credentialProblem,
                         resolver: context.resolver, registrarAvailable: context.registrarLookup != nil)
         }, initial: { $0.initialCommands }, run: { cmd, send in await runner.run(cmd, send: send) })
@@ -60,8 +61,9 @@ public enum WizardApp {
     /// Runs the browser (sets -> zones in a set -> record sets) full-screen.
     public static func runBrowser(_ context: WizardContext) async -> Int32 {
         guard refuseUnlessTerminal() else { return 1 }
-        let runner = BrowserRunner(route53: context.route53, stateDirectory: context.stateDirectory)
-        return await runFullScreen(context: context, make: { size in BrowserState(size: size, account: context.account) },
+        let outbox = TerminalOutbox()
+        let runner = BrowserRunner(route53: context.route53, stateDirectory: context.stateDirectory, terminal: outbox)
+        return await runFullScreen(context: context, outbox: outbox, make: { size in BrowserState(size: size, account: context.account) },
                                    initial: { $0.initialCommands }, run: { cmd, send in await runner.run(cmd, send: send) })
     }
 
@@ -76,12 +78,12 @@ public enum WizardApp {
     }
 
     /// Runs a program on its own thread that owns every curses call; commands run as tasks that mail results back.
-    static func runFullScreen<P: ScreenProgram>(context: WizardContext, make: @escaping @Sendable (Size) -> P,
+    static func runFullScreen<P: ScreenProgram>(context: WizardContext, outbox: TerminalOutbox, make: @escaping @Sendable (Size) -> P,
                                                 initial: @escaping @Sendable (P) -> [P.Command],
                                                 run: @escaping @Sendable (P.Command, @escaping @Sendable (P.Msg) -> Void) async -> Void) async -> Int32 {
         let (code, after) = await withCheckedContinuation { (cont: CheckedContinuation<(Int32, [String]), Never>) in
             let thread = Thread {
-                let driver = CursesDriver()
+                let driver = CursesDriver(outbox: outbox)
                 let result = drive(driver: driver, events: context.events, make: make, initial: initial, run: run)
                 driver.end()
                 cont.resume(returning: result)

@@ -3,7 +3,7 @@ import Terminal
 /// What a key does in the wizard; each screen's keymap maps keys to these.
 public enum WizardAction: Sendable, Equatable {
     case up, down, pageUp, pageDown, top, bottom, choose, back, toggleLog, help, quit, type, erase, toggle
-    case yes, no, skip, detail, rerun, writeFile, registrarApply, saveLog, resume, retry, finish
+    case yes, no, skip, detail, rerun, writeFile, registrarApply, saveLog, resume, retry, finish, copy, openRecord
 }
 
 extension WizardState {
@@ -73,11 +73,14 @@ extension WizardState {
             }
             b = Self.move() + [B([.char(" ")], "space", "select", .toggle), B([.enter], "enter", "continue", .choose)]
         case .plan:
-            if showDetail {
+            if showRecord {
+                b = Self.move("scroll") + [B([.char("c")], "c", "copy", .copy), B([.enter], "enter", "back to the batch", footer: false, .openRecord)]
+            } else if showDetail {
                 b = Self.move("scroll") + [B([.char("d")], "d", "close details", .detail)]
             } else if plan.value != nil && planIndex < planZones.count {
-                b = [B([.char("y")], "y", "apply this zone", .yes), B([.char("s")], "s", "skip", .skip),
-                     B([.char("d")], "d", "details", .detail)]
+                b = [B([.char("y")], "y", "apply", .yes), B([.char("s")], "s", "skip", .skip),
+                     B([.up, .char("k")], "↑↓", "choose a record", footer: false, .up), B([.down, .char("j")], "↓/j", "next record", footer: false, .down),
+                     B([.enter], "↑↓ enter", "record", .openRecord), B([.char("d")], "d", "all", .detail)]
             } else if plan.value != nil {
                 b = [B([.enter], "enter", "continue", .choose)]
             } else if plan.error != nil {
@@ -93,13 +96,14 @@ extension WizardState {
             }
         case .registrar:
             if registrarCurrent.value.map({ $0 != nil }) == true && registrarApplied.value == nil {
-                b = [B([.char("a")], "a", "update registrar", .registrarApply), B([.enter], "enter", "continue", .choose)]
+                b = [B([.char("a")], "a", "update registrar", .registrarApply), B([.char("c")], "c", "copy", .copy),
+                     B([.enter], "enter", "continue", .choose)]
             } else {
-                b = [B([.char("w")], "w", "write table", .writeFile), B([.enter], "enter", "continue", .choose)]
+                b = [B([.char("c")], "c", "copy table", .copy), B([.char("w")], "w", "write it", .writeFile), B([.enter], "enter", "continue", .choose)]
             }
         case .verify:
-            b = [B([.char("r")], "r", "verify again", .rerun)] + Self.move("scroll") + [
-                 B([.enter], "enter", "finish", .finish)]
+            b = [B([.char("r")], "r", "recheck", .rerun)] + Self.move("scroll") + [
+                 B([.char("c")], "c", "copy", .copy), B([.enter], "enter", "finish", .finish)]
         }
         return Keymap(b + Self.common)
     }

@@ -78,6 +78,7 @@ public enum WizardMsg: Sendable {
     case registrarFileWritten(Result<String, UIError>)
     case verified(Result<VerifyReport, UIError>)
     case logSaved(Result<String, UIError>)
+    case copied(Result<CopyOutcome, UIError>)
 }
 
 /// Effects the runner performs; each sends result messages back.
@@ -103,6 +104,8 @@ public enum WizardCommand: Sendable, Equatable {
     case registrarApply(domain: String, [DomainNameserver])
     case writeFile(text: String, prefix: String, purpose: FilePurpose)
     case verify(homeDomain: String, zones: [String], hosts: [String])
+    /// Copies `text` to the user's clipboard (OSC 52), or to a 0600 file named from `prefix` when the terminal cannot.
+    case copy(text: String, what: String, prefix: String)
 }
 
 /// Why a file is written (which message reports it).
@@ -176,6 +179,10 @@ public struct WizardState: Sendable {
     public var decisions: [String: ZoneDecision] = [:]
     public var showDetail = false
     public var detailOffset = 0
+    /// The change of the zone's batch under the cursor, and whether it is shown whole (the record detail view).
+    public var planRecord = 0
+    public var showRecord = false
+    public var recordOffset = 0
     // 7 Apply
     public var unfinished: [String]? = nil
     public var resumeAnswered = false

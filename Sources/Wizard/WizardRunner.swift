@@ -1,11 +1,18 @@
 import Foundation
 import Route53
 import WhiteLabel
+import Terminal
 
 /// Performs wizard commands against the context's client and engine, sending result messages back.
 public struct WizardRunner: Sendable {
     public var context: WizardContext
-    public init(context: WizardContext) { self.context = context }
+    /// Where OSC 52 sequences go (the driver writes them to the terminal), and the terminal type that decides whether
+    /// they can work.
+    public var terminal: TerminalOutbox
+    public var term: String?
+    public init(context: WizardContext, terminal: TerminalOutbox = TerminalOutbox(), term: String? = CopyToUser.term) {
+        self.context = context; self.terminal = terminal; self.term = term
+    }
 
     static func result<T: Sendable>(_ body: () async throws -> T) async -> Result<T, UIError> {
         do { return .success(try await body()) } catch { return .failure(UIError(error: error)) }
@@ -80,6 +87,8 @@ public struct WizardRunner: Sendable {
             let dir = context.stateDirectory
             let r = await Self.result { try PrivateFile.write(text, directory: dir, name: PrivateFile.stampedName(prefix)) }
             send(purpose == .log ? .logSaved(r) : .registrarFileWritten(r))
+        case let .copy(text, what, prefix):
+            send(.copied(CopyToUser.perform(text, what: what, prefix: prefix, term: term, outbox: terminal, directory: context.stateDirectory)))
         case let .verify(home, zones, hosts):
             let port = context.queryPort, target = context.resolver
             send(.verified(await Self.result { try await engine.verify(homeDomain: home, zones: zones, hosts: hosts, queryPort: port, target: target) }))

@@ -113,6 +113,11 @@ extension WizardState {
             case let .success(path): notice = ("Log saved to \(path) (mode 0600)", .ok)
             case let .failure(e): notice = ("Could not save the log: \(e.message)", .error)
             }
+            return []        case let .copied(r):
+            switch r {
+            case let .success(o): notice = o.notice
+            case let .failure(e): notice = ("Could not copy: \(e.message)", .error)
+            }
             return []
         }
     }
@@ -178,6 +183,10 @@ extension WizardState {
         case .registrar: return registrarAction(a)
         case .verify:
             switch a {
+            case .copy:
+                guard let report = verify.value else { return [] }
+                return [.copy(text: ReportRenderer.verifyTable(report) + "\n\n" + cronLine + "\n", what: "the verify table and the cron line",
+                              prefix: "verify-\(homeName)")]
             case .rerun: return go(.verify)
             case .up: verifyOffset = max(0, verifyOffset - 1)
             case .down: verifyOffset = min(verifyOffset + 1, verifyMaxOffset)
@@ -237,6 +246,7 @@ extension WizardState {
         case .review: step = .vanityHosts; editingHosts = true
         case .zones: step = .review
         case .plan:
+            if showRecord { showRecord = false; return [] }
             if showDetail { showDetail = false; return [] }
             if let r = resuming {
                 // The resumed run skipped steps 2-5: back to the offer.
@@ -417,6 +427,18 @@ extension WizardState {
     }
 
     mutating func planAction(_ a: WizardAction) -> [WizardCommand] {
+        if showRecord {
+            switch a {
+            case .up: recordOffset = max(0, recordOffset - 1)
+            case .down: recordOffset = min(recordOffset + 1, recordMaxOffset)
+            case .openRecord: showRecord = false
+            case .copy:
+                guard let c = selectedChange else { return [] }
+                return [.copy(text: recordDetail(c.after).text, what: "record set \(c.after.name) \(c.after.type)", prefix: "record")]
+            default: break
+            }
+            return []
+        }
         if showDetail {
             switch a {
             case .up: detailOffset = max(0, detailOffset - 1)
@@ -430,10 +452,13 @@ extension WizardState {
         case .rerun: return go(.plan)
         case .choose: return plan.value != nil && planIndex >= planZones.count ? go(.apply) : []
         case .detail: showDetail = true; detailOffset = 0; return []
+        case .up: planRecord = max(0, planRecord - 1)
+        case .down: planRecord = min(max(0, (selectedZone?.changes.count ?? 0) - 1), planRecord + 1)
+        case .openRecord: if selectedChange != nil { showRecord = true; recordOffset = 0 }
         case .yes, .skip:
             guard planIndex < planZones.count else { return [] }
             decisions[planZones[planIndex].zoneName] = a == .yes ? .apply : .skip
-            planIndex += 1
+            planIndex += 1; planRecord = 0
             skipEmptyZones()
             if planIndex >= planZones.count { return go(.apply) }
         default: break
@@ -501,6 +526,9 @@ extension WizardState {
             guard let p = plan.value else { return [] }
             confirm = Confirmation(question: "Set the name servers of \(Self.bare(p.homeDomain)) at Route 53 Domains to the vanity hosts with their glue addresses? The registry takes a few minutes.", action: .registrarApply)
             if registrarTable.isEmpty { return [.registrarRows(p)] }
+        case .copy:
+            guard !registrarTable.isEmpty else { return [] }
+            return [.copy(text: ReportRenderer.registrarTable(registrarTable) + "\n", what: "the registrar table", prefix: "registrar-\(homeName)")]
         case .writeFile:
             return [.writeFile(text: registrarText.joined(separator: "\n") + "\n", prefix: "registrar-\(homeName)", purpose: .registrar)]
         case .choose: return go(.verify)
@@ -509,15 +537,10 @@ extension WizardState {
         return []
     }
 
-    /// The registrar hand-off table as plain text.
+    /// The registrar hand-off table as plain text (the same table `c` copies and the CLI prints).
     public var registrarText: [String] {
         guard !registrarTable.isEmpty else { return [] }
-        let w = max(4, registrarTable.map { TextWidth.of($0.host) }.max() ?? 4)
-        var out = ["Enter these name servers and glue (host) records at the registrar of \(homeName):",
-                   TextWidth.pad("host", to: w) + "  " + TextWidth.pad("IPv4", to: 15) + "  IPv6"]
-        for r in registrarTable {
-            out.append(TextWidth.pad(r.host, to: w) + "  " + TextWidth.pad(r.ipv4 ?? "-", to: 15) + "  " + (r.ipv6 ?? "-"))
-        }
-        return out
+        return ["Enter these name servers and glue (host) records at the registrar of \(homeName):"]
+            + ReportRenderer.registrarTable(registrarTable).split(separator: "\n").map(String.init)
     }
 }

@@ -373,6 +373,39 @@ extension WizardState {
         return max(0, detailLines(z, width: size.width - 4).count + (z.createInSet ? 1 : 0) - bodyRows)
     }
 
+    /// The zone whose batch is on screen, and the change under the cursor.
+    var selectedZone: ZonePlan? { planIndex < planZones.count ? planZones[planIndex] : nil }
+    var selectedChange: PlannedChange? {
+        guard let z = selectedZone, z.changes.indices.contains(planRecord) else { return nil }
+        return z.changes[planRecord]
+    }
+
+    /// The detail view of a record set, naming alias targets from the account's zones.
+    func recordDetail(_ r: ResourceRecordSet) -> RecordDetail {
+        RecordDetail(r, zoneNames: Dictionary((allZones.value ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// The record view's lines: the record set as the change leaves it, then as it was for a change of one.
+    func recordLines(_ c: PlannedChange, width: Int) -> [(String, Role)] {
+        let what: String
+        switch c.action {
+        case .delete: what = "deleted by this batch"
+        case .create: what = "created by this batch"
+        case .upsert: what = c.before == nil ? "created by this batch" : "after this batch"
+        }
+        var out: [(String, Role)] = [(what + ":", .accent)] + recordDetail(c.after).lines(width: width)
+        if let b = c.before, c.action == .upsert {
+            out += [("", .normal), ("before:", .dim)] + recordDetail(b).lines(width: width)
+        }
+        return out
+    }
+
+    /// How far the record view can scroll.
+    var recordMaxOffset: Int {
+        guard let c = selectedChange else { return 0 }
+        return max(0, recordLines(c, width: size.width - 4).count - bodyRows)
+    }
+
     func drawPlan(_ f: inout Frame, _ r: Rect) {
         switch plan {
         case .idle, .loading: loading(&f, r, "planning: reading records and resolving addresses…"); return
@@ -387,6 +420,10 @@ extension WizardState {
             return
         }
         let z = planZones[planIndex]
+        if showRecord, let c = selectedChange {
+            RecordDetail.draw(&f, r, lines: recordLines(c, width: r.width), offset: recordOffset)
+            return
+        }
         var lines: [(String, Role)] = []
         if z.createInSet { lines.append(("+ create zone \(z.zoneName) in set \(plan.value?.setId ?? "")", .ok)) }
         if showDetail {
@@ -401,20 +438,31 @@ extension WizardState {
             }
             return
         }
-        let glue = z.changes.filter { $0.role == .glue }
-        var rest: [(String, Role)] = []
-        for c in z.changes where c.role != .glue { rest += changeLines(c, width: r.width, full: false) }
-        if let warnings = plan.value?.warnings, planIndex == 0 { for w in warnings { rest.append(("! " + w, .warn)) } }
-        rest.append(("Old values are saved; `vanityns rollback --zone \(Self.bare(z.zoneName))` restores them.", .dim))
-        // Every glue record when the screen has the room, else the first two and a count.
-        let allGlue = glue.flatMap { changeLines($0, width: r.width, full: false) }
-        if lines.count + allGlue.count + rest.count <= r.height || glue.count <= 2 { lines += allGlue }
-        else {
-            for c in glue.prefix(2) { lines += changeLines(c, width: r.width, full: false) }
-            lines.append(("  … \(glue.count - 2) more glue records (d shows all)", .dim))
+        // Each line with the change it belongs to (its first line is the one the cursor highlights).
+        var rest: [(String, Role, Int?)] = []
+        for i in z.changes.indices where z.changes[i].role != .glue {
+            rest += changeLines(z.changes[i], width: r.width, full: false).enumerated().map { ($0.element.0, $0.element.1, $0.offset == 0 ? i : nil) }
         }
-        lines += rest
-        for (i, l) in lines.prefix(r.height).enumerated() { f.put(TextWidth.truncate(l.0, to: r.width), x: r.x, y: r.y + i, role: l.1) }
+        if let warnings = plan.value?.warnings, planIndex == 0 { for w in warnings { rest.append(("! " + w, .warn, nil)) } }
+        rest.append(("Old values are saved; `vanityns rollback --zone \(Self.bare(z.zoneName))` restores them.", .dim, nil))
+        // Every glue record when the screen has the room, else two (those around the cursor) and a count.
+        let glue = z.changes.indices.filter { z.changes[$0].role == .glue }
+        func glueLines(_ idx: [Int]) -> [(String, Role, Int?)] {
+            idx.flatMap { i in changeLines(z.changes[i], width: r.width, full: false).enumerated().map { ($0.element.0, $0.element.1, $0.offset == 0 ? i : nil) } }
+        }
+        var all: [(String, Role, Int?)] = lines.map { ($0.0, $0.1, nil) }
+        let allGlue = glueLines(glue)
+        if lines.count + allGlue.count + rest.count <= r.height || glue.count <= 2 { all += allGlue }
+        else {
+            let at = glue.firstIndex(of: planRecord).map { min($0, glue.count - 2) } ?? 0
+            all += glueLines(Array(glue[at..<(at + 2)]))
+            all.append(("  … \(glue.count - 2) more glue records (d shows all)", .dim, nil))
+        }
+        all += rest
+        for (i, l) in all.prefix(r.height).enumerated() {
+            f.put(TextWidth.truncate(l.0, to: r.width), x: r.x, y: r.y + i, role: l.1)
+            if l.2 == planRecord && !focusLog { f.paint(x: r.x, y: r.y + i, width: r.width, role: .selected) }
+        }
     }
 
     // MARK: 7
@@ -538,6 +586,9 @@ extension WizardState {
         return max(0, report.rows.count - (tableH - 1))
     }
 
+    /// The crontab line that watches the glue (shown under the verify table, copied with it).
+    var cronLine: String { "17 */6 * * *  vanityns check --domain \(homeName)" }
+
     /// Below the table: the verdict, the first problem in full, and what to do next.
     func verifySummary(_ report: VerifyReport, width: Int) -> [(String, Role)] {
         var summary: [(String, Role)] = []
@@ -551,7 +602,7 @@ extension WizardState {
             if let v = first { add("  \(v.server) \(v.address) \(Self.bare(v.zone)): \(v.problems.joined(separator: "; "))", .error) }
         }
         add("In a day or two, `vanityns finalize --domain \(homeName)` raises the TTLs.", .normal)
-        let cron = "17 */6 * * *  vanityns check --domain \(homeName)"
+        let cron = cronLine
         if TextWidth.of("Watch the glue from cron: " + cron) <= width { summary.append(("Watch the glue from cron: " + cron, .dim)) }
         else { summary.append(("Watch the glue from cron:", .dim)); summary.append(("  " + cron, .accent)) }
         return summary

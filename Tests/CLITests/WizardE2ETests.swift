@@ -227,6 +227,45 @@ import Glibc
         #expect(try t.waitForExit() == 130)
     }
 
+    // MARK: g) copying the registrar table
+
+    @Test func registrarTableReachesTheClipboardWithOSC52() throws {
+        let account = try WizardAccount(seed: .sandbox)
+        defer { account.stop() }
+        let t = try account.wizard(width: 80, height: 24, clipboard: true)
+        try t.waitForText("reusable delegation sets used")
+        try t.sendKeys("Enter")
+        try t.waitForText("+ Create a new set")
+        try t.sendKeys("Enter")
+        try t.waitForText("legacy.example")
+        try t.sendKeys("Enter")
+        try t.waitForText("the host names can be used")
+        try t.sendKeys("Enter")
+        try t.waitForText("127.0.0.5")
+        try t.sendKeys("Enter")
+        try t.waitForText("[ ] shop.example")
+        try t.sendKeys("Enter")
+        try t.waitForText("zone 1 of 1: example.com (home zone)")
+        try t.sendKeys("y")
+        try t.waitForText("Done. Next: the registrar", timeout: 30)
+        try t.sendKeys("Enter")
+        try t.waitForText("After the update:")
+        #expect((try? t.buffer()) == nil, "nothing copied yet")
+        try t.sendKeys("c")
+        try t.waitForText("Copied the registrar table (5 lines) to your clipboard (OSC 52)")
+        // What the terminal received is exactly the table on screen, nothing of the frame around it.
+        #expect(try t.waitForBuffer() == """
+            host             IPv4       IPv6
+            ns1.example.com  127.0.0.2  ::1
+            ns2.example.com  127.0.0.3  ::1
+            ns3.example.com  127.0.0.4  ::1
+            ns4.example.com  127.0.0.5  ::1
+
+            """)
+        try t.sendKeys("C-c")
+        #expect(try t.waitForExit() == 130)
+    }
+
     // MARK: f) no terminal
 
     @Test func withoutATerminalItPointsToTheCommands() throws {
@@ -288,12 +327,14 @@ final class WizardAccount: @unchecked Sendable {
 
     /// Starts the wizard in a `width` x `height` terminal pointed at the stand-ins (Route 53 through `endpoint`,
     /// the moto stand-in by default).
-    func wizard(width: Int, height: Int, endpoint: String? = nil, extraEnvironment: [String: String] = [:]) throws -> TmuxSession {
+    /// `subcommand` (e.g. `["browse"]`) goes before the options; `clipboard` turns on tmux's `set-clipboard`.
+    func wizard(width: Int, height: Int, endpoint: String? = nil, extraEnvironment: [String: String] = [:],
+                subcommand: [String] = [], clipboard: Bool = false) throws -> TmuxSession {
         var env = CLI.environment(moto.environment)
         for (k, v) in extraEnvironment { env[k] = v }
         let args = ["--endpoint-url", endpoint ?? moto.endpoint, "--domains-endpoint-url", moto.endpoint,
                     "--resolver", "127.0.0.1:\(dns.port)", "--query-port", String(dns.port), "--state-dir", stateDir]
-        return try TmuxSession(command: [CLI.binary] + args, environment: env, width: width, height: height)
+        return try TmuxSession(command: [CLI.binary] + subcommand + args, environment: env, width: width, height: height, clipboard: clipboard)
     }
 
     func setIds() throws -> [String] {

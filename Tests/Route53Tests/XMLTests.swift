@@ -46,6 +46,8 @@ import Foundation
         r.geoLocation = GeoLocation(continentCode: "EU", countryCode: nil, subdivisionCode: nil)
         r.failover = "PRIMARY"; r.multiValueAnswer = false
         r.healthCheckId = "hc-1"; r.trafficPolicyInstanceId = "tp-1"
+        r.cidrRoutingConfig = CidrRoutingConfig(collectionId: "c8c02a84-aaaa-4e16-8b4e-0123456789ab", locationName: "office")
+        r.geoProximityLocation = GeoProximityLocation(coordinates: Coordinates(latitude: "49.22", longitude: "-74.01"), bias: -20)
         return r
     }()
 
@@ -58,7 +60,8 @@ import Foundation
         let s = String(decoding: data, as: UTF8.self)
         #expect(s.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ChangeResourceRecordSetsRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><ChangeBatch><Comment>copy &lt;zone&gt;</Comment><Changes><Change><Action>UPSERT</Action><ResourceRecordSet><Name>w.example.com.</Name>"))
         let order = ["<Name>", "<Type>", "<SetIdentifier>", "<Weight>", "<Region>", "<GeoLocation>", "<Failover>",
-                     "<MultiValueAnswer>", "<TTL>", "<ResourceRecords>", "<HealthCheckId>", "<TrafficPolicyInstanceId>"]
+                     "<MultiValueAnswer>", "<TTL>", "<ResourceRecords>", "<HealthCheckId>", "<TrafficPolicyInstanceId>",
+                     "<CidrRoutingConfig><CollectionId>", "<LocationName>", "<GeoProximityLocation><Coordinates><Latitude>", "<Longitude>", "<Bias>"]
         let positions = order.map { s.range(of: $0)!.lowerBound }
         #expect(positions == positions.sorted())
         #expect(s.contains("<SetIdentifier>blue &amp; green</SetIdentifier>"))

@@ -37,8 +37,10 @@ public final class TmuxSession: Sendable {
 
     /// Starts `command` (program and arguments, run directly, no shell) in a `width` x `height` terminal with exactly
     /// `environment` (plus `TERM` = `term` unless given). Nothing from the test process's environment leaks in.
+    /// `clipboard`: tmux's `set-clipboard on`, so an OSC 52 sequence from the program lands in a paste buffer
+    /// (read it with `buffer()`), as the user's terminal would put it on the clipboard.
     public init(command: [String], environment: [String: String], width: Int, height: Int,
-                term: String = "xterm-256color") throws {
+                term: String = "xterm-256color", clipboard: Bool = false) throws {
         precondition(!command.isEmpty, "TmuxSession needs a command")
         self.term = term
         socket = "vns-\(getpid())-\(UUID().uuidString.prefix(8))"
@@ -54,7 +56,7 @@ public final class TmuxSession: Sendable {
             ["set-option", "-g", "remain-on-exit", "on"],
             ["set-option", "-g", "remain-on-exit-format", ""],
             ["set-option", "-g", "status", "off"],
-        ]
+        ] + (clipboard ? [["set-option", "-g", "set-clipboard", "on"]] : [])
         var args = ["-f", "/dev/null", "start-server"]
         for option in options { args += [";"] + option }
         args += [";", "new-session", "-d", "-s", "vns", "-x", String(width), "-y", String(height),
@@ -134,6 +136,19 @@ public final class TmuxSession: Sendable {
         }
         if let status = exitStatus { return status }
         throw TmuxError("the program still runs after \(timeout) s", screen: try? capture())
+    }
+
+    /// The newest paste buffer (`show-buffer`): what the program last copied with OSC 52 when `clipboard` is on.
+    public func buffer() throws -> String { try tmux(["show-buffer"]) }
+
+    /// Waits until a paste buffer exists and returns it; throws with the last screen after `timeout` seconds.
+    public func waitForBuffer(timeout: TimeInterval = 10) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let b = try? buffer() { return b }
+            usleep(50_000)
+        }
+        throw TmuxError("no paste buffer after \(timeout) s", screen: try? capture())
     }
 
     // MARK: Terminal

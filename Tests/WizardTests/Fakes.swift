@@ -140,6 +140,8 @@ struct Harness {
     var commands: [WizardCommand] = []
     let r53: FakeRoute53
     let engine: FakeEngine
+    /// What the wizard sends to the terminal outside its frames (OSC 52 copies).
+    let outbox = TerminalOutbox()
 
     init(size: Size = Size(width: 80, height: 24), r53: FakeRoute53 = FakeRoute53(), engine: FakeEngine = FakeEngine(),
          credentialProblem: String? = nil, stateDirectory: URL = FileManager.default.temporaryDirectory,
@@ -150,7 +152,7 @@ struct Harness {
                                 account: AccountInfo(profile: "work", keyHint: "…7QX4", credentialSource: "profile work", endpoint: "https://route53.amazonaws.com"),
                                 credentialProblem: credentialProblem, stateDirectory: stateDirectory,
                                 registrarLookup: registrarLookup, registrarApply: { _, _ in }, resumeInfo: { resume })
-        runner = WizardRunner(context: ctx)
+        runner = WizardRunner(context: ctx, terminal: outbox, term: "xterm-256color")
         state = WizardState(size: size, account: ctx.account, credentialProblem: credentialProblem, registrarAvailable: registrarLookup != nil, runId: "test")
     }
 

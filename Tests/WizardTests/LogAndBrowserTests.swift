@@ -75,7 +75,7 @@ struct LogAndBrowserTests {
         #expect(s.view().text.contains("N0284911Q2UJ8DKK2"))
         await run(s.update(.key(.down)))
         let open = s.update(.key(.enter))
-        #expect(open == [.listZones(setId: "N0284911Q2UJ8DKK2", generation: 1)])
+        #expect(open == [.listZones(setId: "N0284911Q2UJ8DKK2", setIds: [], generation: 1)])
         await run(open)
         #expect(s.view().text.contains("Zones in set N0284911Q2UJ8DKK2 (2)"))
         #expect(!s.view().text.contains("other.org"))

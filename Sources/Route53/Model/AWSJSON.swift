@@ -3,7 +3,7 @@ import Foundation
 /// JSON in the AWS CLI's shape: PascalCase member names (`CallerReference`, `TTL`, `DNSName`), sorted keys, pretty.
 public enum AWSJSON {
     /// Member names whose AWS spelling is not a plain capitalisation of the Swift name.
-    static let special: [String: String] = ["ttl": "TTL", "dnsName": "DNSName", "glueIps": "GlueIps"]
+    static let special: [String: String] = ["ttl": "TTL", "dnsName": "DNSName", "glueIps": "GlueIps", "awsRegion": "AWSRegion"]
 
     /// An encoder that writes AWS member names.
     public static func encoder() -> JSONEncoder {

@@ -80,6 +80,31 @@ public struct GeoLocation: Codable, Sendable, Equatable, Hashable {
     }
 }
 
+/// Geoproximity routing's point (`Coordinates`): decimal degrees as Route 53 writes them.
+public struct Coordinates: Codable, Sendable, Equatable, Hashable {
+    public var latitude: String
+    public var longitude: String
+    public init(latitude: String, longitude: String) { self.latitude = latitude; self.longitude = longitude }
+}
+
+/// Geoproximity routing (`GeoProximityLocation`): one of an AWS Region, a Local Zone group or coordinates, and a bias.
+public struct GeoProximityLocation: Codable, Sendable, Equatable, Hashable {
+    public var awsRegion: String?
+    public var localZoneGroup: String?
+    public var coordinates: Coordinates?
+    public var bias: Int?
+    public init(awsRegion: String? = nil, localZoneGroup: String? = nil, coordinates: Coordinates? = nil, bias: Int? = nil) {
+        self.awsRegion = awsRegion; self.localZoneGroup = localZoneGroup; self.coordinates = coordinates; self.bias = bias
+    }
+}
+
+/// IP-based routing (`CidrRoutingConfig`): a CIDR collection and one of its locations.
+public struct CidrRoutingConfig: Codable, Sendable, Equatable, Hashable {
+    public var collectionId: String
+    public var locationName: String
+    public init(collectionId: String, locationName: String) { self.collectionId = collectionId; self.locationName = locationName }
+}
+
 /// A resource record set with every member vanityns must carry through untouched when copying a zone.
 public struct ResourceRecordSet: Codable, Sendable, Equatable, Hashable {
     /// Fully qualified, with the trailing dot as Route 53 returns it; Route 53's `\052` escapes left as they are.
@@ -96,6 +121,8 @@ public struct ResourceRecordSet: Codable, Sendable, Equatable, Hashable {
     public var aliasTarget: AliasTarget?
     public var healthCheckId: String?
     public var trafficPolicyInstanceId: String?
+    public var cidrRoutingConfig: CidrRoutingConfig?
+    public var geoProximityLocation: GeoProximityLocation?
     public init(name: String, type: String, ttl: Int?, values: [String]) {
         self.name = name; self.type = type; self.ttl = ttl
         self.resourceRecords = values.map(ResourceRecord.init(value:))

@@ -70,6 +70,14 @@ public enum Route53XMLCodec {
         }
         r.healthCheckId = e.text("HealthCheckId")
         r.trafficPolicyInstanceId = e.text("TrafficPolicyInstanceId")
+        if let c = e.child("CidrRoutingConfig") {
+            r.cidrRoutingConfig = CidrRoutingConfig(collectionId: try required(c, "CollectionId"), locationName: try required(c, "LocationName"))
+        }
+        if let g = e.child("GeoProximityLocation") {
+            let point = try g.child("Coordinates").map { Coordinates(latitude: try required($0, "Latitude"), longitude: try required($0, "Longitude")) }
+            r.geoProximityLocation = GeoProximityLocation(awsRegion: g.text("AWSRegion"), localZoneGroup: g.text("LocalZoneGroup"),
+                                                          coordinates: point, bias: try int(g, "Bias"))
+        }
         return r
     }
 
@@ -128,6 +136,16 @@ public enum Route53XMLCodec {
         }
         c.append(.optional("HealthCheckId", r.healthCheckId))
         c.append(.optional("TrafficPolicyInstanceId", r.trafficPolicyInstanceId))
+        if let cidr = r.cidrRoutingConfig {
+            c.append(.element("CidrRoutingConfig", [.leaf("CollectionId", cidr.collectionId), .leaf("LocationName", cidr.locationName)]))
+        }
+        if let g = r.geoProximityLocation {
+            c.append(.element("GeoProximityLocation", [
+                .optional("AWSRegion", g.awsRegion), .optional("LocalZoneGroup", g.localZoneGroup),
+                g.coordinates.map { .element("Coordinates", [.leaf("Latitude", $0.latitude), .leaf("Longitude", $0.longitude)]) },
+                .optional("Bias", g.bias.map(String.init)),
+            ].compactMap { $0 }))
+        }
         return .element("ResourceRecordSet", c.compactMap { $0 })
     }
 
