@@ -117,7 +117,10 @@ func motoEndpoint(_ moto: MotoServer, service: String = "route53") -> ServiceEnd
             Change(action: .delete, resourceRecordSet: ResourceRecordSet(name: "h001.records.example.", type: "A", ttl: 60, values: ["192.0.2.2"])),
         ], comment: "vanityns test")
         #expect(!info.id.contains("/"))
-        let change = try await client.getChange(id: "/change/" + info.id)
+        // Route 53 (and the stand-in) answers PENDING first; GetChange says INSYNC once the change is everywhere.
+        #expect(info.status == .pending)
+        #expect(try await client.getChange(id: "/change/" + info.id).id == info.id)
+        let change = try await client.waitUntilInSync(changeId: "/change/" + info.id, interval: 0.1, timeout: 10)
         #expect(change.status == .insync)
         let check = try moto.boto3("""
         rr = {}
@@ -137,7 +140,7 @@ func motoEndpoint(_ moto: MotoServer, service: String = "route53") -> ServiceEnd
             (error as? Route53Error)?.code == "InvalidChangeBatch"
         }
         let deleted = try await client.deleteHostedZone(id: try await client.createHostedZone(name: "gone.example", callerReference: "gone", delegationSetId: nil, comment: nil).hostedZone.id)
-        #expect(deleted.status == .insync)
+        #expect(try await client.waitUntilInSync(changeId: deleted.id, interval: 0.1, timeout: 10).status == .insync)
     }
 
     @Test func deletingASetInUseIsRefusedOrAcceptedByMoto() async throws {
