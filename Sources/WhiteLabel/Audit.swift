@@ -45,6 +45,15 @@ public struct AuditRow: Sendable, Equatable {
     public var awsShowsThrough: [String]
     public var problems: [String]
     public var passed: Bool { problems.isEmpty }
+
+    public init(zone: String, zoneId: String, vanityHosts: [String], delegation: DelegationState, parentNS: [String], addresses: Int,
+                answeringUDP: Int, answeringTCP: Int, serials: [UInt32], apexNS: [String], apexMatchesParent: Bool?, glue: String,
+                awsShowsThrough: [String], problems: [String]) {
+        self.zone = zone; self.zoneId = zoneId; self.vanityHosts = vanityHosts; self.delegation = delegation; self.parentNS = parentNS
+        self.addresses = addresses; self.answeringUDP = answeringUDP; self.answeringTCP = answeringTCP; self.serials = serials
+        self.apexNS = apexNS; self.apexMatchesParent = apexMatchesParent; self.glue = glue; self.awsShowsThrough = awsShowsThrough
+        self.problems = problems
+    }
 }
 
 /// `audit`'s result: one row per zone.
@@ -85,6 +94,23 @@ extension WhiteLabelEngine {
         if zones.isEmpty { notes.append(set.map { "delegation set \($0) serves no public zone" } ?? "the account has no public hosted zone") }
         if home == nil { notes.append("no --domain given: each zone is judged against its own apex NS") }
         return AuditReport(setId: set, rows: rows, notes: notes)
+    }
+
+    /// Audits `zones` against their own apex NS (no home domain given), yielding each zone's row as it is done: the
+    /// browser's status column.
+    public func auditZones(_ zones: [HostedZone], awsNames: [String], queryPort: Int, target: ResolverTarget) -> AsyncStream<AuditRow> {
+        AsyncStream { continuation in
+            let task = Task {
+                await withTaskGroup(of: AuditRow.self) { group in
+                    for zone in zones where zone.config?.privateZone != true {
+                        group.addTask { await self.auditZone(zone, expected: [], expectedAddresses: [], awsNames: awsNames, port: queryPort, target: target) }
+                    }
+                    for await row in group { continuation.yield(row) }
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
     }
 
     static func isAWS(_ name: String, _ awsNames: Set<String>) -> Bool {

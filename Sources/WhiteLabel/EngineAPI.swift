@@ -251,4 +251,13 @@ public protocol WhiteLabelService: Sendable {
     /// Compares the name servers' current addresses with the glue in Route 53, at every server of the parent zone
     /// (asked at `queryPort`) and at Route 53 Domains when it can be read.
     func checkDrift(homeDomain: String, setId: String?, hosts: [String]?, queryPort: Int, target: ResolverTarget) async throws -> DriftReport
+    /// `audit`'s row for each of `zones` (judged by its own apex NS), yielded as each is done.
+    func auditZones(_ zones: [HostedZone], awsNames: [String], queryPort: Int, target: ResolverTarget) -> AsyncStream<AuditRow>
+}
+
+extension WhiteLabelService {
+    /// Services that cannot audit yield nothing.
+    public func auditZones(_ zones: [HostedZone], awsNames: [String], queryPort: Int, target: ResolverTarget) -> AsyncStream<AuditRow> {
+        AsyncStream { $0.finish() }
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Route53
 import Terminal
+import WhiteLabel
 
 /// Loading state and cursor of one level of the browser.
 public struct Listing: Sendable, Equatable {
@@ -27,6 +28,8 @@ public enum BrowserMsg: Sendable {
     case finished(generation: Int, error: String?)
     case saved(Result<String, UIError>)
     case copied(Result<CopyOutcome, UIError>)
+    /// One zone's audit (the zones level's status column); `done` when every zone has answered.
+    case zoneStatus(generation: Int, zoneId: String, ZoneStatus?, done: Bool)
 }
 
 /// Browser effects.
@@ -41,6 +44,8 @@ public enum BrowserCommand: Sendable, Equatable {
     case saveLog(String)
     /// Copies `text` to the user's clipboard (OSC 52) or, failing that, to a file; `what` names it in the notice.
     case copy(text: String, what: String)
+    /// Audits the listed zones (DNS questions only, no Route 53 call) for the status column.
+    case auditZones(zones: [HostedZone], awsNames: [String], generation: Int)
 }
 
 /// What a key does in the browser.
@@ -70,6 +75,10 @@ public struct BrowserState: Sendable {
     public var zoneNames: [String: String] = [:]
     /// The account's zones were listed once for alias targets; not again.
     public var zoneNamesListed = false
+    /// Each listed zone's white-label status, by zone id, and whether its audit is still running.
+    public var zoneStatus: [String: ZoneStatus] = [:]
+    public var auditing = false
+    var auditGeneration = -1
     public var filter = ""
     public var filtering = false
     /// The record type shown alone (`t` cycles through the types of the zone).
@@ -94,13 +103,14 @@ public struct BrowserState: Sendable {
     /// Column bounds per level (each column is as wide as its widest cell, up to these) and which give way first.
     static let columns: [[Widgets.Column]] = [
         [Widgets.Column("set", 32), Widgets.Column("name servers", 100)],
-        [Widgets.Column("zone", 40), Widgets.Column("id", 32), Widgets.Column("set", 24), Widgets.Column("records", 7, right: true), Widgets.Column("comment", 40)],
+        [Widgets.Column("zone", 40), Widgets.Column("id", 32), Widgets.Column("set", 24), Widgets.Column("status", 16),
+         Widgets.Column("records", 7, right: true), Widgets.Column("comment", 40)],
         [Widgets.Column("name", 48, minimum: 16), Widgets.Column("type", 5), Widgets.Column("ttl", 6, right: true),
          Widgets.Column("routing", 30, minimum: 12), Widgets.Column("values", 400, minimum: 12)],
     ]
     /// On the zones level the comment, then the name, give way before the id; for record sets the values (the detail
     /// view has them whole), then the widest of name and routing.
-    static let shrinkFirst: [[Int]] = [[1], [4, 0, 2], [4]]
+    static let shrinkFirst: [[Int]] = [[1], [5, 0, 2], [4]]
 
     /// The table cells of the current level, every row.
     public var rows: [[String]] {
@@ -113,7 +123,7 @@ public struct BrowserState: Sendable {
                 if z.config?.privateZone == true { set = "-" }
                 else if let s = zonesSet ?? zoneSets[z.id] { set = s }
                 else { set = zoneSetsKnown ? "own name servers" : "…" }
-                return [BrowserRunner.bare(z.name) + (z.config?.privateZone == true ? " (private)" : ""), z.id, set,
+                return [BrowserRunner.bare(z.name) + (z.config?.privateZone == true ? " (private)" : ""), z.id, set, statusCell(z),
                         z.resourceRecordSetCount.map(String.init) ?? "", z.config?.comment ?? ""]
             }
         case .records:
@@ -167,7 +177,7 @@ public struct BrowserState: Sendable {
         level = lvl; listings[lvl.rawValue] = Listing(); titles[lvl.rawValue] = title; filter = ""; typeFilter = nil
         switch lvl {
         case .sets: sets = []
-        case .zones: zones = []; zoneSets = [:]; zoneSetsKnown = false
+        case .zones: zones = []; zoneSets = [:]; zoneSetsKnown = false; zoneStatus = [:]; auditing = false
         case .records: records = []
         }
         return [make(generation)]
@@ -195,10 +205,17 @@ public struct BrowserState: Sendable {
             for id in ids { zoneSets[id] = setId }
         case let .zoneNames(all):
             for z in all { zoneNames[z.id] = z.name }
+        case let .zoneStatus(g, id, status, done):
+            // Zone ids do not change meaning: an answer is kept even after the user moved on and came back.
+            if let status { zoneStatus[id] = status }
+            if done && g == auditGeneration { auditing = false }
         case let .finished(g, err):
             guard g == generation else { return [] }
             listings[level.rawValue].done = true; listings[level.rawValue].error = err
-            if level == .zones && err == nil { zoneSetsKnown = true }
+            if level == .zones && err == nil {
+                zoneSetsKnown = true
+                if let audit = auditCommand() { auditing = true; auditGeneration = generation; return [audit] }
+            }
             // An alias into a zone not listed yet: one listing of the account's zones names them all.
             if level == .records && !zoneNamesListed,
                records.contains(where: { $0.aliasTarget.map { zoneNames[ResourceID.bare($0.hostedZoneId)] == nil } ?? false }) {
@@ -384,6 +401,16 @@ public struct BrowserState: Sendable {
         var keep = Array(Self.columns[level.rawValue].indices)
         // A zone without routing policies has no routing column.
         if level == .records && all.allSatisfy({ $0[3].isEmpty }) { keep.removeAll { $0 == 3 } }
+        if level == .zones {
+            // No comments (or no audit), no such column; on a narrow screen the record count goes before a zone, id,
+            // set or status cell is cut (the comment may lose its tail first).
+            for c in [5, 3] where all.allSatisfy({ $0[c].isEmpty }) { keep.removeAll { $0 == c } }
+            let cells = all.map { row in keep.map { row[$0] } }, bounds = keep.map { Self.columns[1][$0] }
+            let natural = Widgets.fitColumns(bounds, rows: cells, total: Int.max / 2)
+            let fitted = Widgets.fitColumns(bounds, rows: cells, total: r.width - 2, gap: 1,
+                                            shrinkFirst: Self.shrinkFirst[1].compactMap { keep.firstIndex(of: $0) })
+            if zip(keep, zip(natural, fitted)).contains(where: { $0.0 != 5 && $0.1.1.width < $0.1.0.width }) { keep.removeAll { $0 == 4 } }
+        }
         let bounds = keep.map { Self.columns[level.rawValue][$0] }
         let cells = all.map { row in keep.map { row[$0] } }
         let shrink = Self.shrinkFirst[level.rawValue].compactMap { keep.firstIndex(of: $0) }
@@ -418,8 +445,11 @@ public struct BrowserRunner: Sendable {
     public var terminal: TerminalOutbox
     /// The terminal type, which decides whether the clipboard escape can work.
     public var term: String?
-    public init(route53: any Route53API, stateDirectory: URL? = nil, terminal: TerminalOutbox = TerminalOutbox(), term: String? = CopyToUser.term) {
-        self.route53 = route53; self.stateDirectory = stateDirectory; self.terminal = terminal; self.term = term
+    /// Audits zones for the status column (nil: no status).
+    public var audit: (@Sendable ([HostedZone], [String]) -> AsyncStream<AuditRow>)?
+    public init(route53: any Route53API, stateDirectory: URL? = nil, terminal: TerminalOutbox = TerminalOutbox(), term: String? = CopyToUser.term,
+                audit: (@Sendable ([HostedZone], [String]) -> AsyncStream<AuditRow>)? = nil) {
+        self.route53 = route53; self.stateDirectory = stateDirectory; self.terminal = terminal; self.term = term; self.audit = audit
     }
 
     static func bare(_ s: String) -> String { s.hasSuffix(".") ? String(s.dropLast()) : s }
@@ -455,6 +485,14 @@ public struct BrowserRunner: Sendable {
             send(.saved(r))
         case let .copy(text, what):
             send(.copied(CopyToUser.perform(text, what: what, prefix: "vanityns-copy", term: term, outbox: terminal, directory: dir)))
+        case let .auditZones(zones, aws, g):
+            if let audit {
+                for await row in audit(zones, aws) {
+                    let id = zones.first { DomainName(trusted: $0.name).ascii == row.zone }?.id ?? row.zoneId
+                    send(.zoneStatus(generation: g, zoneId: id, ZoneStatus(row), done: false))
+                }
+            }
+            send(.zoneStatus(generation: g, zoneId: "", nil, done: true))
         }
     }
 }

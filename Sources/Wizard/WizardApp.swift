@@ -62,7 +62,9 @@ public enum WizardApp {
     public static func runBrowser(_ context: WizardContext) async -> Int32 {
         guard refuseUnlessTerminal() else { return 1 }
         let outbox = TerminalOutbox()
-        let runner = BrowserRunner(route53: context.route53, stateDirectory: context.stateDirectory, terminal: outbox)
+        let engine = context.engine, port = context.queryPort, target = context.resolver
+        let runner = BrowserRunner(route53: context.route53, stateDirectory: context.stateDirectory, terminal: outbox,
+                                   audit: { zones, aws in engine.auditZones(zones, awsNames: aws, queryPort: port, target: target) })
         return await runFullScreen(context: context, outbox: outbox, make: { size in BrowserState(size: size, account: context.account) },
                                    initial: { $0.initialCommands }, run: { cmd, send in await runner.run(cmd, send: send) })
     }

@@ -32,6 +32,12 @@ import TestSupport
         let set = try #require(try account.setIds().first)
         #expect(zones.contains { $0.contains("example.com ") && $0.contains(set) }, "example.com is in the sandbox's set")
         #expect(zones.contains { $0.contains("legacy.example") && $0.contains("own name servers") })
+        // The status column: the real audit (DNS only) of each zone. The registry serves com. but not example., so
+        // example.com's delegation is known (to the registrar's names) and the .example zones' parent is not.
+        let audited = try t.waitFor(timeout: 15) { lines in !lines.contains { $0.contains("…") && $0.contains(".example") } }
+        #expect(audited.contains { $0.contains("status") }, "\(audited)")
+        #expect(audited.contains { $0.contains("example.com ") && $0.contains(" other ") }, "\(audited)")
+        #expect(audited.contains { $0.contains("shop.example ") && $0.contains(" unknown ") }, "\(audited)")
         try t.sendKeys("/")
         try t.sendText("example.com")
         try t.sendKeys("Enter", "Enter")

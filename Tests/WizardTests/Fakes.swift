@@ -177,6 +177,13 @@ struct Harness {
     var lines: [String] { state.view().lines }
 }
 
+/// A value shared with a @Sendable closure in a test.
+final class Box<T>: @unchecked Sendable {
+    private let lock = NSLock(); private var stored: T
+    init(_ value: T) { stored = value }
+    var value: T { get { lock.withLock { stored } } set { lock.withLock { stored = newValue } } }
+}
+
 final class MsgBox: @unchecked Sendable {
     let lock = NSLock(); var items: [WizardMsg] = []
     func add(_ m: WizardMsg) { lock.lock(); items.append(m); lock.unlock() }

@@ -48,12 +48,13 @@ struct RecordBrowserTests {
     /// A browser on the fake account whose example.com holds `rich`, one more zone with a real-length id and a
     /// comment, opened at "All hosted zones" (`set` nil) or at the set.
     static func browser(_ size: Size, r53: FakeRoute53 = FakeRoute53(), set: Bool = true, term: String? = "xterm-256color",
-                        outbox: TerminalOutbox = TerminalOutbox(), dir: URL? = nil) async -> (BrowserState, BrowserDriver) {
+                        outbox: TerminalOutbox = TerminalOutbox(), dir: URL? = nil,
+                        audit: (@Sendable ([HostedZone], [String]) -> AsyncStream<AuditRow>)? = nil) async -> (BrowserState, BrowserDriver) {
         r53.records["Z1"] = rich
         r53.zones.append((HostedZone(id: "Z08213952XKPV0Q8HJ2A1", name: "legacy.example.", callerReference: "l",
                                      config: HostedZoneConfig(comment: "moved from the registrar's DNS in 2019, keep until the audit"), resourceRecordSetCount: 312), nil))
         var s = BrowserState(size: size, account: AccountInfo(keyHint: "…7QX4", endpoint: "e"))
-        let d = BrowserDriver(runner: BrowserRunner(route53: r53, stateDirectory: dir, terminal: outbox, term: term))
+        let d = BrowserDriver(runner: BrowserRunner(route53: r53, stateDirectory: dir, terminal: outbox, term: term, audit: audit))
         await d.run(&s, s.initialCommands)
         if set { await d.key(&s, .down) }
         await d.key(&s, .enter)
@@ -229,6 +230,31 @@ struct RecordBrowserTests {
         #expect(legacy.contains("Z08213952XKPV0Q8HJ2A1") && legacy.contains("own name servers") && legacy.contains("312"))
         #expect(legacy.contains(size.width == 80 ? "moved from…" : "moved from the registrar's DNS in 2019"))
         #expect(r53.setListings == 1 && r53.getHostedZoneCalls == 0)
+    }
+
+    @Test("zones: each zone's white-label status from the audit, in the list", arguments: [Size(width: 80, height: 24), Size(width: 120, height: 40)])
+    func zonesWithTheirAuditStatus(size: Size) async {
+        @Sendable func row(_ zone: String, _ state: DelegationState, problems: [String]) -> AuditRow {
+            AuditRow(zone: zone, zoneId: "", vanityHosts: [], delegation: state, parentNS: [], addresses: 8, answeringUDP: 8, answeringTCP: 8,
+                     serials: [1], apexNS: [], apexMatchesParent: true, glue: "-", awsShowsThrough: [], problems: problems)
+        }
+        let asked = Box<[String]>([])
+        let (s, _) = await Self.browser(size, audit: { zones, aws in
+            asked.value = zones.map(\.name) + aws
+            return AsyncStream { c in
+                c.yield(row("example.com", .vanity, problems: []))
+                c.yield(row("shop.example", .vanity, problems: ["ns3.example.com (192.0.2.3) does not answer", "the SOA RNAME is still awsdns-hostmaster.amazon.com."]))
+                c.finish()
+            }
+        })
+        let lines = s.view().lines
+        #expect(lines.contains { $0.contains("example.com") && $0.contains("white label") }, "\(s.view().text)")
+        #expect(lines.contains { $0.contains("shop.example") && $0.contains("2 issues") })
+        #expect(ZoneStatus(row("legacy.example", .aws, problems: ["x"])).text == "AWS names")
+        #expect(ZoneStatus(row("lone.example", .notDelegated, problems: ["x"])).text == "not delegated")
+        #expect(lines.contains { $0.contains("status") })
+        #expect(asked.value.contains("example.com.") && asked.value.contains { $0.contains("awsdns") }, "the set's public zones and its name servers: \(asked.value)")
+        #expect(!s.auditing)
     }
 
     @Test("zones: until every set has answered a zone in none shows …, never a guess, even after going back to it")
