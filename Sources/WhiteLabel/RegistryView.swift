@@ -40,6 +40,23 @@ public struct RegistryView: Sendable, Equatable {
 }
 
 extension WhiteLabelEngine {
+    /// Each name's IPv4 and IPv6 addresses through `target`, every lookup at once, in the order of `names`.
+    func addressesOf(_ names: [String], target: ResolverTarget) async -> [[String]] {
+        let resolver = self.resolver, timeout = lookupTimeout
+        return await withTaskGroup(of: (Int, [String]).self) { group in
+            for (i, name) in names.enumerated() {
+                group.addTask {
+                    async let v4 = resolver.query(name, type: .a, target: target, timeout: timeout)
+                    async let v6 = resolver.query(name, type: .aaaa, target: target, timeout: timeout)
+                    return (i, Self.interpret(await v4, type: .a).0 + Self.interpret(await v6, type: .aaaa).0)
+                }
+            }
+            var out = Array(repeating: [String](), count: names.count)
+            for await (i, addrs) in group { out[i] = addrs }
+            return out
+        }
+    }
+
     /// Asks every server of `zone`'s parent zone for its delegation, all in parallel: the parent's NS through
     /// `target`, their addresses, then one referral query per address at `port`. A server that never answers costs
     /// one timeout, not one per question.
@@ -53,19 +70,8 @@ extension WhiteLabelEngine {
             return RegistryView(zone: zone, parent: parent, answers: [],
                                 note: "the servers of the parent zone \(parent.ascii) could not be found (\(Self.describe(ns)))")
         }
-        let addressed: [(String, [String])] = await withTaskGroup(of: (Int, String, [String]).self) { group in
-            for (i, server) in servers.sorted().enumerated() {
-                group.addTask {
-                    async let v4 = resolver.query(server, type: .a, target: target, timeout: timeout)
-                    async let v6 = resolver.query(server, type: .aaaa, target: target, timeout: timeout)
-                    let addrs = Self.interpret(await v4, type: .a).0 + Self.interpret(await v6, type: .aaaa).0
-                    return (i, Canonical.name(server), addrs)
-                }
-            }
-            var out: [(Int, String, [String])] = []
-            for await r in group { out.append(r) }
-            return out.sorted { $0.0 < $1.0 }.map { ($0.1, $0.2) }
-        }
+        let names = servers.sorted().map(Canonical.name)
+        let addressed = Array(zip(names, await addressesOf(names, target: target)))
         let jobs = addressed.flatMap { server, addrs in addrs.map { (server, $0) } }
         let answers: [ParentAnswer] = await withTaskGroup(of: (Int, ParentAnswer).self) { group in
             for (i, (server, address)) in jobs.enumerated() {
