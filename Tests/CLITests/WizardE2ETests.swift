@@ -142,19 +142,7 @@ import Glibc
         // ChangeResourceRecordSets lands in moto at once but its answer is held 30 s: the program dies waiting.
         let slow = try LoopbackPythonServer.motoProxy(upstream: account.moto.endpoint, delayChangesSeconds: 30)
         let t = try account.wizard(width: 80, height: 24, endpoint: slow.endpoint)
-        try t.waitForText("reusable delegation sets used")
-        try t.sendKeys("Enter")
-        try t.waitForText("+ Create a new set")
-        try t.sendKeys("Enter")
-        try t.waitForText("legacy.example")
-        try t.sendKeys("Enter")
-        try t.waitForText("the host names can be used")
-        try t.sendKeys("Enter")
-        try t.waitForText("127.0.0.5")
-        try t.sendKeys("Enter")
-        try t.waitForText("[ ] shop.example")
-        try t.sendKeys("Enter")
-        try t.waitForText("zone 1 of 1: example.com (home zone)")
+        try WizardAccount.walkToHomeBatch(t)
         try t.sendKeys("y")
         try t.waitForText("old values saved")
         let deadline = Date().addingTimeInterval(20)
@@ -233,19 +221,7 @@ import Glibc
         let account = try WizardAccount(seed: .sandbox)
         defer { account.stop() }
         let t = try account.wizard(width: 80, height: 24, clipboard: true)
-        try t.waitForText("reusable delegation sets used")
-        try t.sendKeys("Enter")
-        try t.waitForText("+ Create a new set")
-        try t.sendKeys("Enter")
-        try t.waitForText("legacy.example")
-        try t.sendKeys("Enter")
-        try t.waitForText("the host names can be used")
-        try t.sendKeys("Enter")
-        try t.waitForText("127.0.0.5")
-        try t.sendKeys("Enter")
-        try t.waitForText("[ ] shop.example")
-        try t.sendKeys("Enter")
-        try t.waitForText("zone 1 of 1: example.com (home zone)")
+        try WizardAccount.walkToHomeBatch(t)
         try t.sendKeys("y")
         try t.waitForText("Done. Next: the registrar", timeout: 30)
         try t.sendKeys("Enter")
@@ -335,6 +311,24 @@ final class WizardAccount: @unchecked Sendable {
         let args = ["--endpoint-url", endpoint ?? moto.endpoint, "--domains-endpoint-url", moto.endpoint,
                     "--resolver", "127.0.0.1:\(dns.port)", "--query-port", String(dns.port), "--state-dir", stateDir]
         return try TmuxSession(command: [CLI.binary] + subcommand + args, environment: env, width: width, height: height, clipboard: clipboard)
+    }
+
+    /// Steps 1 to 6 of the seeded sandbox with every default taken (the sandbox's set, example.com, its hosts, no
+    /// further zone), up to the plan's first batch.
+    static func walkToHomeBatch(_ t: TmuxSession) throws {
+        try t.waitForText("reusable delegation sets used")
+        try t.sendKeys("Enter")
+        try t.waitForText("+ Create a new set")
+        try t.sendKeys("Enter")
+        try t.waitForText("legacy.example")
+        try t.sendKeys("Enter")
+        try t.waitForText("the host names can be used")
+        try t.sendKeys("Enter")
+        try t.waitForText("127.0.0.5")
+        try t.sendKeys("Enter")
+        try t.waitForText("[ ] shop.example")
+        try t.sendKeys("Enter")
+        try t.waitForText("zone 1 of 1: example.com (home zone)")
     }
 
     func setIds() throws -> [String] {
