@@ -4,7 +4,9 @@ shot_start 80 24 "${VANITYNS[@]}"
 shot_wait "1 of 100 reusable delegation sets used" 20;   shot_take 01-account      "vanityns: step 1, account"
 shot_keys Enter;  shot_wait "Create a new set";         sleep 0.3; shot_take 02-delegation-set "vanityns: step 2, delegation set"
 shot_keys Enter;  shot_wait "example.com";              shot_take 03a-home-domain  "vanityns: step 3, home domain"
-shot_keys Enter;  shot_wait "the host names can be used"; shot_take 03b-vanity-hosts "vanityns: step 3, vanity hosts"
+shot_keys Enter;  shot_wait "the host names can be used"
+shot_keys Down Down Down Down; shot_type "hostmaster@example.com"; sleep 0.5  # the SOA contact: no AWS name left in the SOA
+shot_wait "the host names can be used";                 shot_take 03b-vanity-hosts "vanityns: step 3, vanity hosts and the SOA contact"
 shot_keys Enter;  shot_wait "127.0.0.5";                shot_take 04-review-addresses "vanityns: step 4, review addresses"
 shot_keys Enter;  shot_wait "home zone";                shot_keys Down Space; shot_take 05-zones "vanityns: step 5, zones"
 shot_keys Enter;  shot_wait "zone 1 of 2";              shot_take 06-plan          "vanityns: step 6, plan (one zone's batch)"
@@ -42,8 +44,9 @@ r53.change_resource_record_sets(HostedZoneId=zones["example.com."], ChangeBatch=
 PY
 
 shot_start 80 24 "${VANITYNS[@]}" browse
-shot_wait "ns-2048" 20; shot_keys Enter; shot_wait "own name servers" 10; sleep 0.3
-shot_take 14-browser-zones "vanityns browse: every zone with the set that serves it"
+shot_wait "ns-2048" 20; shot_keys Enter; shot_wait "own name servers" 10
+shot_wait "white label" 20; sleep 1  # the status column: each zone's audit (DNS only)
+shot_take 14-browser-zones "vanityns browse: every zone with the set that serves it and its white-label status"
 shot_keys /; shot_type "example.com"; shot_keys Enter Enter; shot_wait "w=30 id=green" 10
 shot_keys /; shot_type "blue"; shot_keys Enter Escape; sleep 0.3
 shot_take 11-browser "vanityns browse: record sets of example.com, routing in the list"
