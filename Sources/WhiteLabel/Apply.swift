@@ -56,7 +56,7 @@ extension WhiteLabelEngine {
             let path = try journal.save(entry)
             events(.journalSaved(path: path.path))
             let created = try await route53.createHostedZone(
-                name: name.fqdn, callerReference: Self.callerReference(setId: plan.setId, zoneName: name.fqdn),
+                name: name.fqdn, derivedReference: Self.callerReference(setId: plan.setId, zoneName: name.fqdn),
                 delegationSetId: plan.setId, comment: "created by vanityns for white-label name servers")
             let id = ResourceID.bare(created.hostedZone.id)
             events(.zoneCreated(zoneName: name.fqdn, zoneId: id))

@@ -76,14 +76,20 @@ struct Sets: AsyncParsableCommand {
 
         func run() async throws {
             try await Guarded.run(global) { s in
-                let ref = callerReference ?? CallerReference.forSet(label: fromZone.map { "from-zone:" + ResourceID.bare($0) } ?? "default")
-                let created = try await s.route53.createReusableDelegationSet(callerReference: ref, hostedZoneId: fromZone.map(ResourceID.bare))
+                let zone = fromZone.map(ResourceID.bare)
+                let created: CreatedDelegationSet
+                if let callerReference {
+                    created = try await s.route53.createReusableDelegationSet(callerReference: callerReference, hostedZoneId: zone)
+                } else {
+                    let ref = CallerReference.forSet(label: zone.map { "from-zone:" + $0 } ?? "default")
+                    created = try await s.route53.createReusableDelegationSet(derivedReference: ref, hostedZoneId: zone)
+                }
                 if global.output == .json {
                     struct Out: Encodable { var Location: String?; var DelegationSet: DelegationSetJSON }
                     return try Console.json(Out(Location: created.location, DelegationSet: DelegationSetJSON(created.delegationSet)))
                 }
                 let set = created.delegationSet
-                Console.out("Delegation set \(set.id ?? "?") (caller reference \(set.callerReference ?? ref))")
+                Console.out("Delegation set \(set.id ?? "?")" + (set.callerReference.map { " (caller reference \($0))" } ?? ""))
                 for ns in set.nameServers { Console.out("  \(ns)") }
             }
         }

@@ -67,7 +67,7 @@ struct Zones: AsyncParsableCommand {
                             let ascii = (try? DomainName.parse(name, rule: .zoneName))?.fqdn ?? name
                             let ref = WhiteLabelEngine.callerReference(setId: setId, zoneName: ascii)
                             do {
-                                let z = try await s.route53.createHostedZone(name: ascii, callerReference: ref, delegationSetId: setId, comment: comment)
+                                let z = try await s.route53.createHostedZone(name: ascii, derivedReference: ref, delegationSetId: setId, comment: comment)
                                 return (i, .success(z))
                             } catch { return (i, .failure(error)) }
                         }

@@ -56,6 +56,20 @@ import TestSupport
         #expect(reused.stderr.contains("DelegationSetAlreadyCreated") && reused.stderr.contains("new caller reference"), "\(reused.stderr)")
     }
 
+    @Test func aDerivedReferenceSpentByADeletedSetMovesToItsNextGeneration() throws {
+        let first = try json(try vanity("sets", "create", "--output", "json").stdout)
+        let id = try #require((first["DelegationSet"] as? [String: Any])?["Id"] as? String)
+        let ref = try #require((first["DelegationSet"] as? [String: Any])?["CallerReference"] as? String)
+        #expect(try vanity("sets", "delete", String(id.split(separator: "/").last!), "--yes").status == 0)
+        // The derived reference is spent for good: the next generation makes a new set, and a rerun finds that one.
+        let second = try json(try vanity("sets", "create", "--output", "json").stdout)
+        #expect((second["DelegationSet"] as? [String: Any])?["CallerReference"] as? String == ref + "-2")
+        let again = try json(try vanity("sets", "create", "--output", "json").stdout)
+        #expect((again["DelegationSet"] as? [String: Any])?["Id"] as? String == (second["DelegationSet"] as? [String: Any])?["Id"] as? String)
+        let count = try moto.boto3("print(len(r53.list_reusable_delegation_sets()['DelegationSets']))")
+        #expect(count.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "one set, no duplicate")
+    }
+
     @Test func aSetCreateWhoseAnswerIsLostMakesOneSetFoundOnRetry() throws {
         // The stand-in makes the set, then drops the connection: the client never hears. Its retry meets
         // DelegationSetAlreadyCreated (as on Route 53) and finds the set the first attempt made.

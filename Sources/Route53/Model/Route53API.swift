@@ -58,6 +58,21 @@ extension Route53API {
         try await collect(listResourceRecordSetPages(zoneId: zoneId))
     }
 
+    /// Creates a zone with a derived reference (`CallerReference.forZone`), moving along its generations past
+    /// references spent by zones since deleted: never a second zone, and no dead end after a delete.
+    public func createHostedZone(name: String, derivedReference: String, delegationSetId: String?, comment: String?) async throws -> CreatedHostedZone {
+        try await CallerReference.firstUnspent(derivedReference, code: "HostedZoneAlreadyExists") {
+            try await createHostedZone(name: name, callerReference: $0, delegationSetId: delegationSetId, comment: comment)
+        }
+    }
+
+    /// The same for a reusable delegation set.
+    public func createReusableDelegationSet(derivedReference: String, hostedZoneId: String?) async throws -> CreatedDelegationSet {
+        try await CallerReference.firstUnspent(derivedReference, code: "DelegationSetAlreadyCreated") {
+            try await createReusableDelegationSet(callerReference: $0, hostedZoneId: hostedZoneId)
+        }
+    }
+
     /// Polls GetChange until the change is INSYNC, calling `progress` after each poll.
     /// - Parameters:
     ///   - interval: seconds between polls.
