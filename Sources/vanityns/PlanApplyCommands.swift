@@ -100,8 +100,14 @@ enum Registrar {
         guard try Console.confirm("Update the registrar's name servers and glue?", assumeYes: yes) else {
             throw Console.fail("registrar not changed")
         }
-        try await engine.applyRegistrar(domain: update.current.domainName, nameservers: update.nameservers) { event in
-            if global.output == .text { Console.out(RegistrarEventFormat.line(event)) }
+        do {
+            try await engine.applyRegistrar(domain: update.current.domainName, nameservers: update.nameservers) { event in
+                if global.output == .text { Console.out(RegistrarEventFormat.line(event)) }
+            }
+        } catch let e as Route53Error where e.code == "DuplicateRequest" {
+            throw Console.fail("Route 53 Domains is still processing an earlier name server change for \(update.current.domainName) "
+                               + "(DuplicateRequest); run the same command again once that operation has finished (Route 53 Domains console, or "
+                               + "`aws route53domains list-operations`)")
         }
         return true
     }

@@ -37,6 +37,32 @@ import TestSupport
         #expect(text.stdout.contains("drift: registry b.registry.test. (127.0.0.101) ns2.example.com A: recorded 192.0.2.77, now 127.0.0.3"), "\(text.stdout)")
     }
 
+    @Test func syncRepairsRoute53AndSendsTheRoute53DomainsGlue() throws {
+        let f = try WhiteLabelFixture()   // example.com is registered with Route 53 Domains
+        defer { f.stop() }
+        let apply = try f.vanity(["apply", "--yes", "--registrar-glue", "--set", f.setId, "--domain", "example.com"])
+        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        try f.dns.waitForMotoChanges()
+        var moved = DataPlane.defaultAddresses
+        moved["ns-2049.awsdns-65.net"] = ["A": ["127.0.0.9"], "AAAA": ["::1"]]
+        try f.dns.setAddresses(moved)
+        let drift = try f.vanity(["check", "--domain", "example.com", "--output", "json"])
+        #expect(drift.status == 3)
+        let locations = Set((try json(drift.stdout)["items"] as? [[String: Any]] ?? []).compactMap { $0["location"] as? String })
+        #expect(locations.contains("route53") && locations.contains("route53domains") && locations.contains("registry a.registry.test. (127.0.0.100)"), "\(locations)")
+
+        // sync repairs Route 53, then shows and sends the Route 53 Domains update. moto 5.2.1 refuses a second
+        // UpdateDomainNameservers for a domain for ever (DuplicateRequest, which Route 53 Domains answers only while an
+        // earlier operation is in progress), so here the update is refused and sync says what that means.
+        let sync = try f.vanity(["sync", "--domain", "example.com", "--yes"])
+        #expect(try f.values("example.com.", "ns2.example.com.", "A") == ["127.0.0.9"])
+        #expect(sync.stderr.contains("Route 53 Domains: example.com") && sync.stderr.contains("ns2.example.com (127.0.0.9, ::1)"), "\(sync.stderr)")
+        #expect(sync.status == 1 && sync.stderr.contains("still processing an earlier name server change"), "\(sync.stdout)\n\(sync.stderr)")
+        let after = try f.vanity(["check", "--domain", "example.com", "--output", "json"])
+        let left = Set((try json(after.stdout)["items"] as? [[String: Any]] ?? []).compactMap { $0["location"] as? String })
+        #expect(!left.contains("route53") && left.contains("route53domains"), "Route 53 itself is repaired: \(left)")
+    }
+
     @Test func aDomainAtAnotherRegistrarIsWatchedAndSyncSaysWhatToEnterThere() throws {
         let f = try WhiteLabelFixture(domains: false)   // example.com is not registered with Route 53 Domains
         defer { f.stop() }

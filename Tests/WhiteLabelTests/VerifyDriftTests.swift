@@ -130,4 +130,23 @@ import TestSupport
         #expect(lines.contains("drift: route53 ns1.example.com A: recorded 192.0.2.1, now 192.0.2.99"))
         #expect(lines.contains("IPv6: no answer (timeout)"))
     }
+
+    @Test func syncsGlueTableRepairsRoute53DomainsDrift() async throws {
+        let s = try await Stand()
+        let engine = s.engine()
+        let (plan, _) = try await s.applyAll(engine, s.request())
+        s.domains.add("example.com", nameservers: [])
+        let (_, ns) = try #require(try await engine.registrarUpdate(plan: plan))
+        try await engine.applyRegistrar(domain: "example.com", nameservers: ns)
+        let aws = try await s.awsNames()
+        s.dns.setAddresses(aws[0], v4: ["192.0.2.99"], v6: ["2001:db8::1"])
+        let report = try await engine.checkDrift(homeDomain: "example.com", setId: s.setId, hosts: nil, queryPort: 53, target: .system)
+        #expect(report.items.contains { $0.location == "route53domains" } && report.heldByRoute53Domains == true)
+        // What sync sends: the vanity hosts with their addresses now.
+        let (_, update) = try #require(try await engine.registrarUpdate(domain: "example.com", rows: report.glueRows))
+        #expect(update.first { $0.name == "ns1.example.com" }?.glueIps == ["192.0.2.99", "2001:db8::1"])
+        try await engine.applyRegistrar(domain: "example.com", nameservers: update)
+        let after = try await engine.checkDrift(homeDomain: "example.com", setId: s.setId, hosts: nil, queryPort: 53, target: .system)
+        #expect(!after.items.contains { $0.location == "route53domains" }, "\(after.items)")
+    }
 }
