@@ -15,9 +15,9 @@ final class Pacer: Sendable {
 
     /// A client bucket a little smaller than the service's: the service counts a call when it arrives, and the first
     /// calls of a run arrive late (connection and TLS set-up), so a bucket exactly the service's size would run a
-    /// token or two ahead of it. The headroom is what the service refills in 0.2 s, at least one token.
+    /// token or two ahead of it (more on a loaded machine). The headroom is what the service refills in 0.5 s, at least one token.
     static func bucket(_ limit: BucketLimit) -> TokenBucket {
-        let headroom = max(1, (limit.refillPerSecond * 0.2).rounded(.up))
+        let headroom = max(1, (limit.refillPerSecond * 0.5).rounded(.up))
         return TokenBucket(rate: limit.refillPerSecond, burst: max(1, limit.capacity - headroom))
     }
 
