@@ -23,6 +23,8 @@ public struct AWSConfigFiles: Sendable, Equatable {
     public var profiles: [String: Section]
     /// The config file's `[services name]` sections, by name.
     public var services: [String: Section]
+    /// The config file's `[sso-session name]` sections (IAM Identity Center), by name.
+    public var ssoSessions: [String: Section] = [:]
     /// The credentials file's path as shown in messages (`~/...` under the home folder).
     public var credentialsFileName: String
     /// The config file's path as shown in messages.
@@ -58,6 +60,8 @@ public struct AWSConfigFiles: Sendable, Equatable {
                 files.profiles[words.dropFirst().joined(separator: " "), default: Section()].merge(section)
             } else if words.first == "services", words.count >= 2 {
                 files.services[words.dropFirst().joined(separator: " ")] = section
+            } else if words.first == "sso-session", words.count >= 2 {
+                files.ssoSessions[words.dropFirst().joined(separator: " ")] = section
             }
         }
         return files
@@ -86,6 +90,18 @@ public struct AWSConfigFiles: Sendable, Equatable {
     /// A setting from the config file's profile only (endpoint settings live there).
     public func configValue(_ key: String, profile: String) -> String? {
         guard let v = profiles[profile]?.values[key.lowercased()], !v.isEmpty else { return nil }
+        return v
+    }
+
+    /// A setting from the credentials file's section only.
+    public func credentialsValue(_ key: String, profile: String) -> String? {
+        guard let v = credentials[profile]?.values[key.lowercased()], !v.isEmpty else { return nil }
+        return v
+    }
+
+    /// A setting of an `[sso-session name]` section.
+    public func ssoSessionValue(_ key: String, session: String) -> String? {
+        guard let v = ssoSessions[session]?.values[key.lowercased()], !v.isEmpty else { return nil }
         return v
     }
 
