@@ -121,7 +121,7 @@ public struct CredentialPlanner: Sendable {
         }
         let hasKeys = value("aws_access_key_id", source) != nil || value("aws_secret_access_key", source) != nil
         if visited.contains(source), !(source == parent && hasKeys) {
-            throw fail("profile `\(parent)`: the source_profile settings form a loop (\((visited + [source]).joined(separator: " → "))); "
+            throw fail("profile `\(visited.first ?? parent)`: the source_profile settings form a loop (\((visited + [source]).joined(separator: " → "))); "
                 + "end the chain at a profile with keys, SSO or credential_source")
         }
         let seen = visited.contains(source) ? visited : visited + [source]
