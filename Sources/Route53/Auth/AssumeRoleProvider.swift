@@ -41,7 +41,7 @@ public actor AssumeRoleProvider: CredentialProvider {
     }
 
     /// The arguments the cache key is made of, in the CLI's order of names (they are sorted anyway).
-    var keyArguments: [(String, PythonJSON.Value)] {
+    nonisolated var keyArguments: [(String, PythonJSON.Value)] {
         var args: [(String, PythonJSON.Value)] = [("RoleArn", .string(settings.roleArn))]
         if let n = settings.sessionName { args.append(("RoleSessionName", .string(n))) }
         if let e = settings.externalId { args.append(("ExternalId", .string(e))) }
@@ -51,12 +51,12 @@ public actor AssumeRoleProvider: CredentialProvider {
     }
 
     /// The AWS CLI's cache key for these settings.
-    public var cacheKey: String {
+    public nonisolated var cacheKey: String {
         Digest.sha1(PythonJSON.dumps(keyArguments, compact: false)).replacingOccurrences(of: ":", with: "_")
             .replacingOccurrences(of: "/", with: "_")
     }
 
-    var description: String { "assume role \(settings.profile) via \(settings.via)" }
+    nonisolated var description: String { "assume role \(settings.profile) via \(settings.via)" }
 
     public func credentials() async throws -> AWSCredentials {
         if let cached = fromCache() { return cached }
