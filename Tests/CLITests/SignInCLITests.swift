@@ -402,4 +402,60 @@ import TestSupport
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try String(contentsOfFile: log, encoding: .utf8).contains("GET \(moto.endpoint)/2013-04-01/delegationset"))
     }
+
+    @Test func caBundleIsWhatTLSIsVerifiedAgainstAndHTTPSProxyTunnelsThroughCONNECT() throws {
+        let dir = home.path
+        try LocalServices.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                                                   "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1",
+                                                   "-addext", "subjectAltName=IP:127.0.0.1"])
+        let log = dir + "/tls.log"
+        let server = try LoopbackPythonServer(script: """
+        import http.server, ssl, sys
+        body = b'<?xml version="1.0"?><ListReusableDelegationSetsResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><DelegationSets/><Marker/><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems></ListReusableDelegationSetsResponse>'
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                open(sys.argv[4], 'a').write(self.path + '\\n')
+                self.send_response(200); self.send_header('Content-Type', 'text/xml'); self.send_header('Content-Length', str(len(body))); self.end_headers(); self.wfile.write(body)
+            def log_message(self, *a): pass
+        s = http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), H)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+        s.socket = ctx.wrap_socket(s.socket, server_side=True)
+        s.serve_forever()
+        """, arguments: [dir + "/cert.pem", dir + "/key.pem", log])
+        defer { server.stop() }
+        let keys = ["AWS_ACCESS_KEY_ID": "AKIDX", "AWS_SECRET_ACCESS_KEY": Self.baseSecret,
+                    "AWS_ENDPOINT_URL_ROUTE_53": "https://127.0.0.1:\(server.port)"]
+        let untrusted = try run(["sets", "list"], env(keys.merging(["AWS_MAX_ATTEMPTS": "1"]) { $1 }), secrets: [])
+        #expect(untrusted.status != 0 && untrusted.stderr.contains("TLS"), "\(untrusted.stderr)")
+        let trusted = try run(["sets", "list"], env(keys.merging(["AWS_CA_BUNDLE": dir + "/cert.pem"]) { $1 }), secrets: [])
+        #expect(trusted.status == 0, "\(trusted.stderr)")
+        // HTTPS_PROXY: libcurl opens a CONNECT tunnel through the proxy; TLS is still verified end to end.
+        let proxyLog = dir + "/connect.log"
+        let proxy = try LoopbackPythonServer(script: """
+        import socket, socketserver, sys, threading
+        class H(socketserver.BaseRequestHandler):
+            def handle(self):
+                head = b''
+                while b'\\r\\n\\r\\n' not in head: head += self.request.recv(1)
+                line = head.split(b'\\r\\n')[0].decode(); open(sys.argv[2], 'a').write(line + '\\n')
+                host, port = line.split()[1].rsplit(':', 1)
+                up = socket.create_connection((host, int(port)))
+                self.request.sendall(b'HTTP/1.1 200 Connection established\\r\\n\\r\\n')
+                def pump(a, b):
+                    try:
+                        while (d := a.recv(65536)): b.sendall(d)
+                    except OSError: pass
+                    finally:
+                        for s in (a, b):
+                            try: s.shutdown(socket.SHUT_RDWR)
+                            except OSError: pass
+                t = threading.Thread(target=pump, args=(up, self.request)); t.start(); pump(self.request, up); t.join()
+        class S(socketserver.ThreadingTCPServer): allow_reuse_address = True
+        S(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
+        """, arguments: [proxyLog])
+        defer { proxy.stop() }
+        let proxied = try run(["sets", "list"], env(keys.merging(["AWS_CA_BUNDLE": dir + "/cert.pem", "HTTPS_PROXY": proxy.endpoint]) { $1 }), secrets: [])
+        #expect(proxied.status == 0, "\(proxied.stderr)")
+        #expect(try String(contentsOfFile: proxyLog, encoding: .utf8).hasPrefix("CONNECT 127.0.0.1:\(server.port) "))
+    }
 }
