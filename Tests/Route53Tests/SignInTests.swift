@@ -118,6 +118,29 @@ import TestSupport
         #expect(try await source("base", wi) == "profile base")
     }
 
+    @Test func webIdentityReadsTheTokenFileAgainAtEveryRefresh() async throws {
+        let home = try TempHome()
+        let token = try home.write("token", "first-token")
+        let clock = Clock(Date(timeIntervalSince1970: 1_800_000_000))
+        let transport = FakeTransport { request in
+            #expect(request.header("Authorization") == nil)
+            return FakeTransport.json(Self.stsAnswer.replacingOccurrences(of: "AssumeRoleResult", with: "AssumeRoleWithWebIdentityResult")
+                .replacingOccurrences(of: "EXP", with: "2027-01-15T09:00:00Z"))
+        }
+        let s = try services(home, config: "[profile ci]\nrole_arn = arn:aws:iam::1:role/CI\nweb_identity_token_file = \(token)\n",
+                             transport: transport, clock: { clock.now })
+        let provider = try #require(try CredentialPlanner(files: s.configFiles).plan(profile: "ci")).provider(s)
+        _ = try await provider.credentials()
+        _ = try await provider.credentials()  // cached: no second call
+        try "second-token".write(toFile: token, atomically: true, encoding: .utf8)
+        clock.now = Date(timeIntervalSince1970: 1_800_003_500)  // within 5 minutes of the expiry: refreshed
+        _ = try await provider.credentials()
+        let bodies = transport.sent.map { String(decoding: $0.request.body, as: UTF8.self) }
+        #expect(bodies.count == 2)
+        #expect(bodies.first?.hasSuffix("WebIdentityToken=first-token") == true && bodies.last?.hasSuffix("WebIdentityToken=second-token") == true)
+        #expect(bodies.first?.hasPrefix("Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2FCI&RoleSessionName=botocore-session-") == true)
+    }
+
     @Test func sharedSettingsMapRetryModesOntoAttempts() throws {
         let files = try AWSConfigFiles.parse(credentials: nil, config: "[default]\nretry_mode = legacy\n[profile s]\nretry_mode = standard\nmax_attempts = 7\n")
         func load(_ profile: String?, _ env: [String: String] = [:]) throws -> SharedSettings {

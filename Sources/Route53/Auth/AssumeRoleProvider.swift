@@ -92,7 +92,7 @@ public actor AssumeRoleProvider: CredentialProvider {
             }
             throw Route53Error.credentials(text)
         }
-        try cache.write(cacheKey, result.cacheDocument)
+        try? cache.write(cacheKey, result.cacheDocument)  // a cache that cannot be written only costs a later call
         var c = result.credentials
         c.source = description
         return c

@@ -70,7 +70,7 @@ public struct SSOProvider: CredentialProvider {
         var stored: [String: Any] = ["AccessKeyId": id, "SecretAccessKey": secret, "Expiration": CacheDate.zulu(expiration),
                                      "AccountId": settings.accountId]
         if let session { stored["SessionToken"] = session }
-        try cache.write(cacheKey, ["ProviderType": "sso", "Credentials": stored])
+        try? cache.write(cacheKey, ["ProviderType": "sso", "Credentials": stored])  // best effort, as for assumed roles
         return AWSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: session, expiration: expiration, source: description)
     }
 }
