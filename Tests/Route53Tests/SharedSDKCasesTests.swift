@@ -12,6 +12,94 @@ import TestSupport
         try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent(relative)))
     }
 
+    // MARK: profile-parser-tests.json and file-location-tests.json
+
+    /// Parser cases where the Rust SDK's reading differs from botocore's (vanityns reads files as the AWS CLI does).
+    static let parserNotApplicable: [String: String] = [
+        "Profile names support alphanumeric characters and - / . % @ _ : +": "botocore accepts any one-word profile name (`foo!bar` too)",
+        "Property definitions must contain an equals sign.": "botocore's configparser also accepts `key: value`",
+        "Pound sign comments are ignored.": "botocore keeps ` # ...` after a value as part of it (no inline comments)",
+        "Semicolon sign comments are ignored.": "botocore keeps ` ; ...` after a value as part of it",
+        "All comment types can be used together.": "botocore keeps comments after a value as part of it",
+        "Comments can be empty.": "botocore keeps ` ;` after a value as part of it",
+        "Duplicate profiles in the same file merge properties.": "botocore refuses a section that appears twice (configparser strict)",
+        "Duplicate properties in duplicate profiles use the last one defined.": "botocore refuses a section that appears twice",
+        "Duplicate properties in duplicate profiles use the last one defined (case insensitive).": "botocore refuses a section that appears twice",
+        "Default profiles with mixed prefixes in the config file ignore the one without prefix when merging.": "botocore refuses a section that appears twice",
+        "Default profiles with mixed prefixes merge with credentials": "botocore refuses a section that appears twice",
+        "Default profile with profile prefix overrides default profile without prefix when profile prefix is first.": "[default] beside [profile default]: botocore keeps the one read last, vanityns merges them",
+        "Default profile with profile prefix overrides default profile without prefix when profile prefix is last.": "[default] beside [profile default]: botocore keeps the one read last, vanityns merges them",
+        "Invalid property names are ignored.": "botocore keeps a key with a space in it",
+        "Invalid profile names are ignored.": "botocore reads every credentials-file section as a profile (`[in valid 2]` too)",
+        "profile name with extra whitespace in credentials": "botocore reads `[profile bar]` in the credentials file as a profile named `profile bar`",
+        "Credentials profiles with prefix are ignored.": "botocore reads `[profile foo]` in the credentials file as a profile named `profile foo`",
+    ]
+
+    /// The profiles as smithy-rs models them: the config file's and the credentials file's keys merged (credentials
+    /// win), sub-sections as nested objects.
+    static func merged(_ files: AWSConfigFiles) -> NSDictionary {
+        var out: [String: Any] = [:]
+        for name in files.profileNames() {
+            var values: [String: Any] = [:]
+            for section in [files.profiles[name], files.credentials[name]].compactMap({ $0 }) {
+                for (k, v) in section.values { values[k] = v }
+                for (k, v) in section.subsections { values[k] = v }
+            }
+            out[name] = values
+        }
+        return out as NSDictionary
+    }
+
+    @Test func profileFilesParseLikeTheSDKs() throws {
+        let cases = (try Self.json("profile-parser-tests.json") as! [String: Any])["tests"] as! [[String: Any]]
+        for c in cases {
+            let name = c["name"] as! String
+            if Self.parserNotApplicable[name] != nil { continue }
+            let input = c["input"] as! [String: String], output = c["output"] as! [String: Any]
+            let parsed = Result { try AWSConfigFiles.parse(credentials: input["credentialsFile"], config: input["configFile"]) }
+            if output["errorContaining"] != nil {
+                if case .success = parsed { Issue.record("\(name): parsed, expected an error") }
+                continue
+            }
+            guard case let .success(files) = parsed else { Issue.record("\(name): \(parsed)"); continue }
+            let config = output["config"] as? [String: Any] ?? [:]
+            // smithy-rs keeps a sub-section as its raw text ("\nname = value"); vanityns reads it into keys and values.
+            let expected = (config["profiles"] as? [String: [String: String]] ?? [:]).mapValues { values in
+                values.mapValues { v -> Any in
+                    guard v.hasPrefix("\n") else { return v }
+                    var nested: [String: String] = [:]
+                    for line in v.split(separator: "\n") {
+                        let kv = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                        nested[kv[0].trimmingCharacters(in: .whitespaces)] = kv.count > 1 ? kv[1].trimmingCharacters(in: .whitespaces) : ""
+                    }
+                    return nested
+                }
+            }
+            #expect(Self.merged(files) == (expected as NSDictionary), "\(name)")
+            if let sessions = config["sso_sessions"] as? NSDictionary {
+                #expect((files.ssoSessions.mapValues { $0.values } as NSDictionary) == sessions, "\(name)")
+            }
+        }
+    }
+
+    @Test func fileLocationsAreTheSDKs() throws {
+        let cases = (try Self.json("file-location-tests.json") as! [String: Any])["tests"] as! [[String: Any]]
+        var ran = 0
+        for c in cases where c["platform"] as? String != "windows" {
+            let env = c["environment"] as? [String: String] ?? [:]
+            let home = env["HOME"] ?? "/home/user"
+            let configPath = AWSConfigFiles.expandTilde(env["AWS_CONFIG_FILE"] ?? "~/.aws/config", home: home)
+            let credentialsPath = AWSConfigFiles.expandTilde(env["AWS_SHARED_CREDENTIALS_FILE"] ?? "~/.aws/credentials", home: home)
+            #expect(configPath == c["configLocation"] as? String, "\(c["name"]!)")
+            #expect(credentialsPath == c["credentialsLocation"] as? String, "\(c["name"]!)")
+            if let profile = c["profile"] as? String {
+                #expect(CredentialChain.profileName(explicit: nil, environment: env) == profile, "\(c["name"]!)")
+            }
+            ran += 1
+        }
+        #expect(ran == 4, "the Windows cases do not apply: vanityns runs on Linux and macOS")
+    }
+
     // MARK: assume-role-tests.json
 
     /// Cases of the token provider (a profile with only `sso_session`: a bearer token for token-auth services). Route 53
