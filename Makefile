@@ -2,9 +2,10 @@
 # against a local seeded Route 53 stand-in; `make install` / `make deb` ship the release build.
 SHELL := /bin/bash
 # zsh, fish and man-db: the package test loads the completions and renders the man page; dpkg-dev: dpkg-shlibdeps
-# for the .deb's Depends; lintian: `make deb` fails on lintian errors.
+# for the .deb's Depends; lintian: `make deb` fails on lintian errors; openssl: the CA-bundle test makes its own
+# certificate (the sign-in stubs verify DPoP proofs with Python's cryptography, which moto brings).
 APT_PACKAGES := libncurses-dev libcurl4-openssl-dev libxml2-dev libldns-dev libidn2-dev pkg-config tmux nsd ldnsutils python3-pil fonts-dejavu-core \
-  zsh fish man-db dpkg-dev lintian
+  zsh fish man-db dpkg-dev lintian openssl
 PIP_PACKAGES := moto[server]==5.2.1 boto3 awscli
 SWIFT_FLAGS ?=
 

@@ -16,7 +16,8 @@ What moto does differently (ROUTE53.md) and what this proxy makes of it:
   bucket are enforced: an empty bucket answers 400 Throttling "Rate exceeded".
 - For crash tests: --delay holds the answer to ChangeResourceRecordSets while the change lands at once, and
   POST /__proxy/drop-creates?count=N makes the next N creates act but lose their answer (the connection closes).
-GET /__proxy/stats answers JSON counts: requests and Throttling answers per operation. Route 53 Domains calls
+GET /__proxy/stats answers JSON counts: requests and Throttling answers per operation. STS calls (POST / with a form
+body, which moto serves on the same port) and Route 53 Domains calls
 (POST / with X-Amz-Target) are forwarded unchanged.
 
 Usage: route53-proxy.py PORT UPSTREAM_URL [DELAY] [--pending S] [--buckets] [--change-bucket CAP/RATE]

@@ -22,7 +22,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Output format: text (aligned tables) or json (the AWS CLI's shape).")
     var output: OutputFormat = .text
 
-    @Flag(help: "Print every Route 53 request (operation, status, latency, retries) to stderr.")
+    @Flag(help: "Print every Route 53 request (operation, status, latency, retries) and which credential source answered to stderr.")
     var verbose = false
 
     @Option(help: "DNS resolver for address lookups, HOST[:PORT] (default: the system resolver).")

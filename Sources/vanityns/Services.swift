@@ -7,6 +7,10 @@ import WhiteLabel
 struct Services {
     let environment: [String: String]
     let configFiles: AWSConfigFiles
+    /// `AWS_CA_BUNDLE`, `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE` and their profile keys.
+    let settings: SharedSettings
+    /// libcurl, with the CA bundle when one is set: every endpoint, credential services included, goes through it.
+    let transport: any HTTPTransport
     let credentials: any CredentialProvider
     let endpoint: ServiceEndpoint
     let domainsEndpoint: ServiceEndpoint
@@ -26,13 +30,18 @@ struct Services {
                                                 environment: environment, configFiles: configFiles)
         domainsEndpoint = try EndpointResolver.resolve(.route53Domains, override: options.domainsEndpointURL, profile: options.profile,
                                                        environment: environment, configFiles: configFiles)
-        credentials = try override ?? CredentialChain.standard(profile: options.profile, environment: environment,
-                                                   configFiles: configFiles, transport: CurlTransport.shared)
+        settings = try SharedSettings.load(profile: options.profile, environment: environment, configFiles: configFiles)
+        let transport: any HTTPTransport = settings.caBundle.map { CurlTransport(caBundle: $0.path) } ?? CurlTransport.shared
+        self.transport = transport
+        let chain = try override ?? CredentialChain.standard(CredentialServices(
+            environment: environment, configFiles: configFiles, transport: transport, explicitProfile: options.profile,
+            maxAttempts: settings.maxAttempts, mfaCode: MFAPrompt.ask))
+        credentials = options.verbose ? AnnouncedCredentials(chain) : chain
         events = RequestEventHub()
-        route53 = Route53Client(endpoint: endpoint, credentials: credentials, transport: CurlTransport.shared, events: events,
-                                options: ClientOptions(limits: try options.rateLimits()))
-        domains = Route53DomainsClient(endpoint: domainsEndpoint, credentials: credentials, transport: CurlTransport.shared, events: events,
-                                       options: ClientOptions(limits: .route53Domains))
+        route53 = Route53Client(endpoint: endpoint, credentials: credentials, transport: transport, events: events,
+                                options: ClientOptions(maxAttempts: settings.maxAttempts, limits: try options.rateLimits()))
+        domains = Route53DomainsClient(endpoint: domainsEndpoint, credentials: credentials, transport: transport, events: events,
+                                       options: ClientOptions(maxAttempts: settings.maxAttempts, limits: .route53Domains))
         stateDirectory = options.stateDir.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
             ?? WhiteLabelEngine.defaultStateDirectory(environment: environment)
         resolverTarget = try options.resolverTarget()
@@ -53,6 +62,21 @@ struct Services {
     func flush() async {
         guard verbosePrinter != nil else { return }
         try? await Task.sleep(nanoseconds: 20_000_000)
+    }
+}
+
+/// For `--verbose`: says on stderr which source answered (`credentials: sso corp · role Admin · account …9012`,
+/// with the access key's last four characters), once and again whenever the source changes. Never a secret.
+actor AnnouncedCredentials: CredentialProvider {
+    let base: any CredentialProvider
+    private var shown: String?
+    init(_ base: any CredentialProvider) { self.base = base }
+
+    func credentials() async throws -> AWSCredentials {
+        let c = try await base.credentials()
+        let line = "credentials: \(c.source.isEmpty ? "(unnamed source)" : c.source) · key \(c.keyHint)"
+        if line != shown { shown = line; Console.error(line) }
+        return c
     }
 }
 

@@ -186,13 +186,11 @@ func message(_ body: () async throws -> Any) async -> String? {
         #expect(lines[6].contains("AWS_ACCESS_KEY_ID") && lines[6].contains("aws configure") && lines[6].contains("--profile"))
     }
 
-    @Test func profileUsingAssumeRoleSaysItIsUnsupported() async throws {
-        let files = try AWSConfigFiles.parse(credentials: nil, config: "[profile r]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = default\n")
-        let m = await message { try await ProfileCredentialProvider(profile: "r", configFiles: files).credentials() }
-        #expect(m?.contains("role_arn (assume role)") == true)
+    @Test func tokenOnlySSOProfileExplainsWhatIsMissing() async throws {
+        let files = try AWSConfigFiles.parse(credentials: nil, config: "[profile t]\nsso_session = corp\n[sso-session corp]\nsso_region = eu-west-1\n")
+        let m = await message { try await ProfileCredentialProvider(profile: "t", configFiles: files).credentials() }
+        #expect(m?.contains("sso_account_id and sso_role_name") == true)
     }
-
-    // MARK: credential_process
 
     @Test func credentialProcessRunsWithoutAShellAndHonoursQuotes() async throws {
         let home = try TempHome()

@@ -20,6 +20,15 @@ struct LayoutTests {
         return s
     }
 
+    @Test("step 1: the credential source is shown whole at 80x24, e.g. an SSO role or an assumed role")
+    func accountSource() {
+        for source in ["sso corp · role Admin · account …9012", "assume role dns via base"] {
+            var s = Self.state(.account)
+            s.account = AccountInfo(profile: "dns", keyHint: "…7QX4", credentialSource: source, endpoint: "https://route53.amazonaws.com")
+            #expect(s.view().lines.contains { $0.contains("source") && $0.contains(source) }, "\(source)")
+        }
+    }
+
     @Test("step 3: the record count is not cut, the IDs line up")
     func homePicker() {
         var s = Self.state(.vanityHosts)

@@ -1,17 +1,27 @@
 import Foundation
 
-/// Tries credential sources in order and uses the first that yields credentials: environment, the profile's
-/// keys, the profile's `credential_process`, the container service, then EC2 instance metadata.
+/// Tries credential sources in order and uses the first that yields credentials. A source named in `decisive` is
+/// one the configuration chose (a profile's role, SSO, web identity, `aws login`): its failure is the answer, as in
+/// botocore, and the sources after it are not tried.
 public struct CredentialChainProvider: CredentialProvider {
     /// The sources in order, each with the name used in messages.
     public let sources: [(name: String, provider: any CredentialProvider)]
+    public let decisive: Set<String>
 
-    public init(sources: [(name: String, provider: any CredentialProvider)]) { self.sources = sources }
+    public init(sources: [(name: String, provider: any CredentialProvider)], decisive: Set<String> = []) {
+        self.sources = sources; self.decisive = decisive
+    }
 
     public func credentials() async throws -> AWSCredentials {
         var tried: [String] = []
         for (name, provider) in sources {
-            do { return try await provider.credentials() } catch Route53Error.credentials(let why) {
+            do { return try await provider.credentials() } catch let e as Route53Error where decisive.contains(name) {
+                switch e {
+                case let .configuration(m): throw Route53Error.credentials(m)
+                case let .service(code, message, status, _): throw Route53Error.credentials("\(name): \(code) (HTTP \(status)) \(message)")
+                default: throw e
+                }
+            } catch Route53Error.credentials(let why) {
                 tried.append("  - \(name): \(why)")
             }
         }
@@ -44,6 +54,16 @@ public enum CredentialChain {
     /// `standard` with an injected clock for the cache.
     public static func standard(profile: String?, environment: [String: String], configFiles: AWSConfigFiles,
                                 transport: any HTTPTransport, clock: @escaping @Sendable () -> Date) throws -> any CredentialProvider {
+        try standard(CredentialServices(environment: environment, configFiles: configFiles, transport: transport,
+                                        explicitProfile: profile, clock: clock))
+    }
+
+    /// The chain in botocore's order: environment (not with `--profile`), the profile's role, web identity from the
+    /// environment, the profile's own source (web identity, IAM Identity Center, the credentials file's keys, `aws
+    /// login`, `credential_process`, the config file's keys), the container service, EC2 instance metadata.
+    /// The whole chain is cached and refreshed before expiry, and so is each expiring source inside it.
+    public static func standard(_ services: CredentialServices) throws -> any CredentialProvider {
+        let profile = services.explicitProfile, environment = services.environment, configFiles = services.configFiles
         let name = profileName(explicit: profile, environment: environment)
         let explicitlyNamed = name != "default" || profile != nil || environment["AWS_PROFILE"].map { !$0.isEmpty } == true
         if explicitlyNamed, !configFiles.hasProfile(name) {
@@ -54,15 +74,50 @@ public enum CredentialChain {
                 + (existing.isEmpty ? "No profiles are defined there; run `aws configure --profile \(name)` to create it."
                                     : "Profiles that exist: \(existing.joined(separator: ", "))."))
         }
+        let useEnvironment = profile?.isEmpty ?? true
         var sources: [(name: String, provider: any CredentialProvider)] = []
-        if profile?.isEmpty ?? true {
-            sources.append(("environment", EnvironmentCredentialProvider(environment: environment)))
+        var decisive: Set<String> = []
+        func add(_ label: String, _ provider: any CredentialProvider, decides: Bool) {
+            sources.append((label, provider)); if decides { decisive.insert(label) }
         }
-        sources.append(("profile \(name)", ProfileCredentialProvider(profile: name, configFiles: configFiles)))
-        sources.append(("credential_process (profile \(name))",
-                        ProcessCredentialProvider(profile: name, configFiles: configFiles, environment: environment)))
-        sources.append(("container", ContainerCredentialProvider(environment: environment, transport: transport)))
-        sources.append(("instance metadata", InstanceMetadataCredentialProvider(environment: environment, transport: transport)))
-        return CachedCredentialProvider(wrapping: CredentialChainProvider(sources: sources), clock: clock)
+        if useEnvironment {
+            add("environment", EnvironmentCredentialProvider(environment: environment), decides: false)
+        }
+        let label = "profile \(name)"
+        var plan: CredentialPlan?
+        var planError: Route53Error?
+        do { plan = try CredentialPlanner(files: configFiles).plan(profile: name) } catch let e as Route53Error { planError = e }
+        if let planError { add(label, FailedSource(error: planError), decides: true) }
+        if case .assumeRole? = plan { add(label, plan!.provider(services), decides: true) }
+        if useEnvironment, let tokenFile = environment["AWS_WEB_IDENTITY_TOKEN_FILE"], !tokenFile.isEmpty {
+            let role = environment["AWS_ROLE_ARN"].flatMap { $0.isEmpty ? nil : $0 } ?? configFiles.value("role_arn", profile: name)
+            let provider: any CredentialProvider
+            if let role {
+                provider = CredentialPlan.webIdentity(.init(roleArn: role, tokenFile: tokenFile,
+                                                            sessionName: environment["AWS_ROLE_SESSION_NAME"].flatMap { $0.isEmpty ? nil : $0 },
+                                                            origin: "AWS_WEB_IDENTITY_TOKEN_FILE")).provider(services)
+            } else {
+                provider = FailedSource(error: .credentials("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not: set it to the role to assume"))
+            }
+            add("web identity (environment)", provider, decides: true)
+        }
+        switch plan {
+        case .assumeRole?: break
+        case nil where planError != nil: break
+        case .staticKeys?, nil:
+            sources.append((label, ProfileCredentialProvider(profile: name, configFiles: configFiles)))
+            sources.append(("credential_process (profile \(name))",
+                            ProcessCredentialProvider(profile: name, configFiles: configFiles, environment: environment)))
+        case let other?: add(label, other.provider(services), decides: true)
+        }
+        sources.append(("container", ContainerCredentialProvider(environment: environment, transport: services.transport)))
+        sources.append(("instance metadata", InstanceMetadataCredentialProvider(environment: environment, transport: services.transport)))
+        return CachedCredentialProvider(wrapping: CredentialChainProvider(sources: sources, decisive: decisive), clock: services.clock)
     }
+}
+
+/// A source whose configuration is wrong: every fetch fails with the same message.
+struct FailedSource: CredentialProvider {
+    let error: Route53Error
+    func credentials() async throws -> AWSCredentials { throw error }
 }

@@ -1,12 +1,13 @@
 import Foundation
 
-/// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and (optionally) `AWS_SESSION_TOKEN`.
+/// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and (optionally) `AWS_SESSION_TOKEN`. Blank
+/// values (empty or only spaces) count as unset, as in the other AWS SDKs.
 public struct EnvironmentCredentialProvider: CredentialProvider {
     public let environment: [String: String]
     public init(environment: [String: String]) { self.environment = environment }
 
     public func credentials() async throws -> AWSCredentials {
-        func get(_ k: String) -> String? { environment[k].flatMap { $0.isEmpty ? nil : $0 } }
+        func get(_ k: String) -> String? { environment[k].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
         switch (get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY")) {
         case let (id?, secret?):
             return AWSCredentials(accessKeyId: id, secretAccessKey: secret,

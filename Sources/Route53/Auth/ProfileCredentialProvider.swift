@@ -20,10 +20,9 @@ public struct ProfileCredentialProvider: CredentialProvider {
         case (_?, nil): throw Route53Error.credentials("profile `\(profile)` has aws_access_key_id but no aws_secret_access_key")
         case (nil, _?): throw Route53Error.credentials("profile `\(profile)` has aws_secret_access_key but no aws_access_key_id")
         case (nil, nil):
-            for (key, what) in [("role_arn", "role_arn (assume role)"), ("sso_session", "SSO"), ("sso_start_url", "SSO"),
-                                ("web_identity_token_file", "web identity")] where configFiles.value(key, profile: profile) != nil {
-                throw Route53Error.credentials("profile `\(profile)` uses \(what), which vanityns does not support; export keys "
-                    + "with `aws configure export-credentials --profile \(profile) --format env` or use credential_process")
+            if configFiles.value("sso_session", profile: profile) != nil {
+                throw Route53Error.credentials("profile `\(profile)` has sso_session but no sso_account_id and sso_role_name, so it "
+                    + "gives an IAM Identity Center token, not AWS credentials; add both (run `aws configure sso --profile \(profile)`)")
             }
             throw Route53Error.credentials("profile `\(profile)` has no aws_access_key_id / aws_secret_access_key")
         }

@@ -23,6 +23,8 @@ public struct AWSConfigFiles: Sendable, Equatable {
     public var profiles: [String: Section]
     /// The config file's `[services name]` sections, by name.
     public var services: [String: Section]
+    /// The config file's `[sso-session name]` sections (IAM Identity Center), by name.
+    public var ssoSessions: [String: Section] = [:]
     /// The credentials file's path as shown in messages (`~/...` under the home folder).
     public var credentialsFileName: String
     /// The config file's path as shown in messages.
@@ -51,13 +53,17 @@ public struct AWSConfigFiles: Sendable, Equatable {
         var files = AWSConfigFiles(credentialsFileName: credentialsFileName, configFileName: configFileName)
         files.credentials = try parseINI(credentials ?? "", fileName: credentialsFileName)
         for (name, section) in try parseINI(config ?? "", fileName: configFileName) {
-            let words = name.split(whereSeparator: \.isWhitespace)
+            // botocore's `_parse_section`: the header split like a shell line, exactly two words (`[profile "a b"]`
+            // names `a b`; `[profile a b]` is ignored).
+            let words = (try? ProcessCredentialProvider.split(name)) ?? []
             if name == "default" {
                 files.profiles["default", default: Section()].merge(section)
-            } else if words.first == "profile", words.count >= 2 {
-                files.profiles[words.dropFirst().joined(separator: " "), default: Section()].merge(section)
-            } else if words.first == "services", words.count >= 2 {
-                files.services[words.dropFirst().joined(separator: " ")] = section
+            } else if words.count == 2, words[0] == "profile" {
+                files.profiles[words[1], default: Section()].merge(section)
+            } else if words.count == 2, words[0] == "services" {
+                files.services[words[1]] = section
+            } else if words.count == 2, words[0] == "sso-session" {
+                files.ssoSessions[words[1]] = section
             }
         }
         return files
@@ -86,6 +92,18 @@ public struct AWSConfigFiles: Sendable, Equatable {
     /// A setting from the config file's profile only (endpoint settings live there).
     public func configValue(_ key: String, profile: String) -> String? {
         guard let v = profiles[profile]?.values[key.lowercased()], !v.isEmpty else { return nil }
+        return v
+    }
+
+    /// A setting from the credentials file's section only.
+    public func credentialsValue(_ key: String, profile: String) -> String? {
+        guard let v = credentials[profile]?.values[key.lowercased()], !v.isEmpty else { return nil }
+        return v
+    }
+
+    /// A setting of an `[sso-session name]` section.
+    public func ssoSessionValue(_ key: String, session: String) -> String? {
+        guard let v = ssoSessions[session]?.values[key.lowercased()], !v.isEmpty else { return nil }
         return v
     }
 
@@ -137,7 +155,8 @@ public struct AWSConfigFiles: Sendable, Equatable {
         func fail(_ line: Int, _ what: String) -> Route53Error {
             .configuration("\(fileName) line \(line): \(what)")
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift: split Windows line endings explicitly.
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
         for (index, rawLine) in lines.enumerated() {
             let number = index + 1
             var line = String(rawLine)
@@ -152,10 +171,12 @@ public struct AWSConfigFiles: Sendable, Equatable {
                 continue
             }
             if trimmed.hasPrefix("[") {
-                guard trimmed.hasSuffix("]"), trimmed.count > 2 else {
+                // configparser's `\[(?P<header>.+)\]` as botocore reads it: up to the last `]`, anything after it (a
+                // comment such as `[profile a] # prod`) ignored.
+                guard let close = trimmed.lastIndex(of: "]"), trimmed.distance(from: trimmed.startIndex, to: close) > 1 else {
                     throw fail(number, "a section header must look like `[name]`")
                 }
-                let name = trimmed.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                let name = trimmed[trimmed.index(after: trimmed.startIndex)..<close].trimmingCharacters(in: .whitespaces)
                 guard !name.isEmpty else { throw fail(number, "a section header must look like `[name]`") }
                 guard !seen.contains(name) else { throw fail(number, "section `[\(name)]` appears twice") }
                 seen.insert(name)

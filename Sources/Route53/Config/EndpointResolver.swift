@@ -1,35 +1,84 @@
 import Foundation
 
-/// The AWS services vanityns talks to.
+/// The AWS services vanityns talks to: Route 53 and Route 53 Domains for the work, STS, IAM Identity Center (the
+/// SSO portal and its OIDC token service) and the sign-in service for credentials.
 public enum AWSService: String, Sendable, CaseIterable {
     case route53
     case route53Domains
+    case sts
+    case sso
+    case ssoOIDC
+    case signin
 
-    /// The key in a `[services name]` section of `~/.aws/config` (`route53`, `route53_domains`).
-    public var configKey: String { self == .route53 ? "route53" : "route53_domains" }
-    /// The service-specific environment variable (`AWS_ENDPOINT_URL_ROUTE_53`, `AWS_ENDPOINT_URL_ROUTE_53_DOMAINS`).
-    public var environmentVariable: String { self == .route53 ? "AWS_ENDPOINT_URL_ROUTE_53" : "AWS_ENDPOINT_URL_ROUTE_53_DOMAINS" }
-    /// The command-line option that overrides the endpoint.
-    public var optionName: String { self == .route53 ? "--endpoint-url" : "--domains-endpoint-url" }
-    /// The real endpoint.
-    public var defaultEndpoint: ServiceEndpoint { self == .route53 ? .route53 : .route53Domains }
+    /// The key in a `[services name]` section of `~/.aws/config` (`route53`, `route53_domains`, `sts`, ...).
+    public var configKey: String {
+        switch self {
+        case .route53: "route53"
+        case .route53Domains: "route53_domains"
+        case .sts: "sts"
+        case .sso: "sso"
+        case .ssoOIDC: "sso_oidc"
+        case .signin: "signin"
+        }
+    }
+    /// The service-specific environment variable (`AWS_ENDPOINT_URL_ROUTE_53`, `AWS_ENDPOINT_URL_STS`, ...).
+    public var environmentVariable: String {
+        switch self {
+        case .route53: "AWS_ENDPOINT_URL_ROUTE_53"
+        case .route53Domains: "AWS_ENDPOINT_URL_ROUTE_53_DOMAINS"
+        case .sts: "AWS_ENDPOINT_URL_STS"
+        case .sso: "AWS_ENDPOINT_URL_SSO"
+        case .ssoOIDC: "AWS_ENDPOINT_URL_SSO_OIDC"
+        case .signin: "AWS_ENDPOINT_URL_SIGNIN"
+        }
+    }
+    /// The command-line option that overrides the endpoint (the credential services have none).
+    public var optionName: String {
+        switch self {
+        case .route53: "--endpoint-url"
+        case .route53Domains: "--domains-endpoint-url"
+        default: environmentVariable
+        }
+    }
+    /// The real endpoint; `region` matters for the regional services (STS without a region: the global endpoint).
+    public func defaultEndpoint(region: String? = nil) -> ServiceEndpoint {
+        let r = region.flatMap { $0.isEmpty ? nil : $0 }
+        switch self {
+        case .route53: return .route53
+        case .route53Domains: return .route53Domains
+        case .sts:
+            guard let r else { return ServiceEndpoint(scheme: "https", host: "sts.amazonaws.com", region: "us-east-1", signingService: "sts") }
+            return ServiceEndpoint(scheme: "https", host: "sts.\(r).amazonaws.com", region: r, signingService: "sts")
+        case .sso:
+            return ServiceEndpoint(scheme: "https", host: "portal.sso.\(r ?? "us-east-1").amazonaws.com", region: r ?? "us-east-1", signingService: "awsssoportal")
+        case .ssoOIDC:
+            return ServiceEndpoint(scheme: "https", host: "oidc.\(r ?? "us-east-1").amazonaws.com", region: r ?? "us-east-1", signingService: "sso-oauth")
+        case .signin:
+            return ServiceEndpoint(scheme: "https", host: "\(r ?? "us-east-1").signin.aws.amazon.com", region: r ?? "us-east-1", signingService: "signin")
+        }
+    }
+    /// The real endpoint of a global service (Route 53, Route 53 Domains).
+    public var defaultEndpoint: ServiceEndpoint { defaultEndpoint(region: nil) }
 }
 
 /// Picks the endpoint for a service, in the order the AWS SDKs use: the command-line override,
-/// `AWS_ENDPOINT_URL_ROUTE_53[_DOMAINS]`, `AWS_ENDPOINT_URL`, the profile's `services` section, the profile's
-/// `endpoint_url`, then the real endpoint. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` skips the environment and
-/// the config file (not the override). Signing stays `us-east-1` with the service's own signing name.
+/// the service's `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's `services` section, the profile's
+/// `endpoint_url`, then the real endpoint (regional for STS, IAM Identity Center and sign-in).
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` skips the environment and the config file (not the override). Signing
+/// uses the real endpoint's region (`us-east-1` for the global services) and the service's own signing name.
 ///
 /// Plain `http://` is accepted only for loopback hosts (a local stand-in such as moto); anything else is refused
 /// because requests carry signed credentials and record data.
 public enum EndpointResolver {
     /// Resolves the endpoint. `profile` is the explicit `--profile` (else `AWS_PROFILE`, else `default`).
     /// Throws `Route53Error.configuration` naming the setting that holds a bad URL and how to fix it.
+    /// `region` picks the real endpoint of a regional service and is the signing region of a configured one.
     public static func resolve(_ service: AWSService, override: String?, profile: String?, environment: [String: String],
-                               configFiles: AWSConfigFiles) throws -> ServiceEndpoint {
+                               configFiles: AWSConfigFiles, region: String? = nil) throws -> ServiceEndpoint {
+        let d = service.defaultEndpoint(region: region)
         guard let (url, origin) = configuredURL(service, override: override, profile: profile, environment: environment,
                                                 configFiles: configFiles) else {
-            return service.defaultEndpoint
+            return d
         }
         let parsed = try EndpointURL.parse(url, origin: origin)
         if parsed.scheme == "http", !EndpointURL.isLoopback(parsed.host) {
@@ -40,7 +89,6 @@ public enum EndpointResolver {
         }
         var base = parsed.path
         while base.hasSuffix("/") { base.removeLast() }
-        let d = service.defaultEndpoint
         return ServiceEndpoint(scheme: parsed.scheme, host: parsed.host, port: parsed.port, basePath: base,
                                region: d.region, signingService: d.signingService)
     }

@@ -5,18 +5,39 @@ import CCurl
 ///
 /// Many requests are in flight at once on that thread; connections are kept alive and reused through the multi
 /// handle's connection cache. Each `send` suspends on a checked continuation until its transfer finishes, fails,
-/// times out or is cancelled. TLS peer and host verification stay on: nothing here can turn them off.
+/// times out or is cancelled. TLS peer and host verification stay on: nothing here can turn them off. Proxies are
+/// libcurl's own: `https_proxy` / `HTTPS_PROXY`, `http_proxy`, `NO_PROXY` are read by libcurl for each transfer.
 public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     /// One transport for the whole process: one I/O thread, one connection cache.
     public static let shared = CurlTransport()
 
     private let engine: CurlEngine
+    /// The PEM bundle TLS peers are verified against instead of the system's (`AWS_CA_BUNDLE` / `ca_bundle`).
+    public let caBundle: String?
 
     /// Starts the I/O thread.
-    /// - Parameter maxConnections: the most connections open at once (further transfers wait for a free one);
-    ///   also the size of the keep-alive cache.
-    public init(maxConnections: Int = 16) {
-        engine = CurlEngine(maxConnections: maxConnections)
+    /// - Parameters:
+    ///   - maxConnections: the most connections open at once (further transfers wait for a free one); also the size
+    ///     of the keep-alive cache.
+    ///   - caBundle: a PEM file of the certificate authorities to trust (libcurl's CAINFO), nil for the system's.
+    public init(maxConnections: Int = 16, caBundle: String? = nil) {
+        self.caBundle = caBundle
+        engine = CurlEngine(maxConnections: maxConnections, caBundle: caBundle)
+    }
+
+    /// Checks that `path` is a readable file a CA bundle can be read from; the error names `origin` and the fix.
+    public static func checkCABundle(_ path: String, origin: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let handle = FileHandle(forReadingAtPath: path) else {
+            throw Route53Error.configuration("\(origin) (\(path)): the CA bundle cannot be read; give the path of a readable PEM file "
+                + "of certificate authorities, or unset it to use the system's")
+        }
+        let head = handle.readData(ofLength: 1 << 20)
+        try? handle.close()
+        guard String(decoding: head, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+            throw Route53Error.configuration("\(origin) (\(path)): the CA bundle holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+        }
     }
 
     deinit { engine.stop() }
@@ -95,8 +116,10 @@ final class CurlEngine: @unchecked Sendable {
     private var aborts: [CurlTransfer] = []
     private var stopping = false
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]  // I/O thread only
+    private let caBundle: String?
 
-    init(maxConnections: Int) {
+    init(maxConnections: Int, caBundle: String? = nil) {
+        self.caBundle = caBundle
         _ = CurlEngine.globalInit
         multi = curl_multi_init()
         _ = vns_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max(1, maxConnections))
@@ -199,6 +222,7 @@ final class CurlEngine: @unchecked Sendable {
         _ = vns_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
         _ = vns_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
         _ = vns_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, t.errorBuffer)
+        if let caBundle { _ = vns_easy_setopt_string(easy, CURLOPT_CAINFO, caBundle) }
         switch r.method {
         case "GET": _ = vns_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
         case "HEAD": _ = vns_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
