@@ -220,12 +220,12 @@ public enum Widgets {
     }
 
     /// A centred yes/no question box.
-    public static func confirmOverlay(_ f: inout Frame, question: String, hint: String = "y yes   n no") {
+    public static func confirmOverlay(_ f: inout Frame, question: String, hint: String = "y yes   n no", title: String = "Confirm") {
         let w = min(f.size.width - 4, 64)
         let body = wrap(question, width: w - 4)
         let h = min(f.size.height - 2, body.count + 4)
         let r = Rect(x: (f.size.width - w) / 2, y: (f.size.height - h) / 2, width: w, height: h)
-        let inside = box(&f, r, title: "Confirm", focused: true)
+        let inside = box(&f, r, title: title, focused: true)
         for (i, l) in body.prefix(inside.height - 1).enumerated() { f.put(l, x: inside.x + 1, y: inside.y + i) }
         f.put(hint, x: inside.x + 1, y: inside.maxY - 1, role: .key)
     }

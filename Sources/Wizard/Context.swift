@@ -35,16 +35,18 @@ public struct WizardContext: Sendable {
     public var registrarApply: (@Sendable (String, [DomainNameserver]) async throws -> Void)?
     /// The unfinished apply to offer at start; nil reads the journal of `engine` when it is a `WhiteLabelEngine`.
     public var resumeInfo: (@Sendable () async -> ResumeInfo?)?
+    /// Where the credential chain asks for MFA codes (the wizard's own prompt while it runs).
+    public var mfa: MFABridge?
 
     public init(route53: any Route53API, engine: any WhiteLabelService, events: AsyncStream<RequestEvent>, account: AccountInfo,
                 credentialProblem: String? = nil, resolver: ResolverTarget = .system, stateDirectory: URL, queryPort: Int = 53,
                 registrarLookup: (@Sendable (WhiteLabelPlan) async throws -> [DomainNameserver]?)? = nil,
                 registrarApply: (@Sendable (String, [DomainNameserver]) async throws -> Void)? = nil,
-                resumeInfo: (@Sendable () async -> ResumeInfo?)? = nil) {
+                resumeInfo: (@Sendable () async -> ResumeInfo?)? = nil, mfa: MFABridge? = nil) {
         self.route53 = route53; self.engine = engine; self.events = events; self.account = account
         self.credentialProblem = credentialProblem; self.resolver = resolver; self.stateDirectory = stateDirectory
         self.queryPort = queryPort; self.registrarLookup = registrarLookup; self.registrarApply = registrarApply
-        self.resumeInfo = resumeInfo
+        self.resumeInfo = resumeInfo; self.mfa = mfa
     }
 }
 

@@ -52,6 +52,7 @@ public enum WizardApp {
         guard refuseUnlessTerminal() else { return 1 }
         let outbox = TerminalOutbox()
         let runner = WizardRunner(context: context, terminal: outbox)
+        defer { context.mfa?.detach() }
         return await runFullScreen(context: context, outbox: outbox, make: { size in
             WizardState(size: size, account: context.account, credentialProblem: context.credentialProblem,
                         resolver: context.resolver, registrarAvailable: context.registrarLookup != nil)

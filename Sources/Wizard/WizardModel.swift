@@ -60,7 +60,7 @@ public enum WizardMsg: Sendable {
     case setCreated(Result<DelegationSet, UIError>)
     case allZonesLoaded(Result<[HostedZone], UIError>)
     case setZonesLoaded(Result<[HostedZone], UIError>)
-    /// GetHostedZone answers so far while step 5 checks which zones really are in the set.
+    /// The set's zones listed so far on step 5 (one filtered listing).
     case setZonesProgress(done: Int, total: Int)
     /// The unfinished apply found at start (nil: none).
     case resumeFound(ResumeInfo?)
@@ -79,10 +79,16 @@ public enum WizardMsg: Sendable {
     case verified(Result<VerifyReport, UIError>)
     case logSaved(Result<String, UIError>)
     case copied(Result<CopyOutcome, UIError>)
+    /// A credential refresh needs the code of this MFA device: the prompt opens.
+    case mfaRequested(serial: String)
 }
 
 /// Effects the runner performs; each sends result messages back.
 public enum WizardCommand: Sendable, Equatable {
+    /// Routes MFA questions to this screen (`MFABridge`) while it runs.
+    case listenForMFA
+    /// The code typed into the MFA prompt (nil: cancelled).
+    case answerMFA(code: String?, serial: String)
     case loadAccountLimit
     case loadSets
     case loadSetLimit(id: String)
@@ -159,6 +165,8 @@ public struct WizardState: Sendable {
     public var hostCursor = 0
     /// The zones' SOA contact mailbox (`hostmaster@example.com`); empty keeps Route 53's awsdns-hostmaster.amazon.com.
     public var soaRName = ""
+    /// The MFA prompt, while a credential refresh waits for a code.
+    public var mfaPrompt: MFAPromptState?
     public var validationGeneration = 0
     public var validatedGeneration = -1
     public var problems: [InputProblem] = []
@@ -209,7 +217,7 @@ public struct WizardState: Sendable {
     }
 
     /// Commands to run when the wizard starts.
-    public var initialCommands: [WizardCommand] { credentialProblem == nil ? [.loadAccountLimit, .findResume] : [] }
+    public var initialCommands: [WizardCommand] { credentialProblem == nil ? [.listenForMFA, .loadAccountLimit, .findResume] : [] }
 
     /// True while something on screen animates (a spinner), so the loop ticks; otherwise it sleeps.
     public var animating: Bool {

@@ -31,6 +31,10 @@ public struct WizardRunner: Sendable {
     public func run(_ command: WizardCommand, send: @escaping @Sendable (WizardMsg) -> Void) async {
         let r53 = context.route53, engine = context.engine
         switch command {
+        case .listenForMFA:
+            context.mfa?.attach { serial in send(.mfaRequested(serial: serial)) }
+        case let .answerMFA(code, serial):
+            context.mfa?.answer(code, serial: serial)
         case .loadAccountLimit:
             send(.accountLimit(await Self.result { let u = try await r53.accountSetUsage(); return LimitUsage(count: u.count, limit: u.limit) }))
         case .loadSets:

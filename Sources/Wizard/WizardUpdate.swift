@@ -16,6 +16,7 @@ extension WizardState {
         case .tick: tick &+= 1; return []
         case let .signal(sig): exitCode = 128 + sig; return []
         case let .log(e): log.append(LogEntry(event: e)); return []
+        case let .mfaRequested(serial): mfaPrompt = MFAPromptState(serial: serial); return []
         case let .accountLimit(r): setsLimit = Loadable(r); return []
         case let .setsLoaded(r):
             sets = Loadable(r)
@@ -127,6 +128,7 @@ extension WizardState {
     mutating func handleKey(_ k: Key) -> [WizardCommand] {
         if k == .ctrl("c") { exitCode = 130; return [] }
         if tooSmall { if k == .char("q") { exitCode = 0 }; return [] }
+        if mfaPrompt != nil { return mfaKey(k) }
         if showHelp { showHelp = false; return [] }
         if let c = confirm {
             switch k {

@@ -29,6 +29,7 @@ extension WizardState {
         Widgets.footer(&f, y: h - 1, hints: keymap.footerHints)
         if showHelp { Widgets.helpOverlay(&f, title: "Keys ─ \(focusLog ? "log" : step.title)", lines: keymap.helpLines + [("^C", "quit now, restoring the terminal")]) }
         if let c = confirm { Widgets.confirmOverlay(&f, question: c.question, hint: "y/enter yes   n/esc no") }
+        if let q = mfaQuestion { Widgets.confirmOverlay(&f, question: q, hint: "digits type   enter send   esc cancel", title: "MFA code") }
         return f
     }
 

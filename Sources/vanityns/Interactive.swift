@@ -45,7 +45,8 @@ enum Interactive {
             credentialProblem: credentialProblem, resolver: services.resolverTarget, stateDirectory: services.stateDirectory,
             queryPort: queryPort,
             registrarLookup: { plan in try await engine.registrarUpdate(plan: plan)?.current.nameservers },
-            registrarApply: { domain, nameservers in try await engine.applyRegistrar(domain: domain, nameservers: nameservers, events: { _ in }) })
+            registrarApply: { domain, nameservers in try await engine.applyRegistrar(domain: domain, nameservers: nameservers, events: { _ in }) },
+            mfa: services.mfa)
         let code = mode == .wizard ? await WizardApp.runWizard(context) : await WizardApp.runBrowser(context)
         if code != 0 { throw ExitCode(code) }
     }

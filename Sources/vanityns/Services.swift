@@ -2,6 +2,7 @@ import Foundation
 import Route53
 import Resolver
 import WhiteLabel
+import Wizard
 
 /// The live parts a command needs, built once from the global options: credentials, endpoints, clients, engine.
 struct Services {
@@ -20,6 +21,8 @@ struct Services {
     let stateDirectory: URL
     let resolverTarget: ResolverTarget
     private let verbosePrinter: Task<Void, Never>?
+    /// MFA codes: asked on the terminal, or in the wizard's own prompt while its screen runs.
+    let mfa = MFABridge(fallback: MFAPrompt.ask)
 
     /// Resolves profile, credentials and endpoints. Errors name what is wrong and what to do.
     init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -33,9 +36,10 @@ struct Services {
         settings = try SharedSettings.load(profile: options.profile, environment: environment, configFiles: configFiles)
         let transport: any HTTPTransport = settings.caBundle.map { CurlTransport(caBundle: $0.path) } ?? CurlTransport.shared
         self.transport = transport
+        let bridge = mfa
         let chain = try override ?? CredentialChain.standard(CredentialServices(
             environment: environment, configFiles: configFiles, transport: transport, explicitProfile: options.profile,
-            maxAttempts: settings.maxAttempts, mfaCode: MFAPrompt.ask))
+            maxAttempts: settings.maxAttempts, mfaCode: { serial in try await bridge.ask(serial) }))
         credentials = options.verbose ? AnnouncedCredentials(chain) : chain
         events = RequestEventHub()
         route53 = Route53Client(endpoint: endpoint, credentials: credentials, transport: transport, events: events,
