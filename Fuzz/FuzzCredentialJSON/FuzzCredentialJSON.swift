@@ -1,0 +1,24 @@
+import Foundation
+import FuzzSupport
+@testable import Route53
+
+/// libFuzzer target: a credential document as credential_process, the container service or instance metadata
+/// return it. A refusal must never quote the document (it may hold a secret).
+@main enum FuzzCredentialJSON {
+    static func main() {
+        Fuzzer.run { input in
+            let data = Data(input)
+            for keys in [["SessionToken"], ["Token"]] {
+                do {
+                    let c = try CredentialDocument.parse(data, source: "fuzz", what: "the fuzzer", tokenKeys: keys)
+                    precondition(!c.accessKeyId.isEmpty && !c.secretAccessKey.isEmpty, "accepted credentials without a key")
+                } catch {
+                    let message = "\(error)"
+                    if let text = String(data: data, encoding: .utf8), text.count >= 12, message.contains(text) {
+                        preconditionFailure("the refusal quotes the document: \(message)")
+                    }
+                }
+            }
+        }
+    }
+}
