@@ -160,10 +160,20 @@ public final class TmuxSession: Sendable {
 
     /// The terminal's current size in cells.
     public func size() throws -> (width: Int, height: Int) {
-        let parts = try tmux(["display-message", "-p", "-t", Self.target, "#{pane_width} #{pane_height}"])
-            .split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        let parts = try paneFormat("#{pane_width} #{pane_height}").split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
         guard parts.count == 2 else { throw TmuxError("tmux did not report the pane size") }
         return (parts[0], parts[1])
+    }
+
+    /// Copies everything the program writes to the terminal from now on to `path` (`pipe-pane`), escape sequences
+    /// and all: what a real terminal would have received. Read it with `TerminalModes(after:)`.
+    public func recordOutput(to path: String) throws {
+        try tmux(["pipe-pane", "-t", Self.target, "-o", "cat >> '\(path)'"])
+    }
+
+    /// A tmux format (`#{pane_width}`, ...) expanded for the pane, without the trailing newline.
+    public func paneFormat(_ format: String) throws -> String {
+        try tmux(["display-message", "-p", "-t", Self.target, format]).trimmingCharacters(in: .newlines)
     }
 
     // MARK: Process
@@ -237,6 +247,40 @@ public final class TmuxSession: Sendable {
             throw TmuxError("tmux \(args.first ?? "") failed (\(out.status)): \(out.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         return out.stdout
+    }
+}
+
+/// The modes a terminal is left in by what a program wrote to it (tmux cannot tell once the pane is dead: it hides a
+/// dead pane's cursor itself).
+public struct TerminalModes: Equatable, Sendable, CustomStringConvertible {
+    public var alternateScreen = false, cursorVisible = true, keypad = false, mouse = false
+    /// The modes of a shell prompt: main screen, cursor shown, application keypad and mouse reporting off.
+    public static let restored = TerminalModes()
+
+    /// Replays the DEC private modes (`ESC [ ? n h/l`) and the keypad switches (`ESC =`, `ESC >`) in `output`.
+    public init(after output: String) {
+        var cursorKeys = false, keypadApp = false, mice = Set<Int>()
+        for m in output.matches(of: /\x1B(?:\[\?([0-9;]+)([hl])|([=>]))/) {
+            if let k = m.output.3 { keypadApp = k == "="; continue }
+            let on = m.output.2 == "h"
+            for n in (m.output.1 ?? "").split(separator: ";").compactMap({ Int($0) }) {
+                switch n {
+                case 47, 1047, 1049: alternateScreen = on
+                case 25: cursorVisible = on
+                case 1: cursorKeys = on
+                case 1000, 1002, 1003: if on { mice.insert(n) } else { mice.remove(n) }
+                default: break
+                }
+            }
+        }
+        keypad = cursorKeys || keypadApp
+        mouse = !mice.isEmpty
+    }
+
+    private init() {}
+
+    public var description: String {
+        "alternate screen \(alternateScreen), cursor \(cursorVisible), keypad \(keypad), mouse \(mouse)"
     }
 }
 
