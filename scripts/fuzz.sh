@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in Fuzz/ with the fuzzer and address sanitizers into .build-fuzz and runs each for
-# FUZZ_SECONDS (default 60) from its seed corpus in Fuzz/corpus/TARGET, then prints executions and coverage per
-# target. `scripts/fuzz.sh xml dns` runs only those. A crash or hang stops that target, leaves the input in
-# .build-fuzz/artifacts/TARGET/ and makes the script fail; new interesting inputs go to .build-fuzz/corpus/TARGET.
+# FUZZ_SECONDS (default 60), or until FUZZ_RUNS executions if that comes first, from its seed corpus in
+# Fuzz/corpus/TARGET; then prints executions and coverage per target. `scripts/fuzz.sh xml dns` runs only those.
+# A crash or hang stops that target, leaves the input in .build-fuzz/artifacts/TARGET/ and makes the script fail;
+# new interesting inputs go to .build-fuzz/corpus/TARGET.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
@@ -31,7 +32,7 @@ for t in "${targets[@]}"; do
   log="$scratch/logs/$t.log"
   # -timeout: one input taking longer than 10 s is a hang; -rss_limit_mb: a runaway allocation is a finding.
   status=0
-  ASAN_OPTIONS=detect_leaks=0 "$scratch/release/${product[$t]}" -max_total_time="$seconds" -print_final_stats=1 \
+  ASAN_OPTIONS=detect_leaks=0 "$scratch/release/${product[$t]}" -max_total_time="$seconds" -runs="${FUZZ_RUNS:--1}" -print_final_stats=1 \
     -timeout=10 -rss_limit_mb=2048 -max_len=8192 -artifact_prefix="$scratch/artifacts/$t/" \
     "$scratch/corpus/$t" "Fuzz/corpus/$t" >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

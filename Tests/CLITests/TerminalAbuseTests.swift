@@ -14,13 +14,9 @@ import Glibc
                                       (200, 60), (10, 3), (120, 40), (3, 80), (299, 99), (80, 1), (1, 24), (160, 48), (80, 24)]
 
     @Test func resizeStormDuringApplyLeavesAWorkingWizard() throws {
-        let account = try WizardAccount(seed: .sandbox)
-        defer { account.stop() }
-        let slow = try LoopbackPythonServer.motoProxy(upstream: account.moto.endpoint, delayChangesSeconds: 4)
-        defer { slow.stop() }
-        let t = try account.wizard(width: 80, height: 24, endpoint: slow.endpoint)
-        let output = try record(t)
-        try account.confirmHomeZoneApply(t)
+        let run = try ApplyInFlight(answersHeldSeconds: 4)
+        defer { run.stop() }
+        let (account, t) = (run.account, run.t)
         try t.waitForText("old values saved")
         for round in 0..<3 {
             for (w, h) in Self.storm {
@@ -40,37 +36,32 @@ import Glibc
         #expect(try account.values("example.com.", "ns1.example.com.", "A") == ["127.0.0.2"])
         try t.sendKeys("C-c")
         #expect(try t.waitForExit() == 130)
-        let modes = try output()
+        let modes = try run.modes()
         #expect(modes == .restored, "\(modes)")
     }
 
     @Test func hangupDuringApplyRestoresTheTerminalAndResumesNextTime() throws {
-        let account = try WizardAccount(seed: .sandbox)
-        defer { account.stop() }
-        let slow = try LoopbackPythonServer.motoProxy(upstream: account.moto.endpoint, delayChangesSeconds: 30)
-        defer { slow.stop() }
-        let t = try account.wizard(width: 80, height: 24, endpoint: slow.endpoint)
-        let output = try record(t)
-        try account.confirmHomeZoneApply(t)
+        let run = try ApplyInFlight(answersHeldSeconds: 30)
+        defer { run.stop() }
+        let (account, t) = (run.account, run.t)
         try waitForGlueInFlight(account, t)
-        #expect(try t.paneFormat("#{alternate_on} #{cursor_flag}") == "1 0", "the wizard draws on the alternate screen, cursor hidden")
+        let drawing = try t.liveModes()
+        #expect(drawing.alternateScreen && !drawing.cursorVisible, "the wizard draws on the alternate screen, cursor hidden: \(drawing)")
+        #expect(try run.modes() == drawing, "the recorded output agrees with tmux")
         kill(try #require(t.pid), SIGHUP)
 
         // An orderly exit with the hangup's status (a crash would be 128 + SIGSEGV or SIGABRT), the main screen back,
         // the cursor shown, keypad and mouse modes off.
         #expect(try t.waitForExit() == 128 + SIGHUP)
-        let modes = try output()
+        let modes = try run.modes()
         #expect(modes == .restored, "\(modes)")
         try expectResumable(account)
     }
 
     @Test func paneKilledDuringApplyEndsTheProgramAndResumesNextTime() throws {
-        let account = try WizardAccount(seed: .sandbox)
-        defer { account.stop() }
-        let slow = try LoopbackPythonServer.motoProxy(upstream: account.moto.endpoint, delayChangesSeconds: 30)
-        defer { slow.stop() }
-        let t = try account.wizard(width: 80, height: 24, endpoint: slow.endpoint)
-        try account.confirmHomeZoneApply(t)
+        let run = try ApplyInFlight(answersHeldSeconds: 30)
+        defer { run.stop() }
+        let (account, t) = (run.account, run.t)
         try waitForGlueInFlight(account, t)
         let pid = try #require(t.pid)
         // The pane's terminal goes away under the program (no client was ever attached): the kernel hangs it up.
@@ -79,13 +70,6 @@ import Glibc
         while Self.isRunning(pid), Date() < deadline { usleep(50_000) }
         #expect(!Self.isRunning(pid), "vanityns \(pid) still runs 10 s after its terminal went away")
         try expectResumable(account)
-    }
-
-    /// Records what the wizard writes to its terminal; the closure gives the modes that output leaves set.
-    private func record(_ t: TmuxSession) throws -> () throws -> TerminalModes {
-        let path = NSTemporaryDirectory() + "vanityns-tty-\(UUID().uuidString)"
-        try t.recordOutput(to: path)
-        return { TerminalModes(after: String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)) }
     }
 
     /// True while `pid` runs (a zombie waiting for its reaper has ended).
@@ -117,5 +101,35 @@ import Glibc
         try again.waitForText("An earlier apply did not finish for: example.com")
         try again.sendKeys("C-c")
         #expect(try again.waitForExit() == 130, sourceLocation: sourceLocation)
+    }
+}
+
+/// The sandbox wizard at 80x24 with its apply of example.com confirmed, Route 53's answers to changes held
+/// `answersHeldSeconds` by the proxy (the changes land at once), and everything it writes to the terminal recorded.
+private final class ApplyInFlight {
+    let account: WizardAccount
+    let slow: LoopbackPythonServer
+    let t: TmuxSession
+    let outputPath = NSTemporaryDirectory() + "vanityns-tty-\(UUID().uuidString)"
+    /// The modes when the recording started.
+    let startModes: TerminalModes
+
+    init(answersHeldSeconds: Double) throws {
+        account = try WizardAccount(seed: .sandbox)
+        slow = try LoopbackPythonServer.motoProxy(upstream: account.moto.endpoint, delayChangesSeconds: answersHeldSeconds)
+        t = try account.wizard(width: 80, height: 24, endpoint: slow.endpoint)
+        try t.recordOutput(to: outputPath)
+        startModes = try t.liveModes()
+        try account.confirmHomeZoneApply(t)
+    }
+
+    /// The terminal modes the wizard's output left set so far.
+    func modes() throws -> TerminalModes {
+        startModes.after(String(decoding: try Data(contentsOf: URL(fileURLWithPath: outputPath)), as: UTF8.self))
+    }
+
+    func stop() {
+        t.kill(); slow.stop(); account.stop()
+        unlink(outputPath)
     }
 }
