@@ -8,8 +8,11 @@ APT_PACKAGES := libncurses-dev libcurl4-openssl-dev libxml2-dev libldns-dev libi
   zsh fish man-db dpkg-dev lintian openssl
 PIP_PACKAGES := moto[server]==5.2.1 boto3 awscli
 SWIFT_FLAGS ?=
+# Seconds per fuzz target: `make fuzz` (FUZZ_SECONDS) and the short pass in `make test`.
+FUZZ_SECONDS ?= 60
+FUZZ_CI_SECONDS ?= 4
 
-.PHONY: all deps build test sandbox screenshots bench clean release install uninstall deb
+.PHONY: all deps build test fuzz sandbox screenshots bench clean release install uninstall deb
 
 all: build
 
@@ -30,9 +33,15 @@ build: deps
 # Serial: on a 2-core machine parallel suites that block on subprocesses starve the ones that measure timeouts and
 # idle redraws; serial runs are deterministic and still take under two minutes.
 # The package test (Tests/CLITests/PackageTests.swift) checks the .deb that `deb` builds; VANITYNS_DEB tells it where.
+# The short fuzz pass (FUZZ_CI_SECONDS per target) comes first: a finding fails the run before the long suite.
 test: build deb
+	FUZZ_SECONDS=$(FUZZ_CI_SECONDS) bash scripts/fuzz.sh
 	swift build --build-tests $(SWIFT_FLAGS)
 	VANITYNS_DEB=$(abspath $(DEB)) swift test --skip-build --no-parallel $(SWIFT_FLAGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+## fuzz: each libFuzzer target (Fuzz/) for FUZZ_SECONDS from its seeds; prints executions and coverage per target
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
 
 include install.mk
 
@@ -46,4 +55,4 @@ bench: build
 	bash scripts/bench.sh
 
 clean:
-	rm -rf .build $(RELEASE_DIR) dist
+	rm -rf .build .build-fuzz $(RELEASE_DIR) dist

@@ -53,3 +53,16 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )
+
+// libFuzzer targets (Fuzz/, one per reader of outside input), added only when scripts/fuzz.sh builds them into
+// .build-fuzz with -sanitize=fuzzer: a normal build never sees them (they need libFuzzer's driver to link).
+if Context.environment["VANITYNS_FUZZ"] == "1" {
+    let fuzzTargets: [(String, Target.Dependency)] = [
+        ("FuzzXML", "Route53"), ("FuzzDomainsJSON", "Route53"), ("FuzzCredentialJSON", "Route53"),
+        ("FuzzConfig", "Route53"), ("FuzzDNS", "Resolver"), ("FuzzNames", "WhiteLabel"),
+    ]
+    for (name, dependency) in fuzzTargets {
+        package.targets.append(.executableTarget(name: name, dependencies: [dependency, "FuzzSupport"], path: "Fuzz/\(name)"))
+    }
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+}

@@ -32,6 +32,10 @@ public struct DomainName: Sendable, Hashable, Comparable, CustomStringConvertibl
         var text = decodeEscapes(input.trimmingCharacters(in: .whitespaces))
         if text.hasSuffix(".") { text.removeLast() }
         guard !text.isEmpty else { throw Invalid(input: input, reason: "the name is empty") }
+        // Before libidn2, which takes a C string: a NUL would cut the name there and a different name would pass.
+        if let bad = text.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7f }) {
+            throw Invalid(input: input, reason: "the name holds a control character (U+\(String(format: "%04X", bad.value)))")
+        }
         if text.hasSuffix(".") || text.hasPrefix(".") || text.contains("..") {
             throw Invalid(input: input, reason: "the name has an empty label (two dots in a row, or a leading dot)")
         }

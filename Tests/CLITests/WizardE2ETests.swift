@@ -142,8 +142,7 @@ import Glibc
         // ChangeResourceRecordSets lands in moto at once but its answer is held 30 s: the program dies waiting.
         let slow = try LoopbackPythonServer.motoProxy(upstream: account.moto.endpoint, delayChangesSeconds: 30)
         let t = try account.wizard(width: 80, height: 24, endpoint: slow.endpoint)
-        try WizardAccount.walkToHomeBatch(t)
-        try t.sendKeys("y")
+        try account.confirmHomeZoneApply(t)
         try t.waitForText("old values saved")
         let deadline = Date().addingTimeInterval(20)
         while try account.values("example.com.", "ns1.example.com.", "A").isEmpty, Date() < deadline { usleep(100_000) }
@@ -221,8 +220,7 @@ import Glibc
         let account = try WizardAccount(seed: .sandbox)
         defer { account.stop() }
         let t = try account.wizard(width: 80, height: 24, clipboard: true)
-        try WizardAccount.walkToHomeBatch(t)
-        try t.sendKeys("y")
+        try account.confirmHomeZoneApply(t)
         try t.waitForText("Done. Next: the registrar", timeout: 30)
         try t.sendKeys("Enter")
         try t.waitForText("After the update:")
@@ -313,22 +311,15 @@ final class WizardAccount: @unchecked Sendable {
         return try TmuxSession(command: [CLI.binary] + subcommand + args, environment: env, width: width, height: height, clipboard: clipboard)
     }
 
-    /// Steps 1 to 6 of the seeded sandbox with every default taken (the sandbox's set, example.com, its hosts, no
-    /// further zone), up to the plan's first batch.
-    static func walkToHomeBatch(_ t: TmuxSession) throws {
-        try t.waitForText("reusable delegation sets used")
-        try t.sendKeys("Enter")
-        try t.waitForText("+ Create a new set")
-        try t.sendKeys("Enter")
-        try t.waitForText("legacy.example")
-        try t.sendKeys("Enter")
-        try t.waitForText("the host names can be used")
-        try t.sendKeys("Enter")
-        try t.waitForText("127.0.0.5")
-        try t.sendKeys("Enter")
-        try t.waitForText("[ ] shop.example")
-        try t.sendKeys("Enter")
-        try t.waitForText("zone 1 of 1: example.com (home zone)")
+    /// Drives the `.sandbox` wizard from the first screen to the confirmed apply of example.com alone (the first
+    /// set, the first home domain, the hosts and addresses as offered, no extra zone).
+    func confirmHomeZoneApply(_ t: TmuxSession) throws {
+        for (text, key) in [("reusable delegation sets used", "Enter"), ("+ Create a new set", "Enter"), ("legacy.example", "Enter"),
+                            ("the host names can be used", "Enter"), ("127.0.0.5", "Enter"), ("[ ] shop.example", "Enter"),
+                            ("zone 1 of 1: example.com (home zone)", "y")] {
+            try t.waitForText(text)
+            try t.sendKeys(key)
+        }
     }
 
     func setIds() throws -> [String] {

@@ -239,6 +239,18 @@ func message(_ body: () async throws -> Any) async -> String? {
                 == "credential_process of profile `default`: program `no-such-program-vns` not found on PATH")
     }
 
+    /// The credential-json fuzz target's finding (Fuzz/corpus/credential-json/regression-nul-document): a `t` and
+    /// NUL bytes, as a crashed helper might print. Its own check misread the NULs; the refusal names what is wrong and
+    /// quotes nothing of the document.
+    @Test func aDocumentOfNULsIsRefusedWithoutQuotingIt() throws {
+        let path = LocalServices.packageRoot.appendingPathComponent("Fuzz/corpus/credential-json/regression-nul-document")
+        let data = try Data(contentsOf: path)
+        #expect(data.first == UInt8(ascii: "t") && data.dropFirst().allSatisfy { $0 == 0 })
+        #expect(throws: Route53Error.credentials("credential_process did not return a JSON object")) {
+            try CredentialDocument.parse(data, source: "credential_process", what: "credential_process", tokenKeys: ["SessionToken"])
+        }
+    }
+
     @Test func commandLinesSplitLikePOSIXShlex() throws {
         #expect(try ProcessCredentialProvider.split(#"a "b c" 'd "e"' f\ g "h\"i" '' x"#) == ["a", "b c", #"d "e""#, "f g", #"h"i"#, "", "x"])
         #expect(try ProcessCredentialProvider.split("  ") == [])

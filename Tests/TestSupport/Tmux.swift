@@ -160,10 +160,29 @@ public final class TmuxSession: Sendable {
 
     /// The terminal's current size in cells.
     public func size() throws -> (width: Int, height: Int) {
-        let parts = try tmux(["display-message", "-p", "-t", Self.target, "#{pane_width} #{pane_height}"])
-            .split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        let parts = try paneFormat("#{pane_width} #{pane_height}").split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
         guard parts.count == 2 else { throw TmuxError("tmux did not report the pane size") }
         return (parts[0], parts[1])
+    }
+
+    /// Copies everything the program writes to the terminal from now on to `path` (`pipe-pane`), escape sequences
+    /// and all: what a real terminal would have received (see `TerminalModes.after`).
+    public func recordOutput(to path: String) throws {
+        try tmux(["pipe-pane", "-t", Self.target, "-o", "cat >> '\(path)'"])
+    }
+
+    /// The terminal modes of the running program as tmux tracks them (of no use once the pane is dead: tmux hides
+    /// a dead pane's cursor itself).
+    public func liveModes() throws -> TerminalModes {
+        let f = try paneFormat("#{alternate_on} #{cursor_flag} #{keypad_cursor_flag} #{keypad_flag} #{mouse_any_flag}")
+            .split(separator: " ").map { $0 == "1" }
+        guard f.count == 5 else { throw TmuxError("tmux did not report the pane modes") }
+        return TerminalModes(alternateScreen: f[0], cursorVisible: f[1], keypad: f[2] || f[3], mouse: f[4])
+    }
+
+    /// A tmux format (`#{pane_width}`, ...) expanded for the pane, without the trailing newline.
+    public func paneFormat(_ format: String) throws -> String {
+        try tmux(["display-message", "-p", "-t", Self.target, format]).trimmingCharacters(in: .newlines)
     }
 
     // MARK: Process
@@ -237,6 +256,41 @@ public final class TmuxSession: Sendable {
             throw TmuxError("tmux \(args.first ?? "") failed (\(out.status)): \(out.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         return out.stdout
+    }
+}
+
+/// A terminal's modes that a program must put back before it exits.
+public struct TerminalModes: Equatable, Sendable, CustomStringConvertible {
+    public var alternateScreen: Bool, cursorVisible: Bool, keypad: Bool, mouse: Bool
+    /// The modes of a shell prompt: main screen, cursor shown, application keypad and mouse reporting off.
+    public static let restored = TerminalModes(alternateScreen: false, cursorVisible: true, keypad: false, mouse: false)
+
+    public init(alternateScreen: Bool, cursorVisible: Bool, keypad: Bool, mouse: Bool) {
+        self.alternateScreen = alternateScreen; self.cursorVisible = cursorVisible; self.keypad = keypad; self.mouse = mouse
+    }
+
+    /// The modes once a terminal in these modes has received `output`: replays its DEC private modes
+    /// (`ESC [ ? n h/l`) and keypad switches (`ESC =`, `ESC >`).
+    public func after(_ output: String) -> TerminalModes {
+        var m = self
+        for match in output.matches(of: /\x1B(?:\[\?([0-9;]+)([hl])|([=>]))/) {
+            if let k = match.output.3 { m.keypad = k == "="; continue }
+            let on = match.output.2 == "h"
+            for n in (match.output.1 ?? "").split(separator: ";").compactMap({ Int($0) }) {
+                switch n {
+                case 47, 1047, 1049: m.alternateScreen = on
+                case 25: m.cursorVisible = on
+                case 1: m.keypad = on
+                case 1000, 1002, 1003: m.mouse = on
+                default: break
+                }
+            }
+        }
+        return m
+    }
+
+    public var description: String {
+        "alternate screen \(alternateScreen), cursor \(cursorVisible), keypad \(keypad), mouse \(mouse)"
     }
 }
 

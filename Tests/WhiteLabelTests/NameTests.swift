@@ -38,6 +38,19 @@ import Route53
         } catch { Issue.record("unexpected \(error)") }
     }
 
+    /// Found by the names fuzz target (Fuzz/corpus/names/regression-nul-idn): libidn2 read the name up to the NUL,
+    /// so "\0\u{FFFD}2" was accepted as the empty name, and "ns1.example.com\0ü" as ns1.example.com.
+    @Test func controlCharactersAreRefusedNotCut() {
+        for text in ["\0\u{FFFD}2", "ns1.example.com\0ü", "ns1.exa\u{7F}mple.com", "ns1\\000.example.com", "b\u{1B}[31mücher.example"] {
+            for rule in [DomainName.Rule.hostName, .zoneName] {
+                #expect(throws: DomainName.Invalid.self, "\(text.debugDescription)") { try DomainName.parse(text, rule: rule) }
+            }
+        }
+        do { _ = try DomainName.parse("ns1.example.com\0ü") } catch let e as DomainName.Invalid {
+            #expect(e.reason == "the name holds a control character (U+0000)")
+        } catch { Issue.record("unexpected \(error)") }
+    }
+
     @Test func route53EscapesAreRead() throws {
         #expect(DomainName.decodeEscapes("\\052.example.com.") == "*.example.com.")
         #expect(DomainName(trusted: "\\052.Example.com.").ascii == "*.example.com")

@@ -26,7 +26,8 @@ public final class Route53DomainsClient: Route53DomainsAPI {
     /// `[String: Any]` is not Sendable; the dictionary is freshly parsed and never shared.
     private struct JSONBox: @unchecked Sendable { let value: [String: Any]; init(_ v: [String: Any]) { value = v } }
 
-    private static func object(_ response: HTTPResponse) throws -> [String: Any] {
+    /// The answer's JSON object (empty for an empty body).
+    static func object(_ response: HTTPResponse) throws -> [String: Any] {
         if response.body.isEmpty { return [:] }
         guard let o = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
             throw Route53Error.malformedResponse("HTTP \(response.status) with a body that is not a JSON object: \(XMLParser.excerpt(response.body))")
@@ -48,7 +49,11 @@ public final class Route53DomainsClient: Route53DomainsAPI {
     }
 
     public func getDomainDetail(domainName: String) async throws -> DomainDetail {
-        let o = try await call("GetDomainDetail", ["DomainName": domainName])
+        try Self.domainDetail(try await call("GetDomainDetail", ["DomainName": domainName]))
+    }
+
+    /// A GetDomainDetail answer: name servers without a name are skipped.
+    static func domainDetail(_ o: [String: Any]) throws -> DomainDetail {
         guard let name = o["DomainName"] as? String else { throw Route53Error.malformedResponse("GetDomainDetail answer without DomainName") }
         let servers = (o["Nameservers"] as? [[String: Any]] ?? []).compactMap { s -> DomainNameserver? in
             guard let n = s["Name"] as? String else { return nil }
@@ -63,13 +68,21 @@ public final class Route53DomainsClient: Route53DomainsAPI {
             if let g = s.glueIps, !g.isEmpty { d["GlueIps"] = g }
             return d
         }
-        let o = try await call("UpdateDomainNameservers", ["DomainName": domainName, "Nameservers": list])
+        return try Self.operationId(try await call("UpdateDomainNameservers", ["DomainName": domainName, "Nameservers": list]))
+    }
+
+    /// An UpdateDomainNameservers answer's operation ID.
+    static func operationId(_ o: [String: Any]) throws -> String {
         guard let id = o["OperationId"] as? String else { throw Route53Error.malformedResponse("UpdateDomainNameservers answer without OperationId") }
         return id
     }
 
     public func getOperationDetail(operationId: String) async throws -> DomainOperation {
-        let o = try await call("GetOperationDetail", ["OperationId": operationId])
+        try Self.operation(try await call("GetOperationDetail", ["OperationId": operationId]), asked: operationId)
+    }
+
+    /// A GetOperationDetail answer; `asked` stands in for a missing OperationId.
+    static func operation(_ o: [String: Any], asked operationId: String) throws -> DomainOperation {
         guard let s = o["Status"] as? String, let status = DomainOperationStatus(rawValue: s) else {
             throw Route53Error.malformedResponse("GetOperationDetail answer without a known Status")
         }
