@@ -15,8 +15,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Guarded.run(global) { s in
-            let hostList = hosts.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-            let report = try await s.engine().audit(setId: set, homeDomain: domain, hosts: hostList, queryPort: global.queryPort, target: s.resolverTarget)
+            let report = try await s.engine().audit(setId: set, homeDomain: domain, hosts: hosts.map(HomeOptions.split), queryPort: global.queryPort, target: s.resolverTarget)
             if global.output == .json { try Console.json(AuditJSON(report)) } else { Console.out(ReportRenderer.auditTable(report, color: Console.useColor)) }
             if !report.passed { throw ExitCode(2) }
         }

@@ -8,8 +8,11 @@ struct HomeOptions: ParsableArguments {
     @Option(help: "Vanity host names in the set's name server order, comma-separated (default ns1..ns4.DOMAIN).")
     var hosts: String?
 
-    var hostList: [String]? {
-        hosts.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    var hostList: [String]? { hosts.map(Self.split) }
+
+    /// `--hosts a,b,c` as a list, blanks dropped.
+    static func split(_ hosts: String) -> [String] {
+        hosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
 
