@@ -145,6 +145,7 @@ extension DNSRecordType {
         case .ns: LDNS_RR_TYPE_NS
         case .soa: LDNS_RR_TYPE_SOA
         case .cname: LDNS_RR_TYPE_CNAME
+        case .ds: LDNS_RR_TYPE_DS
         }
     }
 }

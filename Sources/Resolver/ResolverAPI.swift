@@ -2,7 +2,7 @@ import Foundation
 
 /// DNS record types vanityns asks for.
 public enum DNSRecordType: String, Sendable, CaseIterable {
-    case a = "A", aaaa = "AAAA", ns = "NS", soa = "SOA", cname = "CNAME"
+    case a = "A", aaaa = "AAAA", ns = "NS", soa = "SOA", cname = "CNAME", ds = "DS"
 }
 
 /// Where to send queries: the system resolver (`/etc/resolv.conf`) or one server.

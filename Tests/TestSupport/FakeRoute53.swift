@@ -30,6 +30,14 @@ public final class FakeRoute53: Route53API, @unchecked Sendable {
     public private(set) var committedBatches: [(zoneId: String, changes: [Change])] = []
     /// Number of CreateHostedZone calls that created a zone.
     public private(set) var zonesCreated = 0
+    /// Zones GetDNSSEC reports as SIGNING.
+    public var signingZones: Set<String> = []
+    /// Traffic policy instances, as ListTrafficPolicyInstancesByHostedZone returns them.
+    public var trafficPolicyInstances: [TrafficPolicyInstance] = []
+    /// MAX_ZONES_BY_REUSABLE_DELEGATION_SET and MAX_HOSTED_ZONES_BY_OWNER.
+    public var zonesPerSetLimit = 100
+    public var hostedZoneLimit = 500
+    private var tags: [String: [ResourceTag]] = [:]
 
     public init() {}
 
@@ -133,7 +141,7 @@ public final class FakeRoute53: Route53API, @unchecked Sendable {
     }
 
     public func getReusableDelegationSetLimit(id: String) async throws -> LimitUsage {
-        locked { LimitUsage(count: zones.values.filter { $0.setId == ResourceID.bare(id) }.count, limit: 100) }
+        locked { LimitUsage(count: zones.values.filter { $0.setId == ResourceID.bare(id) }.count, limit: zonesPerSetLimit) }
     }
 
     // MARK: Hosted zones
@@ -311,11 +319,25 @@ public final class FakeRoute53: Route53API, @unchecked Sendable {
     }
 
     public func getAccountLimit(_ type: AccountLimitType) async throws -> LimitUsage {
-        locked { type == .reusableDelegationSetsByOwner ? LimitUsage(count: sets.count, limit: 100) : LimitUsage(count: zones.count, limit: 500) }
+        locked { type == .reusableDelegationSetsByOwner ? LimitUsage(count: sets.count, limit: 100) : LimitUsage(count: zones.count, limit: hostedZoneLimit) }
     }
 
     public func getDNSSEC(zoneId: String) async throws -> DNSSECStatus {
-        DNSSECStatus(serveSignature: "NOT_SIGNING", statusMessage: nil)
+        locked { DNSSECStatus(serveSignature: signingZones.contains(ResourceID.bare(zoneId)) ? "SIGNING" : "NOT_SIGNING", statusMessage: nil) }
+    }
+
+    public func listTagsForHostedZone(id: String) async throws -> [ResourceTag] { locked { tags[ResourceID.bare(id)] ?? [] } }
+
+    public func addTagsToHostedZone(id: String, tags add: [ResourceTag]) async throws {
+        locked {
+            var current = tags[ResourceID.bare(id)] ?? []
+            for t in add { current.removeAll { $0.key == t.key }; current.append(t) }
+            tags[ResourceID.bare(id)] = current
+        }
+    }
+
+    public func listTrafficPolicyInstances(hostedZoneId: String) async throws -> [TrafficPolicyInstance] {
+        locked { trafficPolicyInstances.filter { $0.hostedZoneId == ResourceID.bare(hostedZoneId) } }
     }
 }
 

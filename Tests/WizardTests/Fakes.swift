@@ -74,6 +74,9 @@ class FakeRoute53: Route53API, @unchecked Sendable {
     func getChange(id: String) async throws -> ChangeInfo { fatalError() }
     func getAccountLimit(_ type: AccountLimitType) async throws -> LimitUsage { try fail("GetAccountLimit"); return LimitUsage(count: sets.count, limit: 100) }
     func getDNSSEC(zoneId: String) async throws -> DNSSECStatus { DNSSECStatus(serveSignature: "NOT_SIGNING", statusMessage: nil) }
+    func listTagsForHostedZone(id: String) async throws -> [ResourceTag] { [] }
+    func addTagsToHostedZone(id: String, tags: [ResourceTag]) async throws {}
+    func listTrafficPolicyInstances(hostedZoneId: String) async throws -> [TrafficPolicyInstance] { [] }
 }
 
 /// An engine that plans one glue/NS/SOA batch per zone and records what was applied.

@@ -236,6 +236,37 @@ public final class Route53Client: Route53API {
         return try Route53XMLCodec.changeInfo(try Route53XMLCodec.requiredElement(doc, "ChangeInfo"))
     }
 
+    // MARK: Tags and traffic policies
+
+    public func listTagsForHostedZone(id: String) async throws -> [ResourceTag] {
+        let doc = try await xml(APICall(operation: "ListTagsForResource", method: "GET", path: Self.api + "/tags/hostedzone/" + Self.seg(id)),
+                                root: "ListTagsForResourceResponse")
+        return Route53XMLCodec.tags(doc.element(at: "ResourceTagSet", "Tags"))
+    }
+
+    public func addTagsToHostedZone(id: String, tags: [ResourceTag]) async throws {
+        guard !tags.isEmpty else { return }
+        try await executor.send(APICall(operation: "ChangeTagsForResource", method: "POST", path: Self.api + "/tags/hostedzone/" + Self.seg(id),
+                                        body: Route53XMLCodec.addTagsDocument(tags))) { _ in () }
+    }
+
+    public func listTrafficPolicyInstances(hostedZoneId: String) async throws -> [TrafficPolicyInstance] {
+        var all: [TrafficPolicyInstance] = []
+        var marker: (name: String, type: String)?
+        repeat {
+            var q = [("id", ResourceID.bare(hostedZoneId)), ("maxitems", "100")]
+            if let marker { q += [("trafficpolicyinstancename", marker.name), ("trafficpolicyinstancetype", marker.type)] }
+            let doc = try await xml(APICall(operation: "ListTrafficPolicyInstancesByHostedZone", method: "GET",
+                                            path: Self.api + "/trafficpolicyinstances/hostedzone", query: q),
+                                    root: "ListTrafficPolicyInstancesByHostedZoneResponse")
+            all += try (doc.child("TrafficPolicyInstances")?.children("TrafficPolicyInstance") ?? []).map(Route53XMLCodec.trafficPolicyInstance)
+            marker = nil
+            if Route53XMLCodec.bool(doc, "IsTruncated") == true, let n = doc.text("TrafficPolicyInstanceNameMarker"),
+               let t = doc.text("TrafficPolicyInstanceTypeMarker") { marker = (n, t) }
+        } while marker != nil
+        return all
+    }
+
     // MARK: Account
 
     public func getAccountLimit(_ type: AccountLimitType) async throws -> LimitUsage {

@@ -31,6 +31,14 @@ public protocol Route53API: Sendable {
     func changeResourceRecordSets(zoneId: String, changes: [Change], comment: String?) async throws -> ChangeInfo
     func getChange(id: String) async throws -> ChangeInfo
 
+    // Tags and traffic policies
+    /// ListTagsForResource for a hosted zone.
+    func listTagsForHostedZone(id: String) async throws -> [ResourceTag]
+    /// ChangeTagsForResource for a hosted zone: adds (or overwrites) `tags`, at most 10 per call.
+    func addTagsToHostedZone(id: String, tags: [ResourceTag]) async throws
+    /// ListTrafficPolicyInstancesByHostedZone, every page.
+    func listTrafficPolicyInstances(hostedZoneId: String) async throws -> [TrafficPolicyInstance]
+
     // Account
     func getAccountLimit(_ type: AccountLimitType) async throws -> LimitUsage
     func getDNSSEC(zoneId: String) async throws -> DNSSECStatus
@@ -125,15 +133,24 @@ extension Route53API {
         }
     }
 
-    private func usage(of operation: String, _ limit: () async throws -> LimitUsage, count: () async throws -> Int) async throws -> SetUsage {
+    /// GetAccountLimit for hosted zones, with the same fallback: the zones listed against Route 53's default of 500.
+    public func accountZoneUsage(knownZoneCount: Int? = nil) async throws -> SetUsage {
+        try await usage(of: "GetAccountLimit", { try await getAccountLimit(.hostedZonesByOwner) }, defaultLimit: 500) {
+            if let knownZoneCount { return knownZoneCount }
+            return try await listHostedZones().count
+        }
+    }
+
+    private func usage(of operation: String, _ limit: () async throws -> LimitUsage, defaultLimit: Int = 100,
+                       count: () async throws -> Int) async throws -> SetUsage {
         do {
             let l = try await limit()
             return SetUsage(count: l.count, limit: l.limit, limitNote: nil)
         } catch let e as Route53Error {
             switch e {
             case .malformedResponse, .service(code: "InvalidInput", _, _, _):
-                return SetUsage(count: try await count(), limit: 100,
-                                limitNote: "the endpoint does not answer \(operation); 100 is Route 53's default")
+                return SetUsage(count: try await count(), limit: defaultLimit,
+                                limitNote: "the endpoint does not answer \(operation); \(defaultLimit) is Route 53's default")
             default: throw e
             }
         }

@@ -204,6 +204,31 @@ public struct DNSSECStatus: Codable, Sendable, Equatable {
     public init(serveSignature: String, statusMessage: String?) { self.serveSignature = serveSignature; self.statusMessage = statusMessage }
 }
 
+/// A cost-allocation tag of a hosted zone (ListTagsForResource, ChangeTagsForResource).
+public struct ResourceTag: Codable, Sendable, Equatable, Hashable {
+    public var key: String
+    public var value: String?
+    public init(key: String, value: String?) { self.key = key; self.value = value }
+}
+
+/// A traffic policy instance (ListTrafficPolicyInstancesByHostedZone): the record sets it made carry its id in
+/// `TrafficPolicyInstanceId` and cannot be copied with ChangeResourceRecordSets, only recreated from the policy.
+public struct TrafficPolicyInstance: Codable, Sendable, Equatable {
+    public var id: String
+    public var hostedZoneId: String
+    public var name: String
+    public var ttl: Int
+    public var state: String
+    public var trafficPolicyId: String
+    public var trafficPolicyVersion: Int
+    public var trafficPolicyType: String
+    public init(id: String, hostedZoneId: String, name: String, ttl: Int, state: String, trafficPolicyId: String,
+                trafficPolicyVersion: Int, trafficPolicyType: String) {
+        self.id = id; self.hostedZoneId = hostedZoneId; self.name = name; self.ttl = ttl; self.state = state
+        self.trafficPolicyId = trafficPolicyId; self.trafficPolicyVersion = trafficPolicyVersion; self.trafficPolicyType = trafficPolicyType
+    }
+}
+
 // MARK: Route 53 Domains
 
 /// A registered domain's name server with its glue addresses (at most one IPv4 and one IPv6).

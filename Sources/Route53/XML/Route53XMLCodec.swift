@@ -81,6 +81,19 @@ public enum Route53XMLCodec {
         return r
     }
 
+    /// `<Tags>`: each `<Tag><Key>` with its optional `<Value>`.
+    public static func tags(_ e: XMLElement?) -> [ResourceTag] {
+        (e?.children("Tag") ?? []).compactMap { t in t.text("Key").map { ResourceTag(key: $0, value: t.text("Value")) } }
+    }
+
+    /// `<TrafficPolicyInstance>`.
+    public static func trafficPolicyInstance(_ e: XMLElement) throws -> TrafficPolicyInstance {
+        TrafficPolicyInstance(id: try required(e, "Id"), hostedZoneId: ResourceID.bare(try required(e, "HostedZoneId")),
+                              name: try required(e, "Name"), ttl: try int(e, "TTL") ?? 0, state: e.text("State") ?? "",
+                              trafficPolicyId: try required(e, "TrafficPolicyId"), trafficPolicyVersion: try int(e, "TrafficPolicyVersion") ?? 1,
+                              trafficPolicyType: e.text("TrafficPolicyType") ?? "")
+    }
+
     /// GetAccountLimit / GetReusableDelegationSetLimit: `<Limit><Value>` and `<Count>`.
     public static func limitUsage(_ e: XMLElement) throws -> LimitUsage {
         let limit = try requiredElement(e, "Limit")
@@ -163,6 +176,13 @@ public enum Route53XMLCodec {
             .leaf("Name", name), .leaf("CallerReference", callerReference),
             comment.map { .element("HostedZoneConfig", [.leaf("Comment", $0)]) },
             .optional("DelegationSetId", delegationSetId.map(ResourceID.bare)),
+        ])
+    }
+
+    /// The ChangeTagsForResource request body that adds `tags`.
+    public static func addTagsDocument(_ tags: [ResourceTag]) -> Data {
+        XMLWriter.document(root: "ChangeTagsForResourceRequest", [
+            .element("AddTags", tags.map { .element("Tag", [.leaf("Key", $0.key), .optional("Value", $0.value)].compactMap { $0 }) }),
         ])
     }
 
