@@ -38,7 +38,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Resolver", dependencies: ["CLDNS"]),
-        .target(name: "WhiteLabel", dependencies: ["Route53", "Resolver", "CIDN2"]),
+        .target(name: "WhiteLabel", dependencies: ["Route53", "Resolver", "CIDN2", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Terminal", dependencies: ["CNcursesw"]),
         .target(name: "Wizard", dependencies: ["Terminal", "WhiteLabel", "Route53", "Resolver"]),
         .executableTarget(name: "vanityns", dependencies: [

@@ -54,10 +54,11 @@ struct JournalStore: Sendable {
         }
     }
 
-    func url(for zoneName: String) -> URL {
+    /// `<kind>-<zone>.json`: `journal` for apply's entries, `migration` for a zone's move into a set.
+    func url(for zoneName: String, kind: String = "journal") -> URL {
         let base = DomainName(trusted: zoneName).ascii
         let safe = base.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" ? $0 : "_" }
-        return directory.appendingPathComponent("journal-\(String(safe)).json")
+        return directory.appendingPathComponent("\(kind)-\(String(safe)).json")
     }
 
     /// Creates the directory (0700) when missing and checks it can be written.
@@ -79,27 +80,37 @@ struct JournalStore: Sendable {
         }
     }
 
-    func load(_ zoneName: String) -> JournalEntry? {
-        guard let data = try? Data(contentsOf: url(for: zoneName)) else { return nil }
+    func load(_ zoneName: String) -> JournalEntry? { document(zoneName, kind: "journal") }
+
+    func all() -> [JournalEntry] { documents(kind: "journal") }
+
+    /// The `kind` document saved for a zone, nil when there is none (or it cannot be read).
+    func document<T: Decodable>(_ zoneName: String, kind: String) -> T? {
+        guard let data = try? Data(contentsOf: url(for: zoneName, kind: kind)) else { return nil }
         let d = JSONDecoder(); d.dateDecodingStrategy = .iso8601
-        return try? d.decode(JournalEntry.self, from: data)
+        return try? d.decode(T.self, from: data)
     }
 
-    func all() -> [JournalEntry] {
+    /// Every `kind` document, in file name order.
+    func documents<T: Decodable>(kind: String) -> [T] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return files.filter { $0.hasPrefix("journal-") && $0.hasSuffix(".json") }.sorted().compactMap { f in
+        return files.filter { $0.hasPrefix(kind + "-") && $0.hasSuffix(".json") }.sorted().compactMap { f in
             let d = JSONDecoder(); d.dateDecodingStrategy = .iso8601
-            return (try? Data(contentsOf: directory.appendingPathComponent(f))).flatMap { try? d.decode(JournalEntry.self, from: $0) }
+            return (try? Data(contentsOf: directory.appendingPathComponent(f))).flatMap { try? d.decode(T.self, from: $0) }
         }
     }
 
     /// Writes atomically: temp file (0600) in the same directory, fsync, rename.
     @discardableResult
-    func save(_ entry: JournalEntry) throws -> URL {
+    func save(_ entry: JournalEntry) throws -> URL { try save(entry, zoneName: entry.zoneName, kind: "journal") }
+
+    /// Writes a `kind` document for a zone, atomically like `save`.
+    @discardableResult
+    func save<T: Encodable>(_ value: T, zoneName: String, kind: String) throws -> URL {
         try prepare()
-        let target = url(for: entry.zoneName)
+        let target = url(for: zoneName, kind: kind)
         let e = JSONEncoder(); e.outputFormatting = [.prettyPrinted, .sortedKeys]; e.dateEncodingStrategy = .iso8601
-        let data = try e.encode(entry)
+        let data = try e.encode(value)
         let temp = directory.appendingPathComponent(".\(target.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else {

@@ -1,0 +1,117 @@
+import Foundation
+import Route53
+import Resolver
+
+/// What the user asks `migrate` for: copy `zones` (names or zone IDs) into new zones of delegation set `setId`.
+public struct MigrationRequest: Sendable, Equatable {
+    public var setId: String
+    /// As typed: `example.com`, `example.com.` or a zone ID (`Z0123...`, `/hostedzone/Z0123...`).
+    public var zones: [String]
+    /// Go on although the source zone is signed or its parent holds a DS (the user has read the order to follow).
+    public var acknowledgeDNSSEC: Bool
+    /// Where DS lookups go.
+    public var resolver: ResolverTarget
+    public init(setId: String, zones: [String], acknowledgeDNSSEC: Bool = false, resolver: ResolverTarget = .system) {
+        self.setId = setId; self.zones = zones; self.acknowledgeDNSSEC = acknowledgeDNSSEC; self.resolver = resolver
+    }
+}
+
+/// One zone's move: the source, the target (once it exists), and the copy still to do.
+public struct ZoneMigration: Sendable, Equatable {
+    /// ASCII with the trailing dot.
+    public var zoneName: String
+    public var sourceZoneId: String
+    public var sourceNameServers: [String]
+    /// The zone in the set, when an earlier run created it (or its creation is not needed any more).
+    public var targetZoneId: String?
+    /// The derived CallerReference the new zone is (or will be) created with.
+    public var callerReference: String
+    public var diff: CopyDiff
+    /// The diff's changes in ChangeResourceRecordSets batches, in order.
+    public var batches: [[Change]]
+    /// Tags of the source the target does not have yet.
+    public var tagsToAdd: [ResourceTag]
+    /// The source's record sets as read for this plan (apex NS and SOA included).
+    public var sourceRecords: [ResourceRecordSet]
+    /// The copy also deletes what the target holds and the source no longer does (`--resync`, confirmed).
+    public var includeDeletes: Bool
+    /// What the user should know (DNSSEC acknowledged, ...).
+    public var notes: [String]
+
+    /// Nothing to create, copy or tag: a rerun after success.
+    public var isDone: Bool {
+        targetZoneId != nil && diff.creates.isEmpty && diff.updates.isEmpty && tagsToAdd.isEmpty && (!includeDeletes || diff.extras.isEmpty)
+    }
+    /// Record sets the copy writes (creates and updates), per type.
+    public var countsByType: [String: Int] {
+        var out: [String: Int] = [:]
+        for r in diff.creates + diff.updates.map(\.after) { out[r.type.uppercased(), default: 0] += 1 }
+        return out
+    }
+}
+
+/// `migrate`'s plan: every zone checked and its copy worked out; nothing written.
+public struct MigrationPlan: Sendable, Equatable {
+    public var setId: String
+    public var setNameServers: [String]
+    public var zones: [ZoneMigration]
+    /// Room in the set and the account, as counted before this run's zones.
+    public var setUsage: SetUsage
+    public var accountUsage: SetUsage
+    public var notes: [String]
+}
+
+/// Thrown by `planMigration` when a pre-check fails; nothing has been created.
+public struct MigrationRefused: Error, Sendable, Equatable, CustomStringConvertible {
+    public var problems: [InputProblem]
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}
+
+/// Progress of one zone's copy, for the progress lines and the wizard.
+public enum MigrationEvent: Sendable, Equatable {
+    case zoneCreated(zone: String, zoneId: String)
+    case zoneFound(zone: String, zoneId: String)
+    case tagsCopied(zone: String, count: Int)
+    case batchSubmitted(zone: String, index: Int, of: Int, records: Int, changeId: String)
+    case batchInSync(zone: String, index: Int, of: Int)
+    case waiting(zone: String, changeId: String, elapsedSeconds: Double)
+    case parity(zone: String, ParityReport)
+}
+
+/// The saved state of one zone's move (`migration-<zone>.json` in the state directory), for resume, `--status` and
+/// `--undo`.
+public struct MigrationJournal: Codable, Sendable, Equatable {
+    public enum State: String, Codable, Sendable { case copying, copied, undone }
+    public var zoneName: String
+    public var sourceZoneId: String
+    public var targetZoneId: String?
+    public var setId: String
+    public var callerReference: String
+    public var state: State
+    public var copiedAt: Date?
+    /// The last batch sent; a resumed run waits for it before reading the target.
+    public var lastChangeId: String?
+    /// When `--status` first saw every parent server delegate to the new zone.
+    public var parentSeenNewAt: Date?
+    /// The old zone's apex NS before its TTL was lowered (restored by `--undo`).
+    public var savedOldNS: ResourceRecordSet?
+    public var updatedAt: Date
+}
+
+/// Where the parent zone delegates a migrated zone now.
+public enum DelegationNow: String, Sendable, Codable {
+    case old, new, mixed, unknown
+}
+
+/// `migrate --status` for one zone.
+public struct MigrationStatus: Sendable, Equatable {
+    public var journal: MigrationJournal
+    public var delegation: DelegationNow
+    /// The parent's NS TTL in seconds, when a parent server answered.
+    public var parentTTL: UInt32?
+    /// Changes the old zone has that the copy lacks (creates + updates + deletes); `--resync` copies them.
+    public var pendingChanges: Int
+    /// When deleting the old zone becomes safe: 48 h after the parent was seen on the new zone, plus its NS TTL.
+    public var safeToDeleteAt: Date?
+    public var notes: [String]
+}

@@ -1,0 +1,202 @@
+import Foundation
+import Route53
+import Resolver
+
+extension WhiteLabelEngine {
+    /// The CallerReference of `zoneName`'s copy in `setId`: the one `apply --create-zones` uses, so whichever made
+    /// the zone in the set, a rerun finds it.
+    static func copyReference(zoneName: String, setId: String) -> String { callerReference(setId: setId, zoneName: zoneName) }
+
+    /// Every pre-check of a move into a set, then each zone's copy worked out. Reads only: throws `MigrationRefused`
+    /// (every problem at once, each saying what to do) before anything is created.
+    public func planMigration(_ request: MigrationRequest) async throws -> MigrationPlan {
+        let setId = ResourceID.bare(request.setId.trimmingCharacters(in: .whitespaces))
+        guard !request.zones.isEmpty else {
+            throw MigrationRefused(problems: [InputProblem(subject: "--zone", message: "name at least one zone to migrate (--zone example.com)")])
+        }
+        let set: DelegationSet
+        do { set = try await route53.getReusableDelegationSet(id: setId) } catch let e as Route53Error where e.code == "NoSuchDelegationSet" || e.code == "InvalidInput" {
+            throw MigrationRefused(problems: [InputProblem(subject: "--set \(setId)", message: "there is no reusable delegation set \(setId) in this account; "
+                                                           + "`vanityns sets list` shows the sets, `vanityns sets create` makes one")])
+        }
+        let setNS = Set(set.nameServers.map(Canonical.name))
+        let account = try await route53.listHostedZones()
+        let inSet = try await route53.listHostedZones(delegationSetId: setId)
+        var problems: [InputProblem] = []
+        var checked: [(zone: HostedZone, nameServers: [String], target: String?, notes: [String])] = []
+
+        for (subject, source) in resolveSources(request.zones, account: account, setId: setId, problems: &problems) {
+            let name = DomainName(trusted: source.name)
+            let reference = Self.copyReference(zoneName: name.fqdn, setId: setId)
+            func problem(_ m: String) { problems.append(InputProblem(subject: subject, message: m)) }
+            if checked.contains(where: { $0.zone.id == source.id }) { continue }
+            if source.config?.privateZone == true {
+                problem("zone \(name.ascii) (\(source.id)) is a private hosted zone; white-label name servers serve public zones, so there is nothing to move")
+                continue
+            }
+            let detail = try await route53.getHostedZone(id: source.id)
+            if detail.delegationSet?.id.map(ResourceID.bare) == setId || inSet.contains(where: { $0.id == source.id }) {
+                problem("zone \(name.ascii) (\(source.id)) is already in set \(setId): nothing to migrate; `vanityns apply --zone \(name.ascii)` switches it to the vanity hosts")
+                continue
+            }
+            let sourceNS = (detail.delegationSet?.nameServers ?? []).map(Canonical.name)
+            let shared = sourceNS.filter(setNS.contains)
+            if !shared.isEmpty {
+                problem("set \(setId) shares name servers with zone \(name.ascii) (\(shared.joined(separator: ", "))): the set was made from this zone, "
+                        + "and Route 53 cannot hold a copy of a zone on a name server that serves it (ConflictingDomainExists). Create another set "
+                        + "(`vanityns sets create`), check that none of its name servers is among \(sourceNS.joined(separator: ", ")), and migrate into that one")
+                continue
+            }
+            let copies = account.filter { DomainName(trusted: $0.name) == name && Self.isCopy($0, reference: reference) }
+            let target = copies.first { c in inSet.contains { $0.id == c.id } }
+            if let conflict = try await conflictingZone(name, in: inSet, account: account, setNS: setNS, except: [source.id] + copies.map(\.id)) {
+                problem("zone \(name.ascii) cannot be created in set \(setId): \(conflict), and Route 53 refuses zones with the same name or a parent/child "
+                        + "name on a common name server (ConflictingDomainExists). Migrate into another set, or move that zone first")
+                continue
+            }
+            var notes: [String] = []
+            if let signing = try await dnssecProblem(name, zoneId: source.id, target: request.resolver, notes: &notes) {
+                if request.acknowledgeDNSSEC {
+                    notes.append("DNSSEC acknowledged: \(signing)")
+                } else {
+                    problem(signing + ". Route 53 does not move DNSSEC: remove the DS record at the registrar first and wait its TTL, "
+                            + "migrate and cut over, then sign the new zone and publish its DS. Pass --acknowledge-dnssec once the DS is out")
+                    continue
+                }
+            }
+            checked.append((source, sourceNS, target?.id, notes))
+        }
+
+        let newZones = checked.filter { $0.target == nil }.count
+        let setUsage = try await route53.setUsage(id: setId, knownZoneCount: inSet.count)
+        let accountUsage = try await route53.accountZoneUsage(knownZoneCount: account.count)
+        if newZones > 0 && setUsage.count + newZones > setUsage.limit {
+            problems.append(InputProblem(subject: "--set \(setId)", message: "the set serves \(setUsage.count) of its \(setUsage.limit) zones; \(newZones) more do not fit. "
+                                         + "Ask AWS Support for a higher MAX_ZONES_BY_REUSABLE_DELEGATION_SET, or migrate fewer zones into this set"))
+        }
+        if newZones > 0 && accountUsage.count + newZones > accountUsage.limit {
+            problems.append(InputProblem(subject: "account", message: "the account has \(accountUsage.count) of its \(accountUsage.limit) hosted zones; \(newZones) more "
+                                         + "do not fit (each migration makes one until the old zone is deleted). Request a higher MAX_HOSTED_ZONES_BY_OWNER quota"))
+        }
+        guard problems.isEmpty else { throw MigrationRefused(problems: problems) }
+
+        let zones = try await withThrowingTaskGroup(of: (Int, ZoneMigration).self) { group in
+            for (i, c) in checked.enumerated() {
+                group.addTask {
+                    (i, try await self.zoneMigration(source: c.zone, nameServers: c.nameServers, targetId: c.target, setId: setId, notes: c.notes))
+                }
+            }
+            var out: [(Int, ZoneMigration)] = []
+            for try await z in group { out.append(z) }
+            return out.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return MigrationPlan(setId: setId, setNameServers: set.nameServers, zones: zones, setUsage: setUsage, accountUsage: accountUsage,
+                             notes: [setUsage.limitNote, accountUsage.limitNote].compactMap { $0 })
+    }
+
+    /// A zone made with `reference` or one of its later generations (a copy vanityns made).
+    static func isCopy(_ zone: HostedZone, reference: String) -> Bool {
+        CallerReference.generations.contains { CallerReference.generation($0, of: reference) == zone.callerReference }
+    }
+
+    /// The zone each `--zone` names: a zone ID, or a public zone name outside the set (never a copy vanityns made).
+    func resolveSources(_ texts: [String], account: [HostedZone], setId: String, problems: inout [InputProblem]) -> [(String, HostedZone)] {
+        var out: [(String, HostedZone)] = []
+        for text in texts {
+            let subject = "--zone \(text)"
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let bare = ResourceID.bare(trimmed)
+            if !bare.contains("."), bare.uppercased() == bare, bare.first == "Z" || trimmed.hasPrefix("/hostedzone/") {
+                if let z = account.first(where: { $0.id == bare }) { out.append((subject, z)) } else {
+                    problems.append(InputProblem(subject: subject, message: "there is no hosted zone with ID \(bare) in this account (`vanityns zones list` shows them)"))
+                }
+                continue
+            }
+            let name: DomainName
+            do { name = try DomainName.parse(trimmed, rule: .zoneName) } catch let e as DomainName.Invalid {
+                problems.append(InputProblem(subject: subject, message: e.reason)); continue
+            } catch { problems.append(InputProblem(subject: subject, message: "\(error)")); continue }
+            let reference = Self.copyReference(zoneName: name.fqdn, setId: setId)
+            let same = account.filter { DomainName(trusted: $0.name) == name && !Self.isCopy($0, reference: reference) }
+            let publicZones = same.filter { $0.config?.privateZone != true }
+            switch (publicZones.count, same.count) {
+            case (0, 0): problems.append(InputProblem(subject: subject, message: "there is no hosted zone \(name.ascii) in this account (`vanityns zones list` shows them)"))
+            case (0, _): out.append((subject, same[0]))
+            case (1, _): out.append((subject, publicZones[0]))
+            default:
+                problems.append(InputProblem(subject: subject, message: "the account has \(publicZones.count) public zones called \(name.ascii) ("
+                                             + publicZones.map(\.id).joined(separator: ", ") + "); name the one to move by its ID (--zone Z...)"))
+            }
+        }
+        return out
+    }
+
+    /// A zone with the same name or a parent/child name that shares a name server with the set, described; nil when none.
+    func conflictingZone(_ name: DomainName, in inSet: [HostedZone], account: [HostedZone], setNS: Set<String>, except: [String]) async throws -> String? {
+        func related(_ z: HostedZone) -> Bool {
+            let n = DomainName(trusted: z.name)
+            return z.config?.privateZone != true && !except.contains(z.id) && (n == name || n.isBelow(name) || name.isBelow(n))
+        }
+        if let z = inSet.first(where: related) { return "the set already serves zone \(DomainName(trusted: z.name).ascii) (\(z.id))" }
+        for z in account where related(z) && !inSet.contains(where: { $0.id == z.id }) {
+            let ns = (try await route53.getHostedZone(id: z.id).delegationSet?.nameServers ?? []).map(Canonical.name)
+            if let common = ns.first(where: setNS.contains) {
+                return "zone \(DomainName(trusted: z.name).ascii) (\(z.id)) is served by \(common), one of the set's name servers"
+            }
+        }
+        return nil
+    }
+
+    /// Why DNSSEC stops the move (the zone signs, or the parent holds a DS), nil when neither; lookups that fail are notes.
+    func dnssecProblem(_ name: DomainName, zoneId: String, target: ResolverTarget, notes: inout [String]) async throws -> String? {
+        do {
+            let status = try await route53.getDNSSEC(zoneId: zoneId)
+            if status.serveSignature != "NOT_SIGNING" {
+                return "zone \(name.ascii) (\(zoneId)) is DNSSEC-signed (\(status.serveSignature))"
+            }
+        } catch let e as Route53Error {
+            guard case .service = e else { throw e }
+            notes.append("DNSSEC status of \(name.ascii) not read (\(e.code ?? "error")); check that the zone is not signed")
+        }
+        switch await resolver.query(name.ascii, type: .ds, target: target, timeout: lookupTimeout) {
+        case let .answer(values, _) where !values.isEmpty:
+            return "the parent zone holds a DS record for \(name.ascii) (\(values[0].prefix(40))...)"
+        case .answer, .nxdomain: return nil
+        case let outcome: notes.append("DS at the parent of \(name.ascii) not checked (\(Self.describe(outcome)))"); return nil
+        }
+    }
+
+    /// One zone's copy: the source read, the target (when it exists) compared, tags and traffic policies looked up.
+    func zoneMigration(source: HostedZone, nameServers: [String], targetId: String?, setId: String, notes: [String],
+                       includeDeletes: Bool = false) async throws -> ZoneMigration {
+        let name = DomainName(trusted: source.name)
+        let route53 = self.route53
+        async let sourceRecords = route53.listResourceRecordSets(zoneId: source.id)
+        async let targetRecords: [ResourceRecordSet] = { if let targetId { return try await route53.listResourceRecordSets(zoneId: targetId) }; return [] }()
+        var notes = notes
+        let records = try await sourceRecords
+        var instances: [TrafficPolicyInstance] = []
+        if records.contains(where: { $0.trafficPolicyInstanceId != nil }) {
+            instances = try await route53.listTrafficPolicyInstances(hostedZoneId: source.id)
+        }
+        let newId = targetId ?? "NEWZONEID"
+        let diff = RecordCopy.diff(zone: name.fqdn, source: records, sourceId: source.id, target: try await targetRecords, targetId: newId) { r in
+            guard let i = instances.first(where: { $0.id == r.trafficPolicyInstanceId }) else { return nil }
+            return "aws route53 create-traffic-policy-instance --hosted-zone-id \(newId) --name \(i.name) --ttl \(i.ttl) "
+                + "--traffic-policy-id \(i.trafficPolicyId) --traffic-policy-version \(i.trafficPolicyVersion)"
+        }
+        var tags: [ResourceTag] = []
+        do {
+            var have: [ResourceTag] = []
+            if let targetId { have = try await route53.listTagsForHostedZone(id: targetId) }
+            tags = try await route53.listTagsForHostedZone(id: source.id).filter { !have.contains($0) }
+        } catch let e as Route53Error {
+            guard case .service = e else { throw e }
+            notes.append("tags of \(name.ascii) not read (\(e.code ?? "error")): copy them by hand")
+        }
+        return ZoneMigration(zoneName: name.fqdn, sourceZoneId: source.id, sourceNameServers: nameServers, targetZoneId: targetId,
+                             callerReference: Self.copyReference(zoneName: name.fqdn, setId: setId), diff: diff,
+                             batches: RecordCopy.batches(diff.phases + (includeDeletes ? [diff.deletions] : [])), tagsToAdd: tags,
+                             sourceRecords: records, includeDeletes: includeDeletes, notes: notes)
+    }
+}
