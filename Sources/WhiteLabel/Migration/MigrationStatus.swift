@@ -21,14 +21,14 @@ extension WhiteLabelEngine {
     /// Where the parent delegates `zone` now, what changed in the old zone since the copy, and when deleting the old
     /// zone becomes safe. Remembers the first time every parent server pointed at the new zone.
     public func migrationStatus(zone: String, queryPort: Int, target: ResolverTarget) async throws -> MigrationStatus {
-        guard var entry = migrationJournal(zone: zone), let targetId = entry.targetZoneId else {
+        guard var entry = migrationJournal(zone: zone), entry.targetZoneId != nil else {
             throw InputProblem(subject: "--zone \(zone)", message: "no migration of \(DomainName(trusted: zone).ascii) in \(journal.directory.path); "
                                + "`vanityns migrate --set ID --zone \(DomainName(trusted: zone).ascii)` starts one")
         }
-        let name = DomainName(trusted: entry.zoneName)
+        let name = DomainName(trusted: entry.zoneName), saved = entry, sourceId = entry.sourceZoneId
         async let view = registryView(of: name, port: queryPort, target: target)
-        async let oldDetail = route53.getHostedZone(id: entry.sourceZoneId)
-        async let diff = copyDiff(entry, includeTarget: true)
+        async let oldDetail = route53.getHostedZone(id: sourceId)
+        async let diff = copyDiff(saved)
         let (d, copyNS) = try await diff
         let oldNS = Set((try await oldDetail.delegationSet?.nameServers ?? []).map(Canonical.name))
         let registry = await view
@@ -54,7 +54,7 @@ extension WhiteLabelEngine {
 
     /// The old zone compared with the copy now, and every name server the copy is known by (the set's AWS names and
     /// the host names in its apex NS).
-    func copyDiff(_ entry: MigrationJournal, includeTarget: Bool) async throws -> (CopyDiff, Set<String>) {
+    func copyDiff(_ entry: MigrationJournal) async throws -> (CopyDiff, Set<String>) {
         guard let targetId = entry.targetZoneId else { return (CopyDiff(), []) }
         async let source = route53.listResourceRecordSets(zoneId: entry.sourceZoneId)
         async let copy = route53.listResourceRecordSets(zoneId: targetId)
