@@ -44,7 +44,11 @@ extension WhiteLabelEngine {
     /// The same for a glue table (`sync`: the vanity hosts with their addresses now).
     public func registrarUpdate(domain: String, rows: [GlueRow]) async throws -> (current: DomainDetail, nameservers: [DomainNameserver])? {
         guard let current = try await heldDomain(DomainName(trusted: domain)) else { return nil }
-        return (current, rows.map { DomainNameserver(name: $0.host, glueIps: [$0.ipv4, $0.ipv6].compactMap { $0 }) })
+        // Hosts outside the domain take no glue: their rows come without addresses and are sent without GlueIps.
+        return (current, rows.map { r in
+            let ips = [r.ipv4, r.ipv6].compactMap { $0 }
+            return DomainNameserver(name: r.host, glueIps: ips.isEmpty ? nil : ips)
+        })
     }
 
     /// UpdateDomainNameservers, then GetOperationDetail until the operation is final; throws `RegistrarUpdateFailed`

@@ -39,6 +39,9 @@ enum Guarded {
         case let e as Route53Error: return Console.fail(e.description)
         case let e as ValidationFailed:
             return Console.fail("the request has \(e.problems.count == 1 ? "a problem" : "\(e.problems.count) problems"); nothing was changed:\n" + e.problems.map { "- \($0)" }.joined(separator: "\n"))
+        case let e as MigrationRefused:
+            return Console.fail("the move cannot start (\(e.problems.count == 1 ? "a problem" : "\(e.problems.count) problems")); nothing was created:\n"
+                                + e.problems.map { "- \($0)" }.joined(separator: "\n"))
         case let e as InputProblem: return Console.fail(e.description)
         default: return Console.fail(String(describing: error))
         }

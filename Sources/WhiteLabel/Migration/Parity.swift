@@ -2,9 +2,9 @@ import Crypto
 import Foundation
 import Route53
 
-/// A record set in the canonical form both sides of a migration are compared in: name lowercased with the trailing
-/// dot, values as a sorted set, no TTL on aliases, alias DNS names lowercased with the dot. Its `json` is the line
-/// `scripts/zone-parity.py` digests the same way, so the two digests can be compared.
+/// A record set in the canonical form both sides of a migration are compared in, the one `scripts/zone-parity.py`
+/// documents (so the two digests can be compared): names and alias DNS names with `\DDD` decoded, lowercased, with
+/// the trailing dot; `Values` exact, de-duplicated and sorted; no TTL on aliases; absent members left out.
 public struct CanonicalRecord: Hashable, Sendable {
     public let fields: [String: CanonicalValue]
 
@@ -26,7 +26,7 @@ public struct CanonicalRecord: Hashable, Sendable {
                                         "EvaluateTargetHealth": .bool(a.evaluateTargetHealth)])
         } else {
             put("TTL", r.ttl.map(CanonicalValue.int))
-            f["ResourceRecords"] = .array(Array(Set(r.values)).sorted().map(CanonicalValue.string))
+            f["Values"] = .array(Array(Set(r.values)).sorted(by: CanonicalValue.codePointOrder).map(CanonicalValue.string))
         }
         put("CidrRoutingConfig", r.cidrRoutingConfig.map { .object(["CollectionId": .string($0.collectionId), "LocationName": .string($0.locationName)]) })
         put("GeoProximityLocation", r.geoProximityLocation.map { g in .object([
@@ -36,8 +36,8 @@ public struct CanonicalRecord: Hashable, Sendable {
         fields = f
     }
 
-    /// One JSON object, keys sorted, no spaces, non-ASCII escaped as `\uXXXX` (Python's `json.dumps(sort_keys=True,
-    /// separators=(",", ":"))`).
+    /// One JSON object, keys sorted, no spaces, non-ASCII as it is (Python's `json.dumps(sort_keys=True,
+    /// separators=(",", ":"), ensure_ascii=False)`).
     public var json: String { CanonicalValue.object(fields).json }
 }
 
@@ -45,20 +45,23 @@ public struct CanonicalRecord: Hashable, Sendable {
 public indirect enum CanonicalValue: Hashable, Sendable {
     case string(String), int(Int), bool(Bool), array([CanonicalValue]), object([String: CanonicalValue])
 
+    /// Code point order (UTF-8 byte order), as Python sorts strings.
+    static func codePointOrder(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
     var json: String {
         switch self {
         case let .string(s): return Self.quote(s)
         case let .int(i): return String(i)
         case let .bool(b): return b ? "true" : "false"
         case let .array(a): return "[" + a.map(\.json).joined(separator: ",") + "]"
-        case let .object(o): return "{" + o.keys.sorted().map { Self.quote($0) + ":" + o[$0]!.json }.joined(separator: ",") + "}"
+        case let .object(o): return "{" + o.keys.sorted(by: Self.codePointOrder).map { Self.quote($0) + ":" + o[$0]!.json }.joined(separator: ",") + "}"
         }
     }
 
     private static func quote(_ s: String) -> String {
         var out = "\""
-        for u in s.utf16 {
-            switch u {
+        for u in s.unicodeScalars {
+            switch u.value {
             case 0x22: out += "\\\""
             case 0x5C: out += "\\\\"
             case 0x0A: out += "\\n"
@@ -66,8 +69,8 @@ public indirect enum CanonicalValue: Hashable, Sendable {
             case 0x09: out += "\\t"
             case 0x08: out += "\\b"
             case 0x0C: out += "\\f"
-            case 0x20...0x7E: out.unicodeScalars.append(Unicode.Scalar(u)!)
-            default: out += String(format: "\\u%04x", u)
+            case 0..<0x20: out += String(format: "\\u%04x", u.value)
+            default: out.unicodeScalars.append(u)
             }
         }
         return out + "\""
@@ -132,6 +135,6 @@ public struct ParityReport: Sendable, Equatable, Codable {
 
     /// SHA-256 (hex) of the canonical lines sorted and joined by newlines.
     static func digest(_ m: [RecordKey: String]) -> String {
-        SHA256.hash(data: Data(m.values.sorted().joined(separator: "\n").utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(Set(m.values).sorted(by: CanonicalValue.codePointOrder).joined(separator: "\n").utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

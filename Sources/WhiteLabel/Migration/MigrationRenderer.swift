@@ -1,0 +1,79 @@
+import Foundation
+import Route53
+
+/// Text for a migration, shared by the CLI and the wizard: each zone's copy, the parity line, the status table.
+public enum MigrationRenderer {
+    /// `A 500, AAAA 200, TXT 12` in type order.
+    public static func counts(_ c: [String: Int]) -> String {
+        c.isEmpty ? "none" : c.keys.sorted().map { "\($0) \(c[$0]!)" }.joined(separator: ", ")
+    }
+
+    /// One zone's copy: source, target, what is written, what cannot be, in how many batches.
+    public static func zone(_ z: ZoneMigration, setId: String, color: Bool = false, width: Int = 80) -> [String] {
+        var out = [TextStyle.bold("\(z.zoneName) (\(z.sourceZoneId)) -> set \(setId)", color)]
+        out.append("  new zone: " + (z.targetZoneId.map { "\($0) (made by an earlier run)" } ?? "to create, CallerReference \(z.callerReference)"))
+        let writes = z.diff.creates.count + z.diff.updates.count
+        out += TextStyle.wrap(counts(z.countsByType).split(separator: " ").map(String.init),
+                              first: "  copy: \(writes) record set\(writes == 1 ? "" : "s")" + (writes > 0 ? ":" : ""), indent: 8, width: width)
+        if z.diff.identical > 0 { out.append("  already identical in the new zone: \(z.diff.identical)") }
+        if !z.diff.updates.isEmpty { out.append(TextStyle.yellow("  ~ \(z.diff.updates.count) differ in the new zone and will be replaced", color)) }
+        if z.includeDeletes && !z.diff.extras.isEmpty {
+            out.append(TextStyle.red("  - \(z.diff.extras.count) gone from the old zone, deleted from the new one:", color))
+            for r in z.diff.extras.prefix(20) { out.append("      \(RecordKey(r))") }
+            if z.diff.extras.count > 20 { out.append("      ... and \(z.diff.extras.count - 20) more") }
+        }
+        if !z.tagsToAdd.isEmpty { out.append("  tags: " + z.tagsToAdd.map { "\($0.key)=\($0.value ?? "")" }.joined(separator: ", ")) }
+        if !z.batches.isEmpty {
+            out.append("  batches: \(z.batches.count) (each waited until INSYNC; aliases after the records they name)")
+        }
+        for u in z.diff.uncopied {
+            out += TextStyle.wrap("\(u.record): \(u.reason)".split(separator: " ").map(String.init), first: TextStyle.yellow("  ! not copied:", color),
+                                  indent: 6, width: width)
+            if let cmd = u.recreate { out.append("      " + cmd) }
+        }
+        for n in z.notes { out += TextStyle.wrap(n.split(separator: " ").map(String.init), first: "  note:", indent: 6, width: width) }
+        if z.isDone { out.append(TextStyle.green("  nothing to copy: the new zone already holds every record", color)) }
+        return out
+    }
+
+    /// Every record set the copy writes, one line each: `+ www.example.com. A 300 192.0.2.1`.
+    public static func recordLines(_ z: ZoneMigration) -> [String] {
+        z.batches.flatMap { $0 }.map { c in
+            let r = c.resourceRecordSet
+            let mark = c.action == .create ? "+" : (c.action == .delete ? "-" : "~")
+            let what = r.aliasTarget.map { "ALIAS \($0.dnsName) (\($0.hostedZoneId))" }
+                ?? "\(r.ttl.map(String.init) ?? "-") " + r.values.joined(separator: " ")
+            return "\(mark) \(RecordKey(r)) \(what)"
+        }
+    }
+
+    /// `parity: identical, 2013 record sets (A 500, ...); sha256 ab12... on both sides`, then each difference.
+    public static func parity(_ p: ParityReport, color: Bool = false) -> [String] {
+        let total = p.copyCounts.values.reduce(0, +)
+        var out: [String] = []
+        if p.identical {
+            out.append(TextStyle.green("parity: identical", color) + ", \(total) record sets (\(counts(p.copyCounts))); sha256 \(p.copyDigest.prefix(16)) on both sides")
+        } else {
+            out.append(TextStyle.red("parity: \(p.differences.count) difference\(p.differences.count == 1 ? "" : "s")", color)
+                       + "; old sha256 \(p.sourceDigest.prefix(16)), new \(p.copyDigest.prefix(16))")
+            out.append("  old: \(counts(p.sourceCounts))")
+            out.append("  new: \(counts(p.copyCounts))")
+            for d in p.differences.prefix(50) { out.append("  \(d.kind.rawValue): \(d.record)") }
+            if p.differences.count > 50 { out.append("  ... and \(p.differences.count - 50) more (--output json lists all)") }
+        }
+        if p.uncopied > 0 { out.append("  \(p.uncopied) traffic policy record set(s) left out on purpose") }
+        return out
+    }
+
+    /// `migrate --status`: one row per migrated zone.
+    public static func statusTable(_ rows: [MigrationStatus], now: Date) -> String {
+        let f = ISO8601DateFormatter()
+        let body = rows.map { s -> [String] in
+            let safe: String
+            if let at = s.safeToDeleteAt { safe = at <= now ? "now" : f.string(from: at) } else { safe = "after the cut-over" }
+            return [s.journal.zoneName, s.journal.sourceZoneId, s.journal.targetZoneId ?? "-", s.journal.state.rawValue,
+                    s.delegation.rawValue, String(s.pendingChanges), safe]
+        }
+        return ReportRenderer.table(["ZONE", "OLD", "NEW", "COPY", "PARENT", "CHANGED", "OLD ZONE DELETABLE"], body)
+    }
+}

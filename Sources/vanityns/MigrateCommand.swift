@@ -1,0 +1,179 @@
+import ArgumentParser
+import Foundation
+import Route53
+import Resolver
+import WhiteLabel
+
+/// `vanityns migrate`: move existing zones into a reusable delegation set (a new zone each, every record copied,
+/// parity proven), then optionally cut over to the vanity hosts; `--status`, `--resync` and `--undo` follow up.
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Move existing zones into a reusable delegation set: a new zone each, every record copied, parity proven.",
+        discussion: """
+        A zone's name servers never change, so moving it into a set means a new zone with the same name in the set and a \
+        copy of every record set but the apex NS and SOA (aliases into the zone re-pointed, routing policies and health \
+        checks kept). The old zone is only read. A rerun finds the new zone and copies only what is missing.
+
+          vanityns migrate --set ID --zone example.org --plan     show the copy, change nothing
+          vanityns migrate --set ID --zone example.org [--yes]    copy (each zone confirmed) and check parity
+          vanityns migrate --set ID --zone example.org --domain example.com [--old-ns-ttl 300]
+                                                                  copy, then switch the new zone to the vanity hosts
+          vanityns migrate --status [--zone example.org]          parent delegation, changes since the copy, when the old zone may go
+          vanityns migrate --resync --zone example.org            copy what changed in the old zone since
+          vanityns migrate --undo --zone example.org              delete the new zone (only before the cut-over)
+
+        Exit codes: 0 done, 1 failure (a pre-check, a zone that failed, parity not identical), 64 usage error.
+        """)
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The reusable delegation set to move the zones into.") var set: String?
+    @Option(name: .customLong("zone"), help: "A zone to move: name or zone ID (repeatable).") var zones: [String] = []
+    @Flag(help: "Show the copy of each zone; change nothing.") var plan = false
+    @Flag(help: "Show each migrated zone's state: parent delegation, changes since the copy, when the old zone may be deleted.") var status = false
+    @Flag(help: "Copy the old zone's changes since the copy into the new zone (deletions included, after a yes).") var resync = false
+    @Flag(help: "Delete the new zone (its records first); refused once the parent delegates to it.") var undo = false
+    @Flag(name: .customLong("acknowledge-dnssec"), help: "Go on although the old zone is signed or its parent holds a DS.") var acknowledgeDNSSEC = false
+    @Flag(name: .customLong("list-records"), help: "With --plan: list every record set the copy writes.") var listRecords = false
+    @Option(help: "After the copy, switch the new zones to the vanity hosts of this home domain (the cut-over).") var domain: String?
+    @Option(help: "With --domain: vanity host names, comma-separated (default ns1..ns4.DOMAIN).") var hosts: String?
+    @Option(name: .customLong("soa-rname"), help: "With --domain: the SOA contact mailbox.") var soaRName: String?
+    @Option(name: .customLong("old-ns-ttl"), help: "Lower the old zone's NS TTL to this many seconds before the cut-over (60-172800).")
+    var oldNSTTL: Int?
+    @Option(help: "Zones copied at the same time (1-8).") var concurrency = 4
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+
+    func validate() throws {
+        let modes = [status, resync, undo].filter { $0 }.count
+        if modes > 1 { throw ValidationError("choose one of --status, --resync and --undo") }
+        if (resync || undo) && zones.count != 1 { throw ValidationError("--\(resync ? "resync" : "undo") takes exactly one --zone") }
+        if modes == 0 && set == nil { throw ValidationError("--set is required: the reusable delegation set to move the zones into (`vanityns sets list`)") }
+        if modes == 0 && zones.isEmpty { throw ValidationError("name at least one zone to move with --zone") }
+        if let t = oldNSTTL, !(60...172_800).contains(t) { throw ValidationError("--old-ns-ttl must be between 60 and 172800 seconds") }
+        if !(1...8).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 8") }
+        if (hosts != nil || soaRName != nil || oldNSTTL != nil) && domain == nil {
+            throw ValidationError("--hosts, --soa-rname and --old-ns-ttl belong to the cut-over: add --domain HOME")
+        }
+    }
+
+    func run() async throws {
+        try await Guarded.run(global) { s in
+            let engine = s.engine()
+            if status { return try await MigrationFollowUp.status(engine, zones: zones, services: s, global: global) }
+            if resync { return try await MigrationFollowUp.resync(engine, zone: zones[0], yes: yes, global: global) }
+            if undo { return try await MigrationFollowUp.undo(engine, zone: zones[0], services: s, yes: yes, global: global) }
+            try await copy(engine, services: s)
+        }
+    }
+
+    private func copy(_ engine: WhiteLabelEngine, services s: Services) async throws {
+        let migration = try await engine.planMigration(MigrationRequest(setId: set!, zones: zones, acknowledgeDNSSEC: acknowledgeDNSSEC,
+                                                                        resolver: s.resolverTarget))
+        let text = global.output == .text
+        for n in migration.notes where text { Console.error("note: \(n)") }
+        if plan {
+            if !text { return try Console.json(MigrationPlanJSON(migration)) }
+            for z in migration.zones {
+                Console.out(""); Console.out(MigrationRenderer.zone(z, setId: migration.setId, color: Console.useColor).joined(separator: "\n"))
+                if listRecords { Console.out(MigrationRenderer.recordLines(z).map { "    " + $0 }.joined(separator: "\n")) }
+            }
+            return
+        }
+        var chosen: [ZoneMigration] = []
+        for z in migration.zones {
+            if z.isDone {
+                if text { Console.out("\(z.zoneName): already copied into \(z.targetZoneId!)") }
+                chosen.append(z)
+                continue
+            }
+            Console.error(""); Console.error(MigrationRenderer.zone(z, setId: migration.setId, color: Console.stderrColor).joined(separator: "\n"))
+            let writes = z.diff.creates.count + z.diff.updates.count
+            if try Console.confirm("Copy \(writes) record sets into \(z.targetZoneId == nil ? "a new zone" : "zone \(z.targetZoneId!)") \(z.zoneName) in set \(migration.setId)?", assumeYes: yes) {
+                chosen.append(z)
+            } else { Console.error("skipped \(z.zoneName)") }
+        }
+        let results = await MigrationRunner.run(chosen, of: migration, engine: engine, concurrency: concurrency, text: text)
+        if !text { try Console.json(MigrationResultsJSON(results)) }
+        let failed = results.filter { $0.error != nil || $0.parity?.identical == false }
+        if text { Console.out("\nmigrated \(results.count - failed.count) of \(migration.zones.count) zone\(migration.zones.count == 1 ? "" : "s")"
+                              + (failed.isEmpty ? "" : "; \(failed.count) not: " + failed.map(\.zone).joined(separator: ", "))) }
+        let copied = results.filter { $0.error == nil && $0.parity?.identical == true }.map(\.zone)
+        if let domain, !copied.isEmpty {
+            try await cutOver(copied, home: domain, engine: engine, services: s)
+        } else if text && !copied.isEmpty {
+            Console.out("Next: `vanityns migrate --set \(migration.setId) --zone ZONE --domain HOME` switches the new zones to the vanity hosts; "
+                        + "`vanityns migrate --status` follows the move.")
+        }
+        if !failed.isEmpty { throw ExitCode(1) }
+    }
+
+    /// The old zones' NS TTL lowered (when asked), the new zones switched to the vanity hosts through the engine's
+    /// plan (journal, rollback), then the registrar step for each domain.
+    private func cutOver(_ copied: [String], home: String, engine: WhiteLabelEngine, services s: Services) async throws {
+        if let ttl = oldNSTTL {
+            for zone in copied {
+                guard let change = try await engine.oldNSTTLChange(zone: zone, ttl: ttl) else { continue }
+                Console.error("\nOld zone \(zone): apex NS TTL \(change.before?.ttl.map(String.init) ?? "?") -> \(ttl) (saved; --undo restores it)")
+                if try Console.confirm("Lower the old zone's NS TTL?", assumeYes: yes) { try await engine.applyOldNSTTL(zone: zone, change) }
+            }
+        }
+        let homeName = DomainName(trusted: home).fqdn
+        let request = VanityRequest(setId: set!, homeDomain: home, hosts: hosts.map(HomeOptions.split),
+                                    extraZones: copied.filter { $0 != homeName }, resolver: s.resolverTarget, soaRName: soaRName)
+        let vanity = try await engine.plan(request)
+        try await ZoneBatches.apply(vanity.zones, of: vanity, engine: engine, yes: yes, global: global)
+        let rows = engine.registrarRows(vanity)
+        for zone in copied {
+            let isHome = zone == homeName
+            let zoneRows = isHome ? rows : rows.map { GlueRow(host: $0.host, ipv4: nil, ipv6: nil) }
+            if try await Registrar.update(domain: zone, rows: zoneRows, engine: engine, yes: yes, global: global) { continue }
+            if global.output == .text {
+                Console.out("\nAt the registrar of \(zone.dropLast()): set the domain's name servers to" + (isHome ? " these hosts, with their glue:\n" : ":\n"))
+                Console.out(isHome ? ReportRenderer.registrarTable(rows) : zoneRows.map { "  \($0.host)" }.joined(separator: "\n"))
+            }
+        }
+    }
+}
+
+/// Runs the confirmed zones' copies at once (at most `concurrency`), a progress line per event; one zone failing
+/// does not stop the others.
+enum MigrationRunner {
+    struct Result: Sendable { var zone: String; var newZoneId: String?; var parity: ParityReport?; var error: String? }
+
+    static func run(_ zones: [ZoneMigration], of plan: MigrationPlan, engine: WhiteLabelEngine, concurrency: Int, text: Bool) async -> [Result] {
+        await withTaskGroup(of: (Int, Result).self) { group in
+            var results: [(Int, Result)] = []
+            var next = 0
+            func start() {
+                guard next < zones.count else { return }
+                let (i, z) = (next, zones[next]); next += 1
+                group.addTask {
+                    do {
+                        let report = try await engine.migrate(z, of: plan) { e in if text { Console.out(MigrationEventFormat.line(e)) } }
+                        return (i, Result(zone: z.zoneName, newZoneId: report.copyZoneId, parity: report, error: nil))
+                    } catch {
+                        if text { Console.out("\(z.zoneName): failed: \(Guarded.message(error))") }
+                        return (i, Result(zone: z.zoneName, newZoneId: nil, parity: nil, error: Guarded.message(error)))
+                    }
+                }
+            }
+            for _ in 0..<concurrency { start() }
+            while let r = await group.next() { results.append(r); start() }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+}
+
+/// One progress line per migration event, prefixed with the zone.
+enum MigrationEventFormat {
+    static func line(_ e: MigrationEvent) -> String {
+        switch e {
+        case let .zoneCreated(zone, id): return "\(zone): created zone \(id) in the set"
+        case let .zoneFound(zone, id): return "\(zone): new zone \(id) found (made by an earlier run)"
+        case let .tagsCopied(zone, n): return "\(zone): \(n) tag\(n == 1 ? "" : "s") copied"
+        case let .batchSubmitted(zone, i, n, records, change): return "\(zone): batch \(i)/\(n) submitted (\(records) record sets, change \(change))"
+        case let .batchInSync(zone, i, n): return "\(zone): batch \(i)/\(n) in sync"
+        case let .waiting(zone, change, elapsed): return String(format: "%@: waiting for %@: PENDING after %.0f s", zone, change, elapsed)
+        case let .parity(zone, p): return MigrationRenderer.parity(p).enumerated().map { $0.offset == 0 ? "\(zone): \($0.element)" : $0.element }.joined(separator: "\n")
+        }
+    }
+}
