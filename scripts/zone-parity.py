@@ -132,7 +132,7 @@ def main():
     a = ap.parse_args()
     old_id, new_id = bare(a.old), bare(a.new)
     try:
-        r53 = client(a.endpoint)
+        r53 = client(a.endpoint, max_attempts=4)  # an endpoint that is down fails in seconds, not minutes
         old_name, old = side(r53, old_id, {old_id: new_id})
         new_name, new = side(r53, new_id, {})
     except (ClientError, BotoCoreError) as e:
