@@ -24,7 +24,8 @@ below are always written, plain sets fill up to N):
 A zone found by its CallerReference (`seed-migration-<name>-<seed>`) is reused and only its missing record sets
 (by name, type and SetIdentifier) are written, so a rerun with the same options writes nothing.
 
-Prints JSON: {"zones": {name: zone id}, "counts": {name: {type: record sets}}, "health_checks": [ids]}.
+Prints JSON: {"zones": {name: zone id}, "counts": {name: {type: record sets}}, "features": {name: {feature: record
+sets}}, "health_checks": [ids]}.
 
 Usage: seed-migration.py --endpoint URL [--zone NAME]... [--records N] [--small] [--seed S]
 """
@@ -222,14 +223,17 @@ def fill(z, target, types):
 
 
 def health_checks(r53, seed):
-    """Four health checks (HTTP, HTTPS by name, TCP, string match). Route 53 answers a repeated CallerReference with
-    the same configuration with the health check it made."""
+    """Four health checks (HTTP, HTTPS by name, TCP, string match), found by CallerReference when a run made them
+    already (moto makes a second one for a repeated reference; Route 53 answers with the first)."""
     configs = [{"Type": "HTTP", "IPAddress": "192.0.2.80", "Port": 80, "ResourcePath": "/health"},
                {"Type": "HTTPS", "FullyQualifiedDomainName": "app.elsewhere.example", "Port": 443, "ResourcePath": "/"},
                {"Type": "TCP", "IPAddress": "192.0.2.81", "Port": 5432},
                {"Type": "HTTP_STR_MATCH", "IPAddress": "192.0.2.82", "Port": 80, "ResourcePath": "/", "SearchString": "ok"}]
-    return [r53.create_health_check(CallerReference=f"seed-migration-hc{k}-{seed}", HealthCheckConfig=c)["HealthCheck"]["Id"]
-            for k, c in enumerate(configs)]
+    known = {hc["CallerReference"]: hc["Id"] for page in r53.get_paginator("list_health_checks").paginate()
+             for hc in page["HealthChecks"]}
+    refs = [f"seed-migration-hc{k}-{seed}" for k in range(len(configs))]
+    return [known.get(ref) or r53.create_health_check(CallerReference=ref, HealthCheckConfig=c)["HealthCheck"]["Id"]
+            for ref, c in zip(refs, configs)]
 
 
 def zone_for(r53, name, ref):
@@ -241,6 +245,31 @@ def zone_for(r53, name, ref):
     made = r53.create_hosted_zone(Name=name, CallerReference=ref,
                                   HostedZoneConfig={"Comment": "seeded for migration tests", "PrivateZone": False})
     return bare(made["HostedZone"]["Id"]), made["DelegationSet"]["NameServers"][0]
+
+
+def tally(rrsets, labels):
+    counts = {}
+    for rs in rrsets:
+        for label in labels(rs):
+            counts[label] = counts.get(label, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def features(zone_id):
+    """The features of a record set, for the summary: alias kind, routing policy, health check, long TXT, many values."""
+    def labels(rs):
+        out = [label for k, label in (("Weight", "weighted"), ("Region", "latency"), ("Failover", "failover"),
+                                      ("GeoLocation", "geolocation"), ("MultiValueAnswer", "multivalue")) if k in rs]
+        if "AliasTarget" in rs:
+            out.append("alias in zone" if rs["AliasTarget"]["HostedZoneId"] == zone_id else "alias outside")
+            out += ["evaluate target health"] if rs["AliasTarget"]["EvaluateTargetHealth"] else []
+        values = [r["Value"] for r in rs.get("ResourceRecords", [])]
+        out += ["health check"] if "HealthCheckId" in rs else []
+        out += ["value over 255 characters"] if any(len(v) > 255 for v in values) else []
+        out += ["50 values or more"] if len(values) >= 50 else []
+        out += ["wildcard"] if rs["Name"].startswith("*.") else []
+        return out
+    return labels
 
 
 def key(rs):
@@ -260,7 +289,7 @@ def main():
     target = a.records if a.records is not None else (500 if a.small else 2000)
     r53 = client(a.endpoint)
     hcs = [] if a.small else health_checks(r53, a.seed)
-    out = {"zones": {}, "counts": {}, "health_checks": hcs}
+    out = {"zones": {}, "counts": {}, "features": {}, "health_checks": hcs}
     first = None
     for index, name in enumerate(names):
         zid, first_ns = zone_for(r53, name, f"seed-migration-{name.rstrip('.')}-{a.seed}")
@@ -275,11 +304,9 @@ def main():
         present = {key(rs) for rs in list_record_sets(r53, zid)}
         missing = [rs for rs in alias_order(z.sets, zid) if key(rs) not in present]
         write_changes(r53, zid, [{"Action": "CREATE", "ResourceRecordSet": rs} for rs in missing], a.poll)
-        counts = {}
-        for rs in z.sets:
-            counts[rs["Type"]] = counts.get(rs["Type"], 0) + 1
         out["zones"][z.name] = zid
-        out["counts"][z.name] = dict(sorted(counts.items()))
+        out["counts"][z.name] = tally(z.sets, lambda rs: [rs["Type"]])
+        out["features"][z.name] = tally(z.sets, features(zid))
         print(f"seed-migration: {z.name} {zid}: {len(z.sets)} record sets, {len(missing)} written", file=sys.stderr)
     print(json.dumps(out, indent=2))
 
