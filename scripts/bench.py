@@ -13,8 +13,10 @@ figures are what Route 53 itself would allow, not what moto allows.
 4. `vanityns check`: Route 53 round trips against the minimum, and a boto3 script doing the same reads.
 5. The wizard: time to the first drawn screen (tmux), CPU while idle, bytes per log line.
 6. `check` and `audit` with one parent server that never answers: wall time against one DNS timeout.
+7. `vanityns migrate` of 10 zones of 500 record sets: wall time and calls against the copy's minimum, beside a boto3
+   script doing the same copy (scripts/bench_migrate.py).
 
-Usage: bench.py --endpoint URL --dns-port PORT --binary .build/release/vanityns [--only 1,2,3,4,5,6] [--results FILE]
+Usage: bench.py --endpoint URL --dns-port PORT --binary .build/release/vanityns [--only 1,2,3,4,5,6,7] [--results FILE]
                 [--standins DIR]
 Timings are wall-clock medians of repeated runs; only the ratios mean something across machines.
 """
@@ -112,7 +114,7 @@ def main():
     ap.add_argument("--endpoint", required=True)
     ap.add_argument("--dns-port", type=int)
     ap.add_argument("--binary", required=True)
-    ap.add_argument("--only", default="1,2,3,4,5,6")
+    ap.add_argument("--only", default="1,2,3,4,5,6,7")
     ap.add_argument("--standins", help="the stand-ins' folder (registry.json for benchmark 6)")
     ap.add_argument("--results", help="write the results as a Markdown table here")
     a = ap.parse_args()
@@ -129,7 +131,9 @@ def main():
     if "4" in only: bench_engine.check_bench(a, env, r53, record)
     if "5" in only: bench_engine.wizard_bench(a, env, record)
     if "6" in only: bench_engine.dns_bench(a, env, record)
-    record("migrate 10 zones of 500 records", "not measured", "", "", "`vanityns migrate` does not exist yet (issue 8)")
+    if "7" in only:
+        import bench_migrate
+        bench_migrate.migrate_bench(a, env, r53, record)
     if a.results:
         with open(a.results, "w") as f:
             f.write("# vanityns benchmarks\n\n")

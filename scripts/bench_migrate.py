@@ -1,0 +1,65 @@
+"""Benchmark 7 of bench.py: `vanityns migrate` of 10 zones of 500 record sets each beside a boto3 script doing the
+same copy (scripts/bench-migrate-peer.py), in one run against the bucket-enforcing stand-in.
+
+The minimum for one zone of N record sets: read the source (ceil(N/300) ListResourceRecordSets pages), one
+CreateHostedZone, ceil(N/1000) ChangeResourceRecordSets batches, one GetChange each (a change PENDING 1 s is asked
+about once, 1 s after it was sent). vanityns also pays for its pre-checks (GetHostedZone, GetDNSSEC and
+ListTagsForResource per zone; the set, the account's zones, the set's zones and two limits once) and its parity
+proof (both zones listed again); the peer does neither.
+"""
+import json, math, os, subprocess, sys, tempfile, time
+
+from bench import proxy_stats, route53_calls
+
+ZONES, RECORDS = 10, 500
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def seed(a, env, prefix):
+    names = [f"{prefix}{i:02d}.migrate.bench.example" for i in range(ZONES)]
+    args = [sys.executable, os.path.join(HERE, "seed-migration.py"), "--endpoint", a.endpoint, "--small", "--records", str(RECORDS), "--poll", "0.5"]
+    for n in names:
+        args += ["--zone", n]
+    out = subprocess.run(args, env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return names, json.loads(out)["zones"]
+
+
+def migrate_bench(a, env, r53, record):
+    print(f"7. migrate {ZONES} zones of {RECORDS} record sets into a set (changes PENDING 1 s, Route 53's buckets)")
+    per_zone_min = math.ceil(RECORDS / 300) + 1 + 2 * math.ceil(RECORDS / 1000)
+    minimum = ZONES * per_zone_min
+    results = {}
+    for who in ("vanityns", "boto3"):
+        sid = r53.create_reusable_delegation_set(CallerReference=f"bench-migrate-{who}-{time.time()}")["DelegationSet"]["Id"].split("/")[-1]
+        names, zones = seed(a, env, "v" if who == "vanityns" else "p")
+        time.sleep(21)  # the CreateHostedZone bucket full again, as on an account at rest
+        before = proxy_stats(a)
+        t = time.perf_counter()
+        if who == "vanityns":
+            state = tempfile.mkdtemp(prefix="vanityns-bench-migrate-")
+            args = [a.binary, "migrate", "--set", sid, "--yes", "--verbose", "--endpoint-url", a.endpoint, "--state-dir", state]
+            for n in names:
+                args += ["--zone", n]
+            r = subprocess.run(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if r.returncode != 0:
+                sys.exit("bench: migrate failed: " + r.stderr[-1500:])
+            calls = sum(route53_calls(r.stderr).values())
+            identical = r.stdout.count("parity: identical")
+        else:
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+                json.dump(zones, f)
+            r = subprocess.run([sys.executable, os.path.join(HERE, "bench-migrate-peer.py"), "--endpoint", a.endpoint, "--set", sid,
+                                "--from-json", f.name], env=env, stdout=subprocess.PIPE, text=True, check=True)
+            peer = json.loads(r.stdout)
+            calls = peer["calls"]
+            identical = None
+        took = time.perf_counter() - t
+        after = proxy_stats(a)
+        requests, throttled = after["requests"] - before["requests"], after["throttled"] - before["throttled"]
+        results[who] = (took, calls, requests, throttled, identical)
+        print(f"  {who:<9} {took:6.2f} s; {calls} calls, {requests} requests, {throttled} Throttling"
+              + (f"; parity identical for {identical} of {ZONES}" if identical is not None else ""))
+    v, b = results["vanityns"], results["boto3"]
+    record(f"migrate {ZONES} zones of {RECORDS} record sets", f"{v[0]:.2f} s, {v[1]} calls, {v[3]} Throttling, parity identical {v[4]}/{ZONES}",
+           f"{minimum} calls (copy only)", f"boto3 {b[0]:.2f} s, {b[1]} calls, {b[2]} requests, {b[3]} Throttling (no checks, no parity)",
+           f"x{v[0]/b[0]:.2f} the peer's time, x{v[1]/minimum:.2f} the copy's minimum calls")
