@@ -15,13 +15,18 @@ struct MigrateCommand: AsyncParsableCommand {
         copy of every record set but the apex NS and SOA (aliases into the zone re-pointed, routing policies and health \
         checks kept). The old zone is only read. A rerun finds the new zone and copies only what is missing.
 
-          vanityns migrate --set ID --zone example.org --plan     show the copy, change nothing
-          vanityns migrate --set ID --zone example.org [--yes]    copy (each zone confirmed) and check parity
-          vanityns migrate --set ID --zone example.org --domain example.com [--old-ns-ttl 300]
-                                                                  copy, then switch the new zone to the vanity hosts
-          vanityns migrate --status [--zone example.org]          parent delegation, changes since the copy, when the old zone may go
-          vanityns migrate --resync --zone example.org            copy what changed in the old zone since
-          vanityns migrate --undo --zone example.org              delete the new zone (only before the cut-over)
+          vanityns migrate --set ID --zone example.org --plan
+              the copy of each zone; nothing written
+          vanityns migrate --set ID --zone example.org [--yes]
+              copy (each zone confirmed) and check parity
+          vanityns migrate --set ID --zone example.org --domain example.com
+              copy, then switch the new zone to the vanity hosts
+          vanityns migrate --status [--zone example.org]
+              parent delegation, changes since the copy, when the old zone may go
+          vanityns migrate --resync --zone example.org
+              copy what changed in the old zone since the copy
+          vanityns migrate --undo --zone example.org
+              delete the new zone (only before the cut-over)
 
         Exit codes: 0 done, 1 failure (a pre-check, a zone that failed, parity not identical), 64 usage error.
         """)
