@@ -3,8 +3,8 @@ import Foundation
 
 /// Printing, tables, confirmation and the failure exit path shared by every command.
 enum Console {
-    /// Writes a line to stdout.
-    static func out(_ s: String) { print(s) }
+    /// Writes a line to stdout at once, unbuffered: progress lines reach a log file or a pipe as they happen.
+    static func out(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
 
     /// Writes a line to stderr.
     static func error(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
