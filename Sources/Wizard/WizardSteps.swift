@@ -27,10 +27,7 @@ protocol WizardStepHandler: Sendable {
 extension WizardStepHandler {
     typealias B = KeyBinding<WizardAction>
     static func enter(_ s: inout WizardState) -> [WizardCommand] { [] }
-    static func back(_ s: inout WizardState) -> [WizardCommand] {
-        if let p = s.step.previous { s.step = p }
-        return []
-    }
+    static func back(_ s: inout WizardState) -> [WizardCommand] { s.goBack() }
     static func perform(_ s: inout WizardState, _ p: PendingAction) -> [WizardCommand] { [] }
     static func boxTitle(_ s: WizardState) -> String { title }
     static func animating(_ s: WizardState) -> Bool { false }
@@ -72,4 +69,16 @@ extension WizardState {
 
     /// Moves on to the step after this one.
     mutating func goNext() -> [WizardCommand] { step.next.map { go($0) } ?? [] }
+
+    /// Back to the step before this one, as it was left (nothing starts again).
+    mutating func goBack() -> [WizardCommand] {
+        if let p = step.previous { step = p }
+        return []
+    }
+
+    /// The account's zones, listed once for the steps that read them.
+    mutating func loadAllZones() -> [WizardCommand] {
+        if allZones.value == nil { allZones = .loading; return [.loadAllZones] }
+        return []
+    }
 }

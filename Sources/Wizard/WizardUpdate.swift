@@ -20,18 +20,8 @@ extension WizardState {
         case let .mfaRequested(serial): mfaPrompt = MFAPromptState(serial: serial); return []
         case let .allZonesLoaded(r): allZones = Loadable(r); return []
         case let .step(m): return m.update(&self)
-        case let .logSaved(r):
-            switch r {
-            case let .success(path): notice = ("Log saved to \(path) (mode 0600)", .ok)
-            case let .failure(e): notice = ("Could not save the log: \(e.message)", .error)
-            }
-            return []
-        case let .copied(r):
-            switch r {
-            case let .success(o): notice = o.notice
-            case let .failure(e): notice = ("Could not copy: \(e.message)", .error)
-            }
-            return []
+        case let .logSaved(r): notice = CopyOutcome.logSaved(r); return []
+        case let .copied(r): notice = CopyOutcome.notice(r); return []
         }
     }
 

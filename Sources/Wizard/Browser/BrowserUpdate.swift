@@ -14,16 +14,8 @@ extension BrowserState {
             guard g == generation else { return [] }
             listings[level.rawValue].done = true; listings[level.rawValue].error = err
             return handler.finished(&self, error: err)
-        case let .saved(r):
-            switch r {
-            case let .success(p): notice = ("Log saved to \(p) (mode 0600)", .ok)
-            case let .failure(e): notice = ("Could not save the log: \(e.message)", .error)
-            }
-        case let .copied(r):
-            switch r {
-            case let .success(o): notice = o.notice
-            case let .failure(e): notice = ("Could not copy: \(e.message)", .error)
-            }
+        case let .saved(r): notice = CopyOutcome.logSaved(r)
+        case let .copied(r): notice = CopyOutcome.notice(r)
         case let .key(k):
             if k == .ctrl("c") { exitCode = 130; return [] }
             if size.width < 80 || size.height < 24 { if k == .char("q") { exitCode = 0 }; return [] }

@@ -75,8 +75,8 @@ public enum ApplyStep: WizardStepHandler {
         if s.apply.applying != nil || s.apply.progress.contains(where: \.done) {
             s.notice = ("Zones were applied: going back is not possible. Press enter to continue.", .warn); return []
         }
-        s.step = .plan; s.plan.planIndex = 0; s.plan.decisions = [:]; PlanStep.skipEmptyZones(&s)
-        return []
+        s.plan.planIndex = 0; s.plan.decisions = [:]; PlanStep.skipEmptyZones(&s)
+        return s.goBack()
     }
 
     static func act(_ s: inout WizardState, _ a: WizardAction, key: Key) -> [WizardCommand] {

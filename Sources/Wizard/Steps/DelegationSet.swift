@@ -62,8 +62,7 @@ public enum DelegationSetStep: WizardStepHandler {
 
     static func back(_ s: inout WizardState) -> [WizardCommand] {
         if s.delegationSet.pickingSourceZone { s.delegationSet.pickingSourceZone = false; return [] }
-        s.step = .account
-        return []
+        return s.goBack()
     }
 
     static func act(_ s: inout WizardState, _ a: WizardAction, key: Key) -> [WizardCommand] {
@@ -100,7 +99,8 @@ public enum DelegationSetStep: WizardStepHandler {
                 s.confirm = Confirmation(question: "Create a new reusable delegation set? Route 53 assigns four name servers; it costs nothing until zones use it.", action: .createSet)
             } else {
                 d.pickingSourceZone = true; d.sourceZoneCursor = 0
-                if s.allZones.value == nil { s.allZones = .loading; return [.loadAllZones] }
+                s.delegationSet = d
+                return s.loadAllZones()
             }
         default: break
         }

@@ -55,8 +55,7 @@ public enum PlanStep: WizardStepHandler {
             s.step = .account
             return []
         }
-        s.step = .zones
-        return []
+        return s.goBack()
     }
 
     /// Answers "skip" for zones with nothing to change (and, when resuming, for zones that run left finished).

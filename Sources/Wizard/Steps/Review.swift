@@ -37,8 +37,8 @@ public enum ReviewStep: WizardStepHandler {
     }
 
     static func back(_ s: inout WizardState) -> [WizardCommand] {
-        s.step = .vanityHosts; s.vanityHosts.editingHosts = true
-        return []
+        s.vanityHosts.editingHosts = true
+        return s.goBack()
     }
 
     static func act(_ s: inout WizardState, _ a: WizardAction, key: Key) -> [WizardCommand] {

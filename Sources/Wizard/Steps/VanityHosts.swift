@@ -45,15 +45,11 @@ public enum VanityHostsStep: WizardStepHandler {
 
     static let cnameRule = "Each vanity host needs its own A and AAAA records in the home zone. It cannot be a CNAME (name servers must have real addresses), and a name that already has a CNAME cannot get them."
 
-    static func enter(_ s: inout WizardState) -> [WizardCommand] {
-        if s.allZones.value == nil { s.allZones = .loading; return [.loadAllZones] }
-        return []
-    }
+    static func enter(_ s: inout WizardState) -> [WizardCommand] { s.loadAllZones() }
 
     static func back(_ s: inout WizardState) -> [WizardCommand] {
         if s.vanityHosts.editingHosts { s.vanityHosts.editingHosts = false; return [] }
-        s.step = .delegationSet
-        return []
+        return s.goBack()
     }
 
     static func act(_ s: inout WizardState, _ a: WizardAction, key: Key) -> [WizardCommand] {
