@@ -87,7 +87,7 @@ public enum WizardCommand: Sendable, Equatable {
 public enum FilePurpose: Sendable, Equatable { case log, registrar }
 
 /// The whole wizard as a value: `update` turns messages into new state and commands, `view` draws it. What every
-/// step shares is here; each step's own state is a struct of its file under Steps/.
+/// step shares is here; each step's own state is a struct of its file under Steps/, kept in `stepStates`.
 public struct WizardState: Sendable {
     public var step: WizardStep = .account
     public var size: Size
@@ -112,17 +112,8 @@ public struct WizardState: Sendable {
     /// The account's hosted zones, listed once: the source zones of step 2, the home domains of step 3, the zones
     /// outside the set on step 5, alias targets named on step 6.
     public var allZones: Loadable<[HostedZone]> = .idle
-
-    // The steps' own states (the account step's is `accountStep`: `account` is who the wizard acts as).
-    public var accountStep = AccountStep.State()
-    public var delegationSet = DelegationSetStep.State()
-    public var vanityHosts = VanityHostsStep.State()
-    public var review = ReviewStep.State()
-    public var zones = ZonesStep.State()
-    public var plan = PlanStep.State()
-    public var apply = ApplyStep.State()
-    public var registrar = RegistrarStep.State()
-    public var verify = VerifyStep.State()
+    /// The steps' own states, each reached through the accessor its step file declares (`state.zones`, ...).
+    var stepStates = WizardStepStates()
 
     /// The minimum screen.
     public static let minimum = Size(width: 80, height: 24)

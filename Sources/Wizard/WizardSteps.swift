@@ -33,6 +33,19 @@ extension WizardStepHandler {
     static func animating(_ s: WizardState) -> Bool { false }
 }
 
+/// A step's own state: a struct with a default for every field.
+protocol WizardStepState: Sendable { init() }
+
+/// The steps' states, each under its type, so that a step file brings its state (and the accessor on
+/// `WizardState` that reaches it) without a line in `WizardState` itself.
+struct WizardStepStates: Sendable {
+    private var states: [ObjectIdentifier: any Sendable] = [:]
+    subscript<T: WizardStepState>(_ type: T.Type) -> T {
+        get { states[ObjectIdentifier(type)] as? T ?? T() }
+        set { states[ObjectIdentifier(type)] = newValue }
+    }
+}
+
 /// A step of the wizard, by its handler; each step file declares its own (`WizardStep.zones`, ...).
 public struct WizardStep: Sendable, Equatable, CustomStringConvertible {
     let handler: any WizardStepHandler.Type

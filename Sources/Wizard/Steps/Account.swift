@@ -9,7 +9,7 @@ import Terminal
 /// Reads: the shared `account` and `credentialProblem`.
 /// Hands on: `resuming` (a resumed run goes straight to step 6 with the journal's request: `WizardState.request`).
 public enum AccountStep: WizardStepHandler {
-    public struct State: Sendable {
+    public struct State: WizardStepState {
         public var setsLimit: Loadable<LimitUsage> = .idle
         /// An unfinished apply from an earlier run, offered on step 1.
         public var resumeOffer: ResumeInfo?
@@ -108,4 +108,9 @@ public enum AccountStep: WizardStepHandler {
 
 extension WizardStep {
     public static let account = WizardStep(AccountStep.self)
+}
+
+extension WizardState {
+    /// This step's state (`accountStep`: `account` is who the wizard acts as).
+    public var accountStep: AccountStep.State { get { stepStates[AccountStep.State.self] } set { stepStates[AccountStep.State.self] = newValue } }
 }

@@ -9,7 +9,7 @@ import Terminal
 /// Reads: the plan and its answers (`plan.result`, `plan.decisions`), and `resuming`.
 /// Hands on: nothing the later steps read; the zones are now served by the vanity hosts.
 public enum ApplyStep: WizardStepHandler {
-    public struct State: Sendable {
+    public struct State: WizardStepState {
         /// The unfinished zones the journal holds (nil: not read yet).
         public var unfinished: [String]? = nil
         public var resumeAnswered = false
@@ -169,4 +169,9 @@ public enum ApplyStep: WizardStepHandler {
 
 extension WizardStep {
     public static let apply = WizardStep(ApplyStep.self)
+}
+
+extension WizardState {
+    /// This step's state.
+    public var apply: ApplyStep.State { get { stepStates[ApplyStep.State.self] } set { stepStates[ApplyStep.State.self] = newValue } }
 }

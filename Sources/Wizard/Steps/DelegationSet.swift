@@ -8,7 +8,7 @@ import Terminal
 /// Reads: nothing of the earlier step (the shared `allZones` for the source-zone picker).
 /// Hands on: `chosenSet` (its ID and name servers), to every later step.
 public enum DelegationSetStep: WizardStepHandler {
-    public struct State: Sendable {
+    public struct State: WizardStepState {
         public var sets: Loadable<[DelegationSet]> = .idle
         public var setUsage: [String: LimitUsage] = [:]
         public var setCursor = 0
@@ -188,4 +188,9 @@ public enum DelegationSetStep: WizardStepHandler {
 
 extension WizardStep {
     public static let delegationSet = WizardStep(DelegationSetStep.self)
+}
+
+extension WizardState {
+    /// This step's state.
+    public var delegationSet: DelegationSetStep.State { get { stepStates[DelegationSetStep.State.self] } set { stepStates[DelegationSetStep.State.self] = newValue } }
 }

@@ -9,7 +9,7 @@ import Terminal
 /// journal's when resuming (`resuming`).
 /// Hands on: the plan (`result`) and the answers (`decisions`), which the apply step applies.
 public enum PlanStep: WizardStepHandler {
-    public struct State: Sendable {
+    public struct State: WizardStepState {
         public var result: Loadable<WhiteLabelPlan> = .idle
         /// The zone whose batch is on screen; past the last zone when every zone has an answer.
         public var planIndex = 0
@@ -232,4 +232,9 @@ extension WizardState {
 
 extension WizardStep {
     public static let plan = WizardStep(PlanStep.self)
+}
+
+extension WizardState {
+    /// This step's state.
+    public var plan: PlanStep.State { get { stepStates[PlanStep.State.self] } set { stepStates[PlanStep.State.self] = newValue } }
 }

@@ -9,7 +9,7 @@ import Terminal
 /// Reads: the plan (`plan.result`: home domain, hosts and their addresses); the shared `registrarAvailable`.
 /// Hands on: `afterExit` (the table printed after the screen is restored).
 public enum RegistrarStep: WizardStepHandler {
-    public struct State: Sendable {
+    public struct State: WizardStepState {
         /// The domain's name servers at Route 53 Domains (nil inside: not registered there).
         public var registrarCurrent: Loadable<[DomainNameserver]?> = .idle
         public var registrarTable: [GlueRow] = []
@@ -145,4 +145,9 @@ extension WizardState {
 
 extension WizardStep {
     public static let registrar = WizardStep(RegistrarStep.self)
+}
+
+extension WizardState {
+    /// This step's state.
+    public var registrar: RegistrarStep.State { get { stepStates[RegistrarStep.State.self] } set { stepStates[RegistrarStep.State.self] = newValue } }
 }

@@ -8,7 +8,7 @@ import Terminal
 /// Reads: `chosenSet` (the AWS names) and `hosts`.
 /// Hands on: nothing the later steps read (the plan resolves the addresses again); `r` resolves them again here.
 public enum ReviewStep: WizardStepHandler {
-    public struct State: Sendable {
+    public struct State: WizardStepState {
         public var addresses: [NameServerAddresses] = []
         public var resolving = false
     }
@@ -81,4 +81,9 @@ public enum ReviewStep: WizardStepHandler {
 
 extension WizardStep {
     public static let review = WizardStep(ReviewStep.self)
+}
+
+extension WizardState {
+    /// This step's state.
+    public var review: ReviewStep.State { get { stepStates[ReviewStep.State.self] } set { stepStates[ReviewStep.State.self] = newValue } }
 }

@@ -9,7 +9,7 @@ import Terminal
 /// Reads: `chosenSet` (how many hosts, the AWS names they stand for); the shared `allZones`.
 /// Hands on: `homeDomain`, `homeIsNew`, `hosts` and `soaRName`, which make the request (`WizardState.request`).
 public enum VanityHostsStep: WizardStepHandler {
-    public struct State: Sendable {
+    public struct State: WizardStepState {
         public var domainFilter = ""
         public var domainCursor = 0
         public var homeDomain: String?
@@ -214,4 +214,9 @@ extension WizardState {
 
 extension WizardStep {
     public static let vanityHosts = WizardStep(VanityHostsStep.self)
+}
+
+extension WizardState {
+    /// This step's state.
+    public var vanityHosts: VanityHostsStep.State { get { stepStates[VanityHostsStep.State.self] } set { stepStates[VanityHostsStep.State.self] = newValue } }
 }

@@ -8,7 +8,7 @@ import Terminal
 /// Reads: `homeName`, `hosts` and the plan's zones (`plan.result`).
 /// Hands on: nothing; enter ends the wizard.
 public enum VerifyStep: WizardStepHandler {
-    public struct State: Sendable {
+    public struct State: WizardStepState {
         public var report: Loadable<VerifyReport> = .idle
         public var verifyOffset = 0
     }
@@ -132,4 +132,9 @@ extension WizardState {
 
 extension WizardStep {
     public static let verify = WizardStep(VerifyStep.self)
+}
+
+extension WizardState {
+    /// This step's state.
+    public var verify: VerifyStep.State { get { stepStates[VerifyStep.State.self] } set { stepStates[VerifyStep.State.self] = newValue } }
 }

@@ -10,7 +10,7 @@ import Terminal
 /// outside the set).
 /// Hands on: `checkedZones` and `newZones`, the request's extra zones (`WizardState.request`).
 public enum ZonesStep: WizardStepHandler {
-    public struct State: Sendable {
+    public struct State: WizardStepState {
         public var setZones: Loadable<[HostedZone]> = .idle
         /// GetHostedZone answers so far / zones to check, while `setZones` loads.
         public var setZonesChecked = (done: 0, total: 0)
@@ -133,4 +133,9 @@ extension WizardState {
 
 extension WizardStep {
     public static let zones = WizardStep(ZonesStep.self)
+}
+
+extension WizardState {
+    /// This step's state.
+    public var zones: ZonesStep.State { get { stepStates[ZonesStep.State.self] } set { stepStates[ZonesStep.State.self] = newValue } }
 }
