@@ -4,7 +4,8 @@
 #
 # The driver starts the stand-ins and defines VANITYNS (the command line of the binary wired to them); the scenes,
 # written with the functions of scripts/shot-lib.sh, come from the file given as $1 or scripts/screenshot-scenes.sh.
-# Output: screenshots/*.png (SHOT_DIR to change).
+# Output: screenshots/*.png (SHOT_DIR to change). SHOT_TEXT_DIR=DIR also keeps each shot's text capture there;
+# scripts/shot-textdiff.py compares two such runs (a refactor must leave the text as it was).
 source "$(dirname "$0")/stand-ins.sh"
 source "$here/shot-lib.sh"
 root="$(cd "$here/.." && pwd)"

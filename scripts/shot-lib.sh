@@ -8,12 +8,15 @@
 #   shot_stop                       kill the tmux server (safe to call twice; call it from your EXIT trap)
 # Settings: SHOT_DIR (default <repo>/screenshots), SHOT_TERM (default tmux-256color: its terminfo has no bce, so
 # ncurses paints coloured areas with spaces that tmux can capture; xterm's erase-with-colour is not captured),
-# SHOT_FONT_SIZE (default 16).
+# SHOT_FONT_SIZE (default 16), SHOT_TEXT_DIR (unset by default: when set, shot_take also writes the plain text
+# of each shot, `capture-pane -p`, as $SHOT_TEXT_DIR/<name>.txt, and with colours and attributes as <name>.ansi, so
+# two runs can be compared as text; PNG bytes differ between font renderings, the text does not).
 _shot_here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SHOT_DIR="${SHOT_DIR:-$(cd "$_shot_here/.." && pwd)/screenshots}"
 SHOT_TERM="${SHOT_TERM:-tmux-256color}"
 SHOT_TITLE="${SHOT_TITLE:-vanityns}"
 SHOT_FONT_SIZE="${SHOT_FONT_SIZE:-16}"
+SHOT_TEXT_DIR="${SHOT_TEXT_DIR:-}"
 SHOT_SOCKET=""
 
 _shot_tmux() { env -u TMUX -u TMUX_PANE LC_ALL=C.UTF-8 tmux -u -L "$SHOT_SOCKET" "$@"; }
@@ -54,6 +57,11 @@ shot_take() {
   tmp="$(mktemp /tmp/vns-shot.XXXXXX)"
   # -e: colours and attributes; -N: keep trailing blanks, so backgrounds reach the right edge.
   _shot_tmux capture-pane -p -e -N -t shot >"$tmp"
+  if [ -n "$SHOT_TEXT_DIR" ]; then
+    mkdir -p "$SHOT_TEXT_DIR"
+    _shot_tmux capture-pane -p -t shot >"$SHOT_TEXT_DIR/$name.txt"
+    cp "$tmp" "$SHOT_TEXT_DIR/$name.ansi"
+  fi
   if python3 "$_shot_here/ansi2png.py" --cols "$cols" --rows "$rows" --font-size "$SHOT_FONT_SIZE" \
       --title "$title" "$tmp" "$SHOT_DIR/$name.png"; then
     echo "screenshot: $SHOT_DIR/$name.png (${cols}x${rows})"

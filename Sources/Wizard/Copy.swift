@@ -15,6 +15,22 @@ public enum CopyOutcome: Sendable, Equatable {
             return ("\(what) written to \(path) (mode 0600): \(reason)", .warn)
         }
     }
+
+    /// The notice for a copy's result, in the wizard and the browser alike.
+    static func notice(_ r: Result<CopyOutcome, UIError>) -> (text: String, role: Role) {
+        switch r {
+        case let .success(o): return o.notice
+        case let .failure(e): return ("Could not copy: \(e.message)", .error)
+        }
+    }
+
+    /// The notice for the log's `s`, in the wizard and the browser alike.
+    static func logSaved(_ r: Result<String, UIError>) -> (text: String, role: Role) {
+        switch r {
+        case let .success(path): return ("Log saved to \(path) (mode 0600)", .ok)
+        case let .failure(e): return ("Could not save the log: \(e.message)", .error)
+        }
+    }
 }
 
 /// Copies text to the user's clipboard with OSC 52 through the terminal outbox, or, when the terminal cannot take it

@@ -7,11 +7,18 @@ public enum WizardAction: Sendable, Equatable {
 }
 
 extension WizardState {
-    private typealias B = KeyBinding<WizardAction>
+    typealias B = KeyBinding<WizardAction>
 
-    private static func move(_ help: String = "move", letters: Bool = true) -> [B] {
+    /// ↑↓ (and k/j with `letters`) as `up`/`down`, named `help` in the footer.
+    static func move(_ help: String = "move", letters: Bool = true) -> [B] {
         [B(letters ? [.up, .char("k")] : [.up], "↑↓", help, .up),
          B(letters ? [.down, .char("j")] : [.down], letters ? "↓/j" : "↓", help + " down", footer: false, .down)]
+    }
+    /// Typing into a field: printable keys as `type` (named `help`), backspace erases, enter as `choose`.
+    static func typing(_ help: String, enter: String) -> [B] {
+        [B(patterns: [.printable], label: "type", help: help, action: .type),
+         B([.backspace, .delete], "bksp", "erase", footer: false, .erase),
+         B([.enter], "enter", enter, .choose)]
     }
     private static let common: [B] = [
         B([.tab], "tab", "log", .toggleLog),
@@ -26,6 +33,11 @@ extension WizardState {
         B([.ctrl("c")], "^C", "quit", .quit),
     ]
 
+    /// A step's keys with the ones every step has.
+    static func keys(_ b: [B]) -> Keymap<WizardAction> { Keymap(b + common) }
+    /// A step's keys while it takes text: with the shared keys that do not type.
+    static func typingKeys(_ b: [B]) -> Keymap<WizardAction> { Keymap(b + commonTyping) }
+
     /// The keymap of the screen as it is now: it handles the keys and draws the footer and the help overlay.
     public var keymap: Keymap<WizardAction> {
         if focusLog {
@@ -38,73 +50,6 @@ extension WizardState {
                 B([.char("?")], "?", "help", .help), B([.char("q")], "q", "quit", .quit),
             ])
         }
-        var b: [B] = []
-        switch step {
-        case .account:
-            b = credentialProblem == nil ? [B([.enter], "enter", "continue", .choose)] : []
-            if resumeOffer != nil {
-                b = [B([.char("y")], "y", "resume", .resume), B([.char("n")], "n", "not now", .no)] + b
-            }
-        case .delegationSet:
-            b = Self.move() + [B([.enter], "enter", pickingSourceZone ? "copy this zone's servers" : "choose", .choose),
-                 B([.char("r")], "r", "reload", footer: false, .rerun)]
-        case .vanityHosts:
-            if editingHosts {
-                b = Self.move("field", letters: false) + [
-                     B(patterns: [.printable], label: "type", help: "edit", action: .type),
-                     B([.backspace, .delete], "bksp", "erase", footer: false, .erase),
-                     B([.enter], "enter", "continue", .choose)]
-            } else {
-                b = Self.move(letters: false) + [
-                     B(patterns: [.printable], label: "type", help: "filter", action: .type),
-                     B([.backspace, .delete], "bksp", "erase", footer: false, .erase),
-                     B([.enter], "enter", "choose", .choose)]
-            }
-            return Keymap(b + Self.commonTyping)
-        case .review:
-            b = [B([.enter], "enter", "continue", .choose), B([.char("r")], "r", "resolve again", .rerun)]
-        case .zones:
-            if zonesCursor == setZoneChoices.count {
-                b = Self.move(letters: false) + [
-                     B(patterns: [.printable], label: "type", help: "new zone name", action: .type),
-                     B([.backspace, .delete], "bksp", "erase", footer: false, .erase),
-                     B([.enter], "enter", newZoneInput.isEmpty ? "continue" : "add zone", .choose)]
-                return Keymap(b + Self.commonTyping)
-            }
-            b = Self.move() + [B([.char(" ")], "space", "select", .toggle), B([.enter], "enter", "continue", .choose)]
-        case .plan:
-            if showRecord {
-                b = Self.move("scroll") + [B([.char("c")], "c", "copy", .copy), B([.enter], "enter", "back to the batch", footer: false, .openRecord)]
-            } else if showDetail {
-                b = Self.move("scroll") + [B([.char("d")], "d", "close details", .detail)]
-            } else if plan.value != nil && planIndex < planZones.count {
-                b = [B([.char("y")], "y", "apply", .yes), B([.char("s")], "s", "skip", .skip),
-                     B([.up, .char("k")], "↑↓", "choose a record", footer: false, .up), B([.down, .char("j")], "↓/j", "next record", footer: false, .down),
-                     B([.enter], "↑↓ enter", "record", .openRecord), B([.char("d")], "d", "all", .detail)]
-            } else if plan.value != nil {
-                b = [B([.enter], "enter", "continue", .choose)]
-            } else if plan.error != nil {
-                b = [B([.char("r")], "r", "plan again", .rerun)]
-            }
-        case .apply:
-            if unfinished.map({ !$0.isEmpty }) == true && !resumeAnswered {
-                b = [B([.char("y")], "y", "resume", .resume), B([.char("n")], "n", "do not resume", .no)]
-            } else if progress.contains(where: { $0.error != nil }) && applying == nil {
-                b = [B([.char("r")], "r", "retry", .retry), B([.char("s")], "s", "skip zone", .skip)]
-            } else if applying == nil && applyStarted {
-                b = [B([.enter], "enter", "continue", .choose)]
-            }
-        case .registrar:
-            if registrarCurrent.value.map({ $0 != nil }) == true && registrarApplied.value == nil {
-                b = [B([.char("a")], "a", "update registrar", .registrarApply), B([.char("c")], "c", "copy", .copy),
-                     B([.enter], "enter", "continue", .choose)]
-            } else {
-                b = [B([.char("c")], "c", "copy table", .copy), B([.char("w")], "w", "write it", .writeFile), B([.enter], "enter", "continue", .choose)]
-            }
-        case .verify:
-            b = [B([.char("r")], "r", "recheck", .rerun)] + Self.move("scroll") + [
-                 B([.char("c")], "c", "copy", .copy), B([.enter], "enter", "finish", .finish)]
-        }
-        return Keymap(b + Self.common)
+        return step.handler.keymap(self)
     }
 }

@@ -36,66 +36,66 @@ public struct WizardRunner: Sendable {
         case let .answerMFA(code, serial):
             context.mfa?.answer(code, serial: serial)
         case .loadAccountLimit:
-            send(.accountLimit(await Self.result { let u = try await r53.accountSetUsage(); return LimitUsage(count: u.count, limit: u.limit) }))
+            send(.step(AccountStep.Msg.accountLimit(await Self.result { let u = try await r53.accountSetUsage(); return LimitUsage(count: u.count, limit: u.limit) })))
         case .loadSets:
-            send(.setsLoaded(await Self.result { try await r53.listReusableDelegationSets() }))
+            send(.step(DelegationSetStep.Msg.setsLoaded(await Self.result { try await r53.listReusableDelegationSets() })))
         case let .loadSetLimit(id):
-            send(.setLimit(id: id, await Self.result { let u = try await r53.setUsage(id: id); return LimitUsage(count: u.count, limit: u.limit) }))
+            send(.step(DelegationSetStep.Msg.setLimit(id: id, await Self.result { let u = try await r53.setUsage(id: id); return LimitUsage(count: u.count, limit: u.limit) })))
         case let .createSet(ref, zoneId):
             let dir = context.stateDirectory, key = zoneId.map { "set-from-\(ResourceID.bare($0))" } ?? "set-new"
-            send(.setCreated(await Self.result {
+            send(.step(DelegationSetStep.Msg.setCreated(await Self.result {
                 let reference = try PendingCreate.reference(proposed: ref, key: key, directory: dir)
                 let set = try await r53.createReusableDelegationSet(callerReference: reference, hostedZoneId: zoneId).delegationSet
                 PendingCreate.clear(key: key, directory: dir)
                 return set
-            }))
+            })))
         case .loadAllZones:
             send(.allZonesLoaded(await Self.result { try await r53.listHostedZones() }))
         case let .loadSetZones(id):
-            send(.setZonesLoaded(await Self.result {
-                try await Self.zonesInSet(id, route53: r53) { send(.setZonesProgress(done: $0, total: $1)) }
-            }))
+            send(.step(ZonesStep.Msg.setZonesLoaded(await Self.result {
+                try await Self.zonesInSet(id, route53: r53) { send(.step(ZonesStep.Msg.setZonesProgress(done: $0, total: $1))) }
+            })))
         case .findResume:
             // Nothing to offer sends nothing (no message, no redraw).
             var info: ResumeInfo?
             if let find = context.resumeInfo { info = await find() } else if let live = engine as? WhiteLabelEngine {
                 info = ResumeInfo(entries: await engine.unfinishedZones().compactMap { live.journalEntry(zone: $0) })
             }
-            if let info { send(.resumeFound(info)) }
+            if let info { send(.step(AccountStep.Msg.resumeFound(info))) }
         case let .debounce(g):
             try? await Task.sleep(nanoseconds: 250_000_000)
-            send(.debounceFired(g))
+            send(.step(VanityHostsStep.Msg.debounceFired(g)))
         case let .validate(req, g):
-            send(.validated(generation: g, await engine.validate(req)))
+            send(.step(VanityHostsStep.Msg.validated(generation: g, await engine.validate(req))))
         case let .resolve(aws, hosts):
-            for await row in engine.resolveAddresses(awsNames: aws, vanityHosts: hosts, target: context.resolver) { send(.address(row)) }
-            send(.addressesDone)
+            for await row in engine.resolveAddresses(awsNames: aws, vanityHosts: hosts, target: context.resolver) { send(.step(ReviewStep.Msg.address(row))) }
+            send(.step(ReviewStep.Msg.addressesDone))
         case let .plan(req):
-            send(.planned(await Self.result { try await engine.plan(req) }))
+            send(.step(PlanStep.Msg.planned(await Self.result { try await engine.plan(req) })))
         case .checkUnfinished:
-            send(.unfinished(await engine.unfinishedZones()))
+            send(.step(ApplyStep.Msg.unfinished(await engine.unfinishedZones())))
         case let .apply(zone, plan):
             let name = zone.zoneName
-            let r = await Self.result { try await engine.apply(zone, of: plan) { send(.applyEvent(zone: name, $0)) }; return true }
-            send(.applyFinished(zone: name, r))
+            let r = await Self.result { try await engine.apply(zone, of: plan) { send(.step(ApplyStep.Msg.applyEvent(zone: name, $0))) }; return true }
+            send(.step(ApplyStep.Msg.applyFinished(zone: name, r)))
         case let .registrarLookup(plan):
-            guard let lookup = context.registrarLookup else { send(.registrarLooked(.success(nil))); return }
-            send(.registrarLooked(await Self.result { try await lookup(plan) }))
-            send(.registrarRows(engine.registrarRows(plan)))
+            guard let lookup = context.registrarLookup else { send(.step(RegistrarStep.Msg.registrarLooked(.success(nil)))); return }
+            send(.step(RegistrarStep.Msg.registrarLooked(await Self.result { try await lookup(plan) })))
+            send(.step(RegistrarStep.Msg.registrarRows(engine.registrarRows(plan))))
         case let .registrarRows(plan):
-            send(.registrarRows(engine.registrarRows(plan)))
+            send(.step(RegistrarStep.Msg.registrarRows(engine.registrarRows(plan))))
         case let .registrarApply(domain, ns):
-            guard let apply = context.registrarApply else { send(.registrarApplied(.failure(UIError("not available")))); return }
-            send(.registrarApplied(await Self.result { try await apply(domain, ns); return true }))
+            guard let apply = context.registrarApply else { send(.step(RegistrarStep.Msg.registrarApplied(.failure(UIError("not available"))))); return }
+            send(.step(RegistrarStep.Msg.registrarApplied(await Self.result { try await apply(domain, ns); return true })))
         case let .writeFile(text, prefix, purpose):
             let dir = context.stateDirectory
             let r = await Self.result { try PrivateFile.write(text, directory: dir, name: PrivateFile.stampedName(prefix)) }
-            send(purpose == .log ? .logSaved(r) : .registrarFileWritten(r))
+            send(purpose == .log ? .logSaved(r) : .step(RegistrarStep.Msg.registrarFileWritten(r)))
         case let .copy(text, what, prefix):
             send(.copied(CopyToUser.perform(text, what: what, prefix: prefix, term: term, outbox: terminal, directory: context.stateDirectory)))
         case let .verify(home, zones, hosts):
             let port = context.queryPort, target = context.resolver
-            send(.verified(await Self.result { try await engine.verify(homeDomain: home, zones: zones, hosts: hosts, queryPort: port, target: target) }))
+            send(.step(VerifyStep.Msg.verified(await Self.result { try await engine.verify(homeDomain: home, zones: zones, hosts: hosts, queryPort: port, target: target) })))
         }
     }
 }

@@ -169,7 +169,7 @@ struct Harness {
     mutating func execute(_ cmds: [WizardCommand]) async {
         for c in cmds {
             commands.append(c)
-            if case let .debounce(g) = c { await send(.debounceFired(g)); continue }
+            if case let .debounce(g) = c { await send(.step(VanityHostsStep.Msg.debounceFired(g))); continue }
             let box = MsgBox()
             await runner.run(c) { box.add($0) }
             for m in box.take() { await send(m) }

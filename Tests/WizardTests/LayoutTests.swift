@@ -15,8 +15,8 @@ struct LayoutTests {
     static func state(_ step: WizardStep, size: Size = Size(width: 80, height: 24)) -> WizardState {
         var s = WizardState(size: size, account: AccountInfo(keyHint: "…7QX4", endpoint: "https://route53.amazonaws.com"), runId: "t")
         s.step = step
-        s.chosenSet = DelegationSet(id: "N0284911Q2UJ8DKK2", callerReference: nil, nameServers: aws)
-        s.homeDomain = "example.com."; s.hosts = hosts
+        s.delegationSet.chosenSet = DelegationSet(id: "N0284911Q2UJ8DKK2", callerReference: nil, nameServers: aws)
+        s.vanityHosts.homeDomain = "example.com."; s.vanityHosts.hosts = hosts
         return s
     }
 
@@ -32,7 +32,7 @@ struct LayoutTests {
     @Test("step 3: the record count is not cut, the IDs line up")
     func homePicker() {
         var s = Self.state(.vanityHosts)
-        s.homeDomain = nil; s.hosts = []
+        s.vanityHosts.homeDomain = nil; s.vanityHosts.hosts = []
         s.allZones = .loaded([
             HostedZone(id: "Z08213952XKPV0Q8HJ2A1", name: "example.com.", callerReference: "a", resourceRecordSetCount: 6),
             HostedZone(id: "Z1", name: "a-much-longer-zone-name.example.", callerReference: "b", resourceRecordSetCount: 1234),
@@ -46,7 +46,7 @@ struct LayoutTests {
     @Test("step 4: AWS names whole; IPv6 gives way (with …) only when the row does not fit")
     func review() {
         var s = Self.state(.review)
-        s.addresses = zip(Self.aws, Self.hosts).enumerated().map { i, p in
+        s.review.addresses = zip(Self.aws, Self.hosts).enumerated().map { i, p in
             NameServerAddresses(awsName: p.0, vanityHost: p.1, ipv4: ["205.251.19\(i).0"], ipv6: ["2600:9000:5306:1a00::\(i)"])
         }
         let narrow = s.view().text
@@ -75,7 +75,7 @@ struct LayoutTests {
     @Test("step 6: the SOA line names MNAME and minimum; a TTL arrow only when the TTL changes")
     func soa() {
         var s = Self.state(.plan)
-        s.plan = .loaded(Self.soaPlan())
+        s.plan.result = .loaded(Self.soaPlan())
         let text = s.view().text
         #expect(text.contains("~ NS    example.com.  TTL 172800 → 60"))
         #expect(!text.contains("900 → 900"))
@@ -97,7 +97,7 @@ struct LayoutTests {
     @Test("step 9: at 80x24 all eight rows and the summary show, server names whole; more rows scroll with a marker")
     func verify() {
         var s = Self.state(.verify)
-        s.verify = .loaded(Self.report(zones: ["example.com."]))
+        s.verify.report = .loaded(Self.report(zones: ["example.com."]))
         var text = s.view().text
         #expect(text.components(separatedBy: "ns4.example.com  ::1").count == 2)
         #expect(text.contains("2024010101"))
@@ -105,7 +105,7 @@ struct LayoutTests {
         #expect(text.contains("vanityns check --domain example.com"))
         #expect(!text.contains("more"))
 
-        s.verify = .loaded(Self.report(zones: ["example.com.", "shop.example."]))
+        s.verify.report = .loaded(Self.report(zones: ["example.com.", "shop.example."]))
         text = s.view().text
         #expect(text.contains("↓ 8 more"))
         #expect(text.contains("Every vanity host answers for every zone"))
@@ -129,7 +129,7 @@ struct LayoutTests {
         #expect(h.screen.range(of: #"other\.org +outside this set: needs migration"#, options: .regularExpression) != nil)
         #expect(!h.screen.contains("[ ] other.org"))
         await h.keys(.down, .char(" "))  // the row after shop.example is the new-zone field, not other.org
-        #expect(h.state.checkedZones.isEmpty)
+        #expect(h.state.zones.checkedZones.isEmpty)
     }
 
     @Test("step 5: a set with 100 zones costs one listing page and no per-zone call")
@@ -140,7 +140,7 @@ struct LayoutTests {
         for i in 0..<98 { r53.zones.append((HostedZone(id: "ZC\(i)", name: "z\(i).example.", callerReference: "c\(i)"), set)) }
         for i in 0..<30 { r53.zones.append((HostedZone(id: "ZO\(i)", name: "o\(i).example.", callerReference: "o\(i)"), nil)) }
         let progress = MsgBox()
-        let zones = try await WizardRunner.zonesInSet("/delegationset/" + set, route53: r53) { d, t in progress.add(.setZonesProgress(done: d, total: t)) }
+        let zones = try await WizardRunner.zonesInSet("/delegationset/" + set, route53: r53) { d, t in progress.add(.step(ZonesStep.Msg.setZonesProgress(done: d, total: t))) }
         #expect(zones.count == 100 && zones.map(\.id).prefix(2) == ["Z1", "Z2"])
         #expect(r53.setListings == 1 && r53.setListingPages == 1)
         #expect(r53.getHostedZoneCalls == 0)
@@ -155,8 +155,8 @@ struct LayoutTests {
         await h.type("example.org")
         #expect(h.screen.contains("+ create example.org in set N0284911Q2UJ8DKK2…"))
         await h.key(.enter)
-        #expect(h.state.homeIsNew)
-        #expect(h.state.hosts == ["ns1.example.org", "ns2.example.org", "ns3.example.org", "ns4.example.org"])
+        #expect(h.state.vanityHosts.homeIsNew)
+        #expect(h.state.vanityHosts.hosts == ["ns1.example.org", "ns2.example.org", "ns3.example.org", "ns4.example.org"])
         #expect(h.state.request.createZones && h.state.request.homeDomain == "example.org")
         await h.keys(.enter, .enter)
         #expect(h.state.step == .zones)

@@ -50,10 +50,10 @@ struct PlanRecordAndCopyTests {
         #expect(copied == "name  example.com.\ntype  NS\nTTL   60 s\nvalues (4)\nns1.example.com.\nns2.example.com.\nns3.example.com.\nns4.example.com.\n")
         #expect(h.screen.contains("Copied record set example.com. NS (8 lines) to your clipboard (OSC 52)"))
         await h.key(.escape)
-        #expect(h.state.step == .plan && !h.state.showRecord)
+        #expect(h.state.step == .plan && !h.state.plan.showRecord)
         #expect(h.screen.contains("y apply  s skip"))
         await h.key(.char("y"))
-        #expect(h.state.planRecord == 0, "the next zone's batch starts at its first record")
+        #expect(h.state.plan.planRecord == 0, "the next zone's batch starts at its first record")
     }
 
     @Test("registrar and verify: c copies exactly the table", arguments: WizardFlowTests.sizes)
@@ -82,7 +82,7 @@ struct PlanRecordAndCopyTests {
         #expect(words.first == ["server", "address", "zone", "auth", "serial", "NS", "result"])
         #expect(words.count == 1 + 4 + 1 + 1 && words[1] == ["ns1.example.com", "192.0.2.1", "example.com", "AA", "1", "ok", "pass"])
         #expect(words[5] == ["verify:", "passed"])
-        #expect(verify == ReportRenderer.verifyTable(try #require(h.state.verify.value)) + "\n\n17 */6 * * *  vanityns check --domain example.com\n")
+        #expect(verify == ReportRenderer.verifyTable(try #require(h.state.verify.report.value)) + "\n\n17 */6 * * *  vanityns check --domain example.com\n")
         #expect(h.screen.contains("Copied the verify table and the cron line (8 lines)"))
     }
 }

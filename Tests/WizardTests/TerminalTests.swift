@@ -25,7 +25,7 @@ struct TerminalTests {
         var h = Harness()
         await h.start()
         await h.key(.enter)
-        var st = h.state; st.sets = .loading
+        var st = h.state; st.delegationSet.sets = .loading
         let lines = MemoryDriver.render(st.view(), ascii: true)
         #expect(lines.allSatisfy { $0.allSatisfy(\.isASCII) })
         #expect(lines[1].hasPrefix("+- Reusable delegation sets"))
