@@ -163,6 +163,20 @@ final class MigrationEngineTests: XCTestCase {
                                                                  copy: s.r53.records(zoneId: report.copyZoneId), copyId: report.copyZoneId).copyCounts)
     }
 
+    func testACopyMadeBetweenPlanAndRunIsFoundAndCompletedNotDuplicated() async throws {
+        let (s, _) = try await stand()
+        let engine = s.engine()
+        let plan = try await engine.planMigration(request(s))
+        XCTAssertNil(plan.zones[0].targetZoneId)
+        // Another run made the zone (same derived reference) and copied one record meanwhile.
+        let other = try await s.r53.createHostedZone(name: "example.org", callerReference: plan.zones[0].callerReference, delegationSetId: s.setId, comment: nil)
+        _ = try await s.r53.changeResourceRecordSets(zoneId: other.hostedZone.id, changes: [
+            Change(action: .create, resourceRecordSet: ResourceRecordSet(name: "www.example.org.", type: "A", ttl: 300, values: ["192.0.2.1", "192.0.2.2"]))], comment: nil)
+        let report = try await engine.migrate(plan.zones[0], of: plan)
+        XCTAssertEqual(report.copyZoneId, other.hostedZone.id)
+        XCTAssertTrue(report.identical, "\(report.differences)")
+    }
+
     func testPreChecksRefuseWithAClearReasonAndCreateNothing() async throws {
         let (s, old) = try await stand()
         let engine = s.engine()

@@ -106,10 +106,12 @@ extension WhiteLabelEngine {
             let subject = "--zone \(text)"
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             let bare = ResourceID.bare(trimmed)
-            if !bare.contains("."), bare.uppercased() == bare, bare.first == "Z" || trimmed.hasPrefix("/hostedzone/") {
-                if let z = account.first(where: { $0.id == bare }) { out.append((subject, z)) } else {
-                    problems.append(InputProblem(subject: subject, message: "there is no hosted zone with ID \(bare) in this account (`vanityns zones list` shows them)"))
-                }
+            if let z = account.first(where: { $0.id == bare }) {
+                out.append((subject, z))
+                continue
+            }
+            if trimmed.hasPrefix("/hostedzone/") || (!bare.contains(".") && bare.count >= 10 && bare.allSatisfy { $0.isUppercase || $0.isNumber }) {
+                problems.append(InputProblem(subject: subject, message: "there is no hosted zone with ID \(bare) in this account (`vanityns zones list` shows them)"))
                 continue
             }
             let name: DomainName

@@ -40,8 +40,10 @@ extension WhiteLabelEngine {
             entry.targetZoneId = id; entry.callerReference = created.hostedZone.callerReference
             try saveMigration(entry)
             events(.zoneCreated(zone: zone.zoneName, zoneId: id))
-            // The new zone holds only its apex NS and SOA: the copy is the whole source, aimed at the new id.
-            let diff = RecordCopy.diff(zone: zone.zoneName, source: zone.sourceRecords, sourceId: zone.sourceZoneId, target: [], targetId: id)
+            // A zone made now holds only its apex NS and SOA: the copy is the whole source, aimed at the new id. One
+            // an earlier run made (the create met HostedZoneAlreadyExists and found it) is read first.
+            let held = created.changeInfo == nil ? try await route53.listResourceRecordSets(zoneId: id) : []
+            let diff = RecordCopy.diff(zone: zone.zoneName, source: zone.sourceRecords, sourceId: zone.sourceZoneId, target: held, targetId: id)
             zone.diff = diff; zone.batches = RecordCopy.batches(diff.phases); zone.targetZoneId = id
         } else {
             entry.targetZoneId = zone.targetZoneId
