@@ -38,7 +38,7 @@ What moto does differently (ROUTE53.md) and what this proxy makes of it:
   InvalidChangeBatch and Route 53's messages, nothing written. moto deletes every record set with a DELETE's set
   identifier, whatever its name; the proxy puts the others back.
 - Limits (opt-in: --limits zones-per-set=100,hosted-zones=500,sets=100, changed with POST /__proxy/limits?sets=5&...,
-  a key with an empty value unset): GetReusableDelegationSetLimit and GetAccountLimit (MAX_HOSTED_ZONES_BY_OWNER,
+  a key with the value "none" unset): GetReusableDelegationSetLimit and GetAccountLimit (MAX_HOSTED_ZONES_BY_OWNER,
   MAX_REUSABLE_DELEGATION_SETS_BY_OWNER) answer with moto's counts, and creates past a limit are refused
   (TooManyHostedZones, LimitsExceeded). Unset, they reach moto, which answers 404 (the product's fallback).
 - GetDNSSEC answers what POST /__proxy/dnssec?zone=ID&status=SIGNING set (moto always says NOT_SIGNING).
@@ -409,7 +409,7 @@ class H(http.server.BaseHTTPRequestHandler):
     def control_limits(self, q):
         for key in LIMIT_KEYS:
             if key in q:
-                if q[key] in ("", "none"):
+                if q[key] == "none":
                     state["limits"].pop(key, None)
                 else:
                     state["limits"][key] = int(q[key])
