@@ -22,7 +22,8 @@ What moto does differently (ROUTE53.md) and what this proxy makes of it:
   Route 53 chooses them: in the CreateHostedZone answer, GetHostedZone, the zone's apex NS record and its SOA MNAME.
   A set created from such a zone (CreateReusableDelegationSet with HostedZoneId) takes the zone's four, and the zone
   then belongs to the set (GetHostedZone's DelegationSet Id, the delegationsetid filter, the set's zone count); zones
-  later created in that set get them too. Sets created without a zone keep moto's four (the data plane serves those).
+  later created in that set get them too, and a second set from a zone already in a set is refused
+  (DelegationSetAlreadyReusable). Sets created without a zone keep moto's four (the data plane serves those).
 - ConflictingDomainExists: CreateHostedZone is refused (400) when a public zone of the same name, or a parent or child
   zone, shares a name server with the ones the new zone would get. moto's four count as each set's own servers (in
   Route 53 two sets rarely share one), so only derived names and a shared set can conflict.
@@ -498,7 +499,7 @@ class H(http.server.BaseHTTPRequestHandler):
                 code = "HostedZoneAlreadyExists" if kind == "HostedZone" else "DelegationSetAlreadyCreated"
                 what = "hosted zone" if kind == "HostedZone" else "delegation set"
                 return self.answer(409, error_xml(code, "A %s has already been created with the specified caller reference." % what))
-            refusal = self.zone_refusal(root) if kind == "HostedZone" else self.set_refusal()
+            refusal = self.zone_refusal(root) if kind == "HostedZone" else self.set_refusal(root)
             if refusal:
                 return self.answer(400, error_xml(*refusal))
             status, data, hdrs = self.upstream("POST", self.path, body)
@@ -574,10 +575,16 @@ class H(http.server.BaseHTTPRequestHandler):
             return ("ConflictingDomainExists", "A conflicting domain is already associated with the given VPC or Delegation Set.")
         return None
 
-    def set_refusal(self):
+    def set_refusal(self, request):
+        """(code, message) when Route 53 would refuse this CreateReusableDelegationSet: a limit, or a zone whose
+        name servers are already a reusable set."""
         limit = state["limits"].get("sets")
         if limit is not None and len(self.upstream_sets()) >= limit:
             return ("LimitsExceeded", "The limit on the number of reusable delegation sets (%d) has been reached." % limit)
+        zid = bare(request.findtext(tag("HostedZoneId")) or "")
+        if zid and self.zone_set(zid):
+            return ("DelegationSetAlreadyReusable", "The delegation set of hosted zone %s is already reusable (%s)."
+                    % (zid, self.zone_set(zid)))
         return None
 
     def conflicts(self, name, sid):

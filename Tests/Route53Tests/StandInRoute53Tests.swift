@@ -160,6 +160,9 @@ import TestSupport
         #expect(try await client.getReusableDelegationSet(id: setId).nameServers == set.nameServers)
         #expect(try await client.listReusableDelegationSets().first { $0.id == setId }?.nameServers == set.nameServers)
         #expect(try await client.getHostedZone(id: a.hostedZone.id).delegationSet?.id == setId)
+        await #expect { _ = try await client.createReusableDelegationSet(callerReference: "from-a-again", hostedZoneId: a.hostedZone.id) } throws: {
+            Self.refusal($0)?.code == "DelegationSetAlreadyReusable"
+        }
         let other = try await client.createHostedZone(name: "other.example", callerReference: "own-c", delegationSetId: setId, comment: nil)
         #expect(other.delegationSet.nameServers == set.nameServers)
         #expect(try await client.listResourceRecordSets(zoneId: other.hostedZone.id).first { $0.type == "NS" }?.values == set.nameServers.map { $0 + "." })
