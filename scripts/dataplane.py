@@ -5,6 +5,9 @@ moto stands in for Route 53's API but answers no DNS. This script plays the AWS 
 real authoritative DNS server from Debian) on loopback and keeps it serving exactly what moto holds:
 - the four name server host names of the delegation sets (ns-2048.awsdns-64.com, ...) with the addresses from
   an addresses file (so a test can "move" an AWS name server by rewriting that file);
+- the name servers route53-proxy.py gives a zone of its own (ns-<k>.awsdns-<j>.com ..., k < 2048, found in the
+  zones' apex NS records; a set made from such a zone has them too), each with a loopback address derived from k
+  (127.1.<k / 250>.<k % 250 + 1>, AAAA ::1) that nsd also listens on;
 - every public hosted zone in moto, with its records as Route 53 would serve them.
 nsd listens on 127.0.0.1 and on each IPv4 address in the addresses file, plus ::1, all on --port.
 
@@ -30,7 +33,7 @@ served writes a nonce to STATE/sync-request and waits for STATE/sync-ack to hold
 Usage: dataplane.py --moto http://127.0.0.1:PORT --port DNSPORT --state DIR [--addresses FILE] [--interval S] [--once]
                     [--registry FILE] [--registry-servers N]
 """
-import argparse, ctypes, json, os, signal, subprocess, sys, time
+import argparse, ctypes, json, os, re, signal, subprocess, sys, time
 
 import boto3
 
@@ -40,6 +43,25 @@ DEFAULT_ADDRESSES = {
     "ns-2050.awsdns-66.org": {"A": ["127.0.0.4"], "AAAA": ["::1"]},
     "ns-2051.awsdns-67.co.uk": {"A": ["127.0.0.5"], "AAAA": ["::1"]},
 }
+
+
+DERIVED_NAME_SERVER = re.compile(r"^ns-(\d{1,4})\.awsdns-\d\d\.(com|net|org|co\.uk)\.?$")
+
+
+def derived_addresses(zones, addresses):
+    """{host: {"A": [...], "AAAA": ["::1"]}} for the proxy's derived name servers named in the zones' apex NS records."""
+    found = {}
+    for origin, records in zones.items():
+        for r in records:
+            if r["Type"] != "NS" or r["Name"].lower() != origin:
+                continue
+            for rr in r.get("ResourceRecords", []):
+                host = rr["Value"].lower().rstrip(".")
+                m = DERIVED_NAME_SERVER.match(host)
+                if m and int(m.group(1)) < 2048 and host not in addresses:
+                    k = int(m.group(1))
+                    found[host] = {"A": [f"127.1.{k // 250}.{k % 250 + 1}"], "AAAA": ["::1"]}
+    return found
 
 
 def parent_zone(host):
@@ -259,7 +281,9 @@ def main():
             with open(a.addresses) as f:
                 addresses = json.load(f)
         try:
-            served = {o: zone_text(o, recs) for o, recs in fetch_zones(r53).items()}
+            hosted = fetch_zones(r53)
+            served = {o: zone_text(o, recs) for o, recs in hosted.items()}
+            addresses = dict(addresses, **derived_addresses(hosted, addresses))
         except Exception as e:  # moto restarting: keep serving what we have
             sys.stderr.write(f"dataplane: {e}\n")
             time.sleep(a.interval)

@@ -70,9 +70,32 @@ public enum LocalServices {
 
 /// A moto server (`moto_server`) on a free loopback port, standing in for Route 53 and Route 53 Domains, behind
 /// `scripts/route53-proxy.py`, which makes it answer like Route 53 where vanityns's cost or safety depends on it
-/// (reused CallerReferences refused, the delegationsetid filter, PENDING changes, optionally the request buckets).
-/// Stopped by `stop()` or when the object goes away.
+/// (reused CallerReferences refused, the delegationsetid filter, PENDING changes, each zone's own name servers and a
+/// set made from a zone taking them, ConflictingDomainExists, ListResourceRecordSets paged by identifier, change
+/// batches checked whole, optionally the request buckets, limits, DNSSEC status and traffic policy instances; the
+/// script's docstring lists each). Stopped by `stop()` or when the object goes away.
 public final class MotoServer: @unchecked Sendable {
+    /// Route 53 limits the proxy answers (GetReusableDelegationSetLimit, GetAccountLimit) and enforces on creates.
+    /// A nil member is not answered: the request reaches moto, which has no limits (404).
+    public struct Limits: Sendable, Equatable {
+        public var zonesPerSet: Int?
+        public var hostedZones: Int?
+        public var sets: Int?
+        public init(zonesPerSet: Int? = nil, hostedZones: Int? = nil, sets: Int? = nil) {
+            self.zonesPerSet = zonesPerSet; self.hostedZones = hostedZones; self.sets = sets
+        }
+        /// Route 53's defaults: 100 zones per set, 500 hosted zones, 100 sets.
+        public static let route53 = Limits(zonesPerSet: 100, hostedZones: 500, sets: 100)
+        var pairs: [(String, Int?)] { [("zones-per-set", zonesPerSet), ("hosted-zones", hostedZones), ("sets", sets)] }
+        /// `zones-per-set=100,hosted-zones=500,sets=100`, the proxy's --limits argument (set members only).
+        var argument: String { pairs.compactMap { k, v in v.map { "\(k)=\($0)" } }.joined(separator: ",") }
+    }
+
+    /// The operations that change something in Route 53: a rerun that "sends no write" has none of these in the stats.
+    public static let writeOperations: Set<String> = [
+        "CreateHostedZone", "DeleteHostedZone", "UpdateHostedZoneComment", "ChangeResourceRecordSets",
+        "CreateReusableDelegationSet", "DeleteReusableDelegationSet", "ChangeTagsForResource"]
+
     /// The proxy's port: what vanityns, boto3 and the AWS CLI talk to.
     public let port: Int
     /// moto's own port, for the rare test that needs moto's raw answers.
@@ -93,13 +116,18 @@ public final class MotoServer: @unchecked Sendable {
     /// - Parameters:
     ///   - pendingSeconds: how long a change stays PENDING before GetChange says INSYNC.
     ///   - buckets: enforce Route 53's published request buckets (Throttling when one is empty).
-    public init(pendingSeconds: Double = 0.2, buckets: Bool = false) throws {
+    ///   - limits: limits to answer and enforce (nil: none, GetAccountLimit and GetReusableDelegationSetLimit reach moto).
+    ///   - recordPageSize: a cap below Route 53's 300 on ListResourceRecordSets pages, to cross page boundaries with
+    ///     few records (the client always asks for 300).
+    public init(pendingSeconds: Double = 0.2, buckets: Bool = false, limits: Limits? = nil, recordPageSize: Int? = nil) throws {
         motoPort = LocalServices.freePort()
         process = try SpawnedProcess(arguments: ["moto_server", "-H", "127.0.0.1", "-p", String(motoPort)])
         port = LocalServices.freePort()
         let script = LocalServices.packageRoot.appendingPathComponent("scripts/route53-proxy.py").path
         proxy = try SpawnedProcess(arguments: ["python3", script, String(port), "http://127.0.0.1:\(motoPort)",
-                                               "--pending", String(pendingSeconds)] + (buckets ? ["--buckets"] : []))
+                                               "--pending", String(pendingSeconds)] + (buckets ? ["--buckets"] : [])
+                                               + (limits.map { ["--limits", $0.argument] } ?? [])
+                                               + (recordPageSize.map { ["--page-size", String($0)] } ?? []))
         let deadline = Date().addingTimeInterval(30)
         for (p, what) in [(motoPort, process), (port, proxy)] {
             while !LocalServices.isListening(port: p) {
@@ -123,10 +151,56 @@ public final class MotoServer: @unchecked Sendable {
         return (json["requests"] as? Int ?? 0, json["throttled"] as? Int ?? 0, ops)
     }
 
+    /// Sets the proxy's counts to zero, so that `proxyStats()` then counts from here (e.g. "a rerun sends no write").
+    public func resetProxyStats() throws { try control("stats/reset") }
+
+    /// Requests of the `writeOperations` counted by the proxy since it started or since `resetProxyStats()`.
+    public func writeRequests() throws -> Int {
+        try proxyStats().byOperation.filter { Self.writeOperations.contains($0.key) }.map(\.value.requests).reduce(0, +)
+    }
+
     /// Makes the next `count` creates (zone or set) act but lose their answer: the connection closes unanswered.
     public func dropCreateAnswers(_ count: Int) throws {
-        try LocalServices.python("import urllib.request,sys; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST'))",
-                                 args: [endpoint + "/__proxy/drop-creates?count=\(count)"])
+        try control("drop-creates", ["count": String(count)])
+    }
+
+    /// Changes the limits the proxy answers and enforces; a nil member is unset (its requests reach moto again).
+    public func setLimits(_ limits: Limits) throws {
+        var q: [String: String] = [:]
+        for (k, v) in limits.pairs { q[k] = v.map(String.init) ?? "none" }
+        try control("limits", q)
+    }
+
+    /// What GetDNSSEC answers for the zone from now on: SIGNING, NOT_SIGNING, DELETING, ACTION_NEEDED or
+    /// INTERNAL_FAILURE (moto alone always says NOT_SIGNING).
+    public func setDNSSEC(zoneId: String, status: String, message: String? = nil) throws {
+        var q = ["zone": zoneId, "status": status]
+        q["message"] = message
+        try control("dnssec", q)
+    }
+
+    /// Registers a traffic policy instance in the zone: ListTrafficPolicyInstancesByHostedZone lists it, and the zone's
+    /// record sets of `name` and `type` (created by the test) are listed with its TrafficPolicyInstanceId.
+    /// Returns the instance id.
+    @discardableResult
+    public func addTrafficPolicyInstance(zoneId: String, name: String, type: String, id: String? = nil,
+                                         policyId: String = "tp-vanityns-test", version: Int = 1, ttl: Int = 300) throws -> String {
+        var q = ["zone": zoneId, "name": name, "type": type, "policy": policyId, "version": String(version), "ttl": String(ttl)]
+        q["id"] = id
+        let answer = try control("traffic-policy-instance", q)
+        return (try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any])?["Id"] as? String ?? ""
+    }
+
+    /// Changes the cap on ListResourceRecordSets pages (300 is Route 53's own).
+    public func setRecordPageSize(_ size: Int) throws { try control("page-size", ["n": String(size)]) }
+
+    /// POSTs to one of the proxy's control endpoints (`/__proxy/NAME?query`) and returns its JSON answer.
+    @discardableResult
+    private func control(_ name: String, _ query: [String: String] = [:]) throws -> String {
+        var c = URLComponents(string: endpoint + "/__proxy/" + name)!
+        if !query.isEmpty { c.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
+        return try LocalServices.python("import urllib.request,sys; print(urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST')).read().decode())",
+                                        args: [c.url!.absoluteString])
     }
 
     /// Runs a boto3 script against this server; `r53` and `domains` clients are predefined in the script.
