@@ -525,8 +525,10 @@ class H(http.server.BaseHTTPRequestHandler):
         zid = bare(doc.findtext("%s/%s" % (tag("HostedZone"), tag("Id"))))
         sid = bare(request.findtext(tag("DelegationSetId")) or "")
         state["zone_set"][zid] = sid
-        names = state["set_ns"].get(sid) if sid else self.own_name_servers(zid, doc)
         ds = doc.find(tag("DelegationSet"))
+        if ds is None:
+            return zid  # a private zone: Route 53 answers with its VPC and no name servers
+        names = state["set_ns"].get(sid) if sid else self.own_name_servers(zid, doc)
         if names:
             state["zone_ns"][zid] = names
             set_name_servers(doc, ds, names)

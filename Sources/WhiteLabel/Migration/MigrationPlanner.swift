@@ -35,16 +35,18 @@ extension WhiteLabelEngine {
                 continue
             }
             let detail = try await route53.getHostedZone(id: source.id)
-            if detail.delegationSet?.id.map(ResourceID.bare) == setId || inSet.contains(where: { $0.id == source.id }) {
-                problem("zone \(name.ascii) (\(source.id)) is already in set \(setId): nothing to migrate; `vanityns apply --zone \(name.ascii)` switches it to the vanity hosts")
-                continue
-            }
             let sourceNS = (detail.delegationSet?.nameServers ?? []).map(Canonical.name)
             let shared = sourceNS.filter(setNS.contains)
+            let another = "To move it to other name servers, create another set (`vanityns sets create`), check that none of its name servers is among "
+                + "the zone's, and migrate into that one"
+            if detail.delegationSet?.id.map(ResourceID.bare) == setId || inSet.contains(where: { $0.id == source.id }) {
+                problem("zone \(name.ascii) (\(source.id)) is already in set \(setId) (created in it, or the set was made from it): nothing to copy; "
+                        + "`vanityns apply --zone \(name.ascii)` switches it to the vanity hosts. " + another)
+                continue
+            }
             if !shared.isEmpty {
-                problem("set \(setId) shares name servers with zone \(name.ascii) (\(shared.joined(separator: ", "))): the set was made from this zone, "
-                        + "and Route 53 cannot hold a copy of a zone on a name server that serves it (ConflictingDomainExists). Create another set "
-                        + "(`vanityns sets create`), check that none of its name servers is among \(sourceNS.joined(separator: ", ")), and migrate into that one")
+                problem("set \(setId) was made from zone \(name.ascii) (it shares its name servers \(shared.joined(separator: ", "))): the zone is already "
+                        + "served by the set's name servers, and Route 53 cannot hold a copy of it on them (ConflictingDomainExists). " + another)
                 continue
             }
             let copies = account.filter { DomainName(trusted: $0.name) == name && Self.isCopy($0, reference: reference) }
