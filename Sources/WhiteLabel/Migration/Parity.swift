@@ -50,30 +50,12 @@ public indirect enum CanonicalValue: Hashable, Sendable {
 
     var json: String {
         switch self {
-        case let .string(s): return Self.quote(s)
+        case let .string(s): return PythonJSON.quote(s, asciiOnly: false)
         case let .int(i): return String(i)
         case let .bool(b): return b ? "true" : "false"
         case let .array(a): return "[" + a.map(\.json).joined(separator: ",") + "]"
-        case let .object(o): return "{" + o.keys.sorted(by: Self.codePointOrder).map { Self.quote($0) + ":" + o[$0]!.json }.joined(separator: ",") + "}"
+        case let .object(o): return "{" + o.keys.sorted(by: Self.codePointOrder).map { PythonJSON.quote($0, asciiOnly: false) + ":" + o[$0]!.json }.joined(separator: ",") + "}"
         }
-    }
-
-    private static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u.value {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
-            case 0x08: out += "\\b"
-            case 0x0C: out += "\\f"
-            case 0..<0x20: out += String(format: "\\u%04x", u.value)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
     }
 }
 
