@@ -127,6 +127,9 @@ public enum RegistrarStep: WizardStepHandler {
                           shrinkFirst: [2])
         }
         y += rows.count + 2
+        for line in s.migratedRegistrarLines where y < r.maxY - 2 {
+            s.paragraph(&f, line, x: r.x, y: &y, width: r.width, maxY: r.maxY - 1, role: .heading); y += 1
+        }
         // The last line is the registrar update's status when there is one.
         let last = g.registrarApplied.isLoading || g.registrarApplied.value != nil || g.registrarApplied.error != nil ? r.maxY - 1 : r.maxY
         if let file = g.registrarFile, y < last { f.put("written to \(file)", x: r.x, y: y, width: r.width, role: .ok) }
@@ -139,7 +142,7 @@ extension WizardState {
     public var registrarText: [String] {
         guard !registrar.registrarTable.isEmpty else { return [] }
         return ["Enter these name servers and glue (host) records at the registrar of \(homeName):"]
-            + ReportRenderer.registrarTable(registrar.registrarTable).split(separator: "\n").map(String.init)
+            + ReportRenderer.registrarTable(registrar.registrarTable).split(separator: "\n").map(String.init) + migratedRegistrarLines
     }
 }
 
