@@ -144,7 +144,7 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
         lock.withLock { migrationRequests.append(request) }
         if let migrationRefusal { throw migrationRefusal }
         let zones = request.zones.map { id -> ZoneMigration in
-            let name = id == "Z3" ? "other.org." : "\(id.lowercased()).example."
+            let name = id + "."
             var records = (1...3).map { ResourceRecordSet(name: "h\($0).\(name)", type: "A", ttl: 300, values: ["192.0.2.\($0)"]) }
             records.append(ResourceRecordSet(name: name, type: "TXT", ttl: 300, values: ["\"v=spf1 -all\""]))
             var alias = ResourceRecordSet(name: "www.\(name)", type: "A", ttl: nil, values: [])
@@ -152,7 +152,7 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
             var diff = CopyDiff()
             diff.creates = records + [alias]
             diff.uncopied = [UncopiedRecord(record: "tp.\(name) A", reason: "made by traffic policy instance tpi-1", recreate: "aws route53 create-traffic-policy-instance ...")]
-            return ZoneMigration(zoneName: name, sourceZoneId: id, sourceNameServers: ["ns-9.awsdns-09.com"], targetZoneId: nil, callerReference: "vanityns-\(id)",
+            return ZoneMigration(zoneName: name, sourceZoneId: id, sourceNameServers: ["ns-9.awsdns-09.com"], targetZoneId: nil, callerReference: "vanityns-\(id.prefix(5))",
                                  diff: diff, batches: [records.map { Change(action: .create, resourceRecordSet: $0) }, [Change(action: .create, resourceRecordSet: alias)]],
                                  tagsToAdd: [], sourceRecords: records + [alias], includeDeletes: false, notes: [])
         }

@@ -47,10 +47,10 @@ struct MigrationWizardTests {
         await Self.pickOther(&h)
         await h.key(.enter)
         #expect(h.state.step == .plan)
-        #expect(h.engine.migrationRequests.map(\.zones) == [["Z3"]] && h.engine.migrationRequests.first?.setId == "N0284911Q2UJ8DKK2")
+        #expect(h.engine.migrationRequests.map(\.zones) == [["other.org"]] && h.engine.migrationRequests.first?.setId == "N0284911Q2UJ8DKK2")
         var text = h.screen
         #expect(text.contains("Copy ─ zone 1 of 1: other.org into set N0284911Q2UJ8DKK2"))
-        #expect(text.contains("new zone: to create, CallerReference vanityns-Z3"))
+        #expect(text.contains("new zone: to create, CallerReference vanityns-other"))
         #expect(text.contains("copy: 5 record sets: A 4, TXT 1"))
         #expect(text.contains("batches: 2"))
         #expect(text.contains("! not copied: tp.other.org. A: made by traffic policy instance tpi-1"))

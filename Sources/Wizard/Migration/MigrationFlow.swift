@@ -71,11 +71,12 @@ public enum MigrationFlow {
         }
     }
 
-    /// Plans the copies of the zones picked for migration (by id: after a copy, two zones share the name).
+    /// Plans the copies of the zones picked for migration, by name as `vanityns migrate --zone` takes them (the
+    /// planner tells the source from an earlier run's copy in the set).
     static func planCopies(_ s: inout WizardState) -> [WizardCommand] {
         s.migration.plan = .loading; s.migration.decisions = [:]
-        let ids = s.otherZones.filter { s.zones.migrateZones.contains($0.id) }.map(\.id)
-        return [.planMigration(MigrationRequest(setId: s.delegationSet.chosenSet?.id ?? "", zones: ids, resolver: s.resolver))]
+        let names = s.otherZones.filter { s.zones.migrateZones.contains($0.id) }.map { WizardState.bare($0.name) }
+        return [.planMigration(MigrationRequest(setId: s.delegationSet.chosenSet?.id ?? "", zones: names, resolver: s.resolver))]
     }
 
     /// Answers by itself for zones whose copy is already complete (copied again: only the parity check runs), then,

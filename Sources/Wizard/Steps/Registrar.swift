@@ -103,7 +103,9 @@ public enum RegistrarStep: WizardStepHandler {
                 let done = g.registrarApplied.value != nil
                 f.put("Registered with Route 53 Domains; name servers \(done ? "before the update" : "now"):", x: r.x, y: y,
                       width: r.width, role: .heading); y += 1
-                for ns in current where y < r.maxY - 8 {
+                // Room kept for the migrated zones' lines below the table.
+                let migrated = s.migratedRegistrarLines.reduce(0) { $0 + Widgets.wrap($1, width: r.width).count + 1 }
+                for ns in current where y < r.maxY - 8 - migrated {
                     f.put("  \(ns.name)  \((ns.glueIps ?? []).joined(separator: " "))", x: r.x, y: y, width: r.width, role: .dim); y += 1
                 }
                 y += 1
