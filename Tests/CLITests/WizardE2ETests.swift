@@ -101,7 +101,7 @@ import Glibc
         #expect(review.contains { $0.contains("ns4.example.com  ns-2051.awsdns-67.co.uk") })
         try t.sendKeys("Enter")
         let zones = try t.waitForText("[ ] shop.example")
-        #expect(zones.contains { $0.contains("[ ] legacy.example    migrate: outside this set") })
+        #expect(zones.contains { $0.contains("[ ] legacy.example  migrate: outside this set") })
         try t.sendKeys("Space", "Enter")
         try t.waitForText("zone 1 of 2: example.com (home zone)")
         try t.sendKeys("y")
