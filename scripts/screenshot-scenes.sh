@@ -61,3 +61,35 @@ shot_stop
 shot_start 40 12 "${VANITYNS[@]}"
 shot_wait "small" 20; shot_take 13-too-small "vanityns at 40x12"
 shot_stop
+
+# Migrating legacy.example (outside the set, on its own name servers) into the set: a few record sets to copy
+# first, then the zones step with the migrate row, the copy plan, and the copy with its parity line.
+python3 - "$MOTO_URL" <<'PY'
+import sys, boto3
+r53 = boto3.client("route53", endpoint_url=sys.argv[1], region_name="us-east-1")
+zid = [z["Id"] for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == "legacy.example."][0]
+def rr(name, kind, values, **extra):
+    return {"Action": "UPSERT", "ResourceRecordSet": dict({"Name": name, "Type": kind, "TTL": 300,
+            "ResourceRecords": [{"Value": v} for v in values]}, **extra)}
+r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": [
+    rr("www.legacy.example.", "A", ["192.0.2.40"]), rr("legacy.example.", "MX", ["10 mail.legacy.example."]),
+    rr("mail.legacy.example.", "A", ["192.0.2.25"]), rr("legacy.example.", "TXT", ['"v=spf1 mx -all"']),
+    rr("api.legacy.example.", "A", ["192.0.2.41"], SetIdentifier="blue", Weight=70),
+    rr("api.legacy.example.", "A", ["192.0.2.42"], SetIdentifier="green", Weight=30),
+    {"Action": "UPSERT", "ResourceRecordSet": {"Name": "legacy.example.", "Type": "A", "AliasTarget": {
+        "HostedZoneId": zid, "DNSName": "www.legacy.example.", "EvaluateTargetHealth": False}}}]})
+PY
+
+shot_start 80 24 "${VANITYNS[@]}"
+shot_wait "reusable delegation sets used" 20; shot_keys Enter
+shot_wait "Create a new set";   shot_keys Enter
+shot_wait "legacy.example";     shot_keys Enter
+shot_wait "the host names can be used"; shot_keys Enter
+shot_wait "127.0.0.5";          shot_keys Enter
+shot_wait "migrate: outside this set"; shot_keys Down Down Down Space; sleep 0.3
+shot_take 16-migrate-zones "vanityns: step 5, a zone outside the set ticked to migrate"
+shot_keys Enter; shot_wait "y copy" 20; sleep 0.3
+shot_take 17-migrate-copy-plan "vanityns: step 6, the copy of legacy.example into the set"
+shot_keys y; shot_wait "parity: identical" 60; sleep 0.3
+shot_take 18-migrate-parity "vanityns: step 7, the copy done, with its parity line"
+shot_stop

@@ -253,6 +253,10 @@ public protocol WhiteLabelService: Sendable {
     func checkDrift(homeDomain: String, setId: String?, hosts: [String]?, queryPort: Int, target: ResolverTarget) async throws -> DriftReport
     /// `audit`'s row for each of `zones` (judged by its own apex NS), yielded as each is done.
     func auditZones(_ zones: [HostedZone], awsNames: [String], queryPort: Int, target: ResolverTarget) -> AsyncStream<AuditRow>
+    /// Every pre-check of moving zones into a set, then each zone's copy; reads only, throws `MigrationRefused`.
+    func planMigration(_ request: MigrationRequest) async throws -> MigrationPlan
+    /// One zone's move: the new zone in the set, the copy batch by batch (each waited INSYNC), then the parity check.
+    func migrate(_ zone: ZoneMigration, of plan: MigrationPlan, events: @escaping @Sendable (MigrationEvent) -> Void) async throws -> ParityReport
 }
 
 extension WhiteLabelService {

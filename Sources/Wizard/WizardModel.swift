@@ -74,6 +74,10 @@ public enum WizardCommand: Sendable, Equatable {
     case plan(VanityRequest)
     case checkUnfinished
     case apply(ZonePlan, WhiteLabelPlan)
+    /// The copy plan of the zones picked for migration (nothing written).
+    case planMigration(MigrationRequest)
+    /// One zone's copy into the set, then its parity check.
+    case migrate(ZoneMigration, MigrationPlan)
     case registrarLookup(WhiteLabelPlan)
     case registrarRows(WhiteLabelPlan)
     case registrarApply(domain: String, [DomainNameserver])
@@ -146,6 +150,7 @@ public struct WizardState: Sendable {
         }
         let h = vanityHosts
         let extra = setZoneChoices.filter { zones.checkedZones.contains($0.id) }.map { Self.bare($0.name) } + zones.newZones
+            + migration.copied.map(Self.bare)
         return VanityRequest(setId: delegationSet.chosenSet?.id ?? "", homeDomain: homeName, hosts: h.hosts.isEmpty ? nil : h.hosts,
                              extraZones: extra, createZones: h.homeIsNew || !zones.newZones.isEmpty, resolver: resolver,
                              soaRName: h.soaRName.isEmpty ? nil : h.soaRName)

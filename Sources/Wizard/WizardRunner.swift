@@ -78,6 +78,12 @@ public struct WizardRunner: Sendable {
             let name = zone.zoneName
             let r = await Self.result { try await engine.apply(zone, of: plan) { send(.step(ApplyStep.Msg.applyEvent(zone: name, $0))) }; return true }
             send(.step(ApplyStep.Msg.applyFinished(zone: name, r)))
+        case let .planMigration(req):
+            send(.step(MigrationFlow.Msg.planned(await Self.result { try await engine.planMigration(req) })))
+        case let .migrate(zone, plan):
+            let name = zone.zoneName
+            let r = await Self.result { try await engine.migrate(zone, of: plan) { send(.step(MigrationFlow.Msg.event($0))) } }
+            send(.step(MigrationFlow.Msg.copied(zone: name, r)))
         case let .registrarLookup(plan):
             guard let lookup = context.registrarLookup else { send(.step(RegistrarStep.Msg.registrarLooked(.success(nil)))); return }
             send(.step(RegistrarStep.Msg.registrarLooked(await Self.result { try await lookup(plan) })))

@@ -168,17 +168,8 @@ enum MigrationRunner {
     }
 }
 
-/// One progress line per migration event, prefixed with the zone.
+/// One progress line per migration event, prefixed with the zone (the text is `MigrationRenderer.event`'s, shared
+/// with the wizard).
 enum MigrationEventFormat {
-    static func line(_ e: MigrationEvent) -> String {
-        switch e {
-        case let .zoneCreated(zone, id): return "\(zone): created zone \(id) in the set"
-        case let .zoneFound(zone, id): return "\(zone): new zone \(id) found (made by an earlier run)"
-        case let .tagsCopied(zone, n): return "\(zone): \(n) tag\(n == 1 ? "" : "s") copied"
-        case let .batchSubmitted(zone, i, n, records, change): return "\(zone): batch \(i)/\(n) submitted (\(records) record sets, change \(change))"
-        case let .batchInSync(zone, i, n): return "\(zone): batch \(i)/\(n) in sync"
-        case let .waiting(zone, change, elapsed): return String(format: "%@: waiting for %@: PENDING after %.0f s", zone, change, elapsed)
-        case let .parity(zone, p): return MigrationRenderer.parity(p).enumerated().map { $0.offset == 0 ? "\(zone): \($0.element)" : $0.element }.joined(separator: "\n")
-        }
-    }
+    static func line(_ e: MigrationEvent) -> String { MigrationRenderer.event(e) }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Route53
 import Resolver
-import WhiteLabel
+@testable import WhiteLabel
 @testable import Wizard
 import Terminal
 
@@ -133,6 +133,48 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
                      parentFindings: [], parentProblems: [])
     }
     func checkDrift(homeDomain: String, setId: String?, hosts: [String]?, queryPort: Int, target: ResolverTarget) async throws -> DriftReport { DriftReport(nameServers: [], items: []) }
+
+    /// Migration requests planned, zones migrated; `migrationRefusal` makes `planMigration` throw.
+    var migrationRequests: [MigrationRequest] = []
+    var migrated: [String] = []
+    var migrationRefusal: MigrationRefused?
+    var parityDiffers = false
+    /// Each zone's copy: three A, a TXT and an alias to the first A, in two batches; a traffic policy record left out.
+    func planMigration(_ request: MigrationRequest) async throws -> MigrationPlan {
+        lock.withLock { migrationRequests.append(request) }
+        if let migrationRefusal { throw migrationRefusal }
+        let zones = request.zones.map { id -> ZoneMigration in
+            let name = id + "."
+            var records = (1...3).map { ResourceRecordSet(name: "h\($0).\(name)", type: "A", ttl: 300, values: ["192.0.2.\($0)"]) }
+            records.append(ResourceRecordSet(name: name, type: "TXT", ttl: 300, values: ["\"v=spf1 -all\""]))
+            var alias = ResourceRecordSet(name: "www.\(name)", type: "A", ttl: nil, values: [])
+            alias.resourceRecords = nil; alias.aliasTarget = AliasTarget(hostedZoneId: "ZNEW", dnsName: "h1.\(name)", evaluateTargetHealth: false)
+            var diff = CopyDiff()
+            diff.creates = records + [alias]
+            diff.uncopied = [UncopiedRecord(record: "tp.\(name) A", reason: "made by traffic policy instance tpi-1", recreate: "aws route53 create-traffic-policy-instance ...")]
+            return ZoneMigration(zoneName: name, sourceZoneId: id, sourceNameServers: ["ns-9.awsdns-09.com"], targetZoneId: nil, callerReference: "vanityns-\(id.prefix(5))",
+                                 diff: diff, batches: [records.map { Change(action: .create, resourceRecordSet: $0) }, [Change(action: .create, resourceRecordSet: alias)]],
+                                 tagsToAdd: [], sourceRecords: records + [alias], includeDeletes: false, notes: [])
+        }
+        let usage = SetUsage(count: 2, limit: 100, limitNote: nil)
+        return MigrationPlan(setId: request.setId, setNameServers: [], zones: zones, setUsage: usage, accountUsage: usage, notes: [])
+    }
+    func migrate(_ zone: ZoneMigration, of plan: MigrationPlan, events: @escaping @Sendable (MigrationEvent) -> Void) async throws -> ParityReport {
+        let name = zone.zoneName
+        events(.zoneCreated(zone: name, zoneId: "ZNEW"))
+        for (i, b) in zone.batches.enumerated() {
+            events(.batchSubmitted(zone: name, index: i + 1, of: zone.batches.count, records: b.count, changeId: "CM\(i + 1)"))
+            events(.waiting(zone: name, changeId: "CM\(i + 1)", elapsedSeconds: 1))
+            events(.batchInSync(zone: name, index: i + 1, of: zone.batches.count))
+        }
+        let counts = ["A": 4, "TXT": 1]
+        let report = ParityReport(sourceZoneId: zone.sourceZoneId, copyZoneId: "ZNEW", sourceCounts: counts, copyCounts: parityDiffers ? ["A": 4] : counts,
+                                  sourceDigest: "0123456789abcdef0123", copyDigest: parityDiffers ? "fedcba9876543210fedc" : "0123456789abcdef0123",
+                                  differences: parityDiffers ? [ParityDifference(kind: .missing, record: "\(name) TXT", source: nil, copy: nil)] : [], uncopied: 1)
+        events(.parity(zone: name, report))
+        lock.withLock { migrated.append(name) }
+        return report
+    }
 }
 
 /// Drives a WizardState synchronously: every command is run to completion and its messages fed back (debounce

@@ -47,7 +47,7 @@ struct WizardFlowTests {
         await h.key(.enter)
         #expect(h.state.step == .zones)
         #expect(h.screen.contains("[ ] shop.example"))
-        #expect(h.screen.range(of: #"other\.org +outside this set: needs migration"#, options: .regularExpression) != nil)
+        #expect(h.screen.range(of: #"\[ \] other\.org +migrate: outside this set"#, options: .regularExpression) != nil)
         await h.key(.char(" "))
         #expect(h.screen.contains("[x] shop.example"))
         await h.key(.down)

@@ -76,6 +76,14 @@ public enum MigrationEvent: Sendable, Equatable {
     case batchInSync(zone: String, index: Int, of: Int)
     case waiting(zone: String, changeId: String, elapsedSeconds: Double)
     case parity(zone: String, ParityReport)
+
+    /// The zone the event is about.
+    public var zone: String {
+        switch self {
+        case let .zoneCreated(z, _), let .zoneFound(z, _), let .tagsCopied(z, _), let .batchSubmitted(z, _, _, _, _), let .batchInSync(z, _, _),
+             let .waiting(z, _, _), let .parity(z, _): return z
+        }
+    }
 }
 
 /// The saved state of one zone's move (`migration-<zone>.json` in the state directory), for resume, `--status` and

@@ -65,6 +65,22 @@ public enum MigrationRenderer {
         return out
     }
 
+    /// One progress line per migration event, prefixed with the zone (`migrate`'s progress lines).
+    public static func event(_ e: MigrationEvent) -> String { "\(e.zone): " + eventStatus(e) }
+
+    /// What a migration event says, without the zone (the wizard's progress line puts the zone in a column).
+    public static func eventStatus(_ e: MigrationEvent) -> String {
+        switch e {
+        case let .zoneCreated(_, id): return "created zone \(id) in the set"
+        case let .zoneFound(_, id): return "new zone \(id) found (made by an earlier run)"
+        case let .tagsCopied(_, n): return "\(n) tag\(n == 1 ? "" : "s") copied"
+        case let .batchSubmitted(_, i, n, records, change): return "batch \(i)/\(n) submitted (\(records) record sets, change \(change))"
+        case let .batchInSync(_, i, n): return "batch \(i)/\(n) in sync"
+        case let .waiting(_, change, elapsed): return String(format: "waiting for %@: PENDING after %.0f s", change, elapsed)
+        case let .parity(_, p): return parity(p).joined(separator: "\n")
+        }
+    }
+
     /// `migrate --status`: one row per migrated zone.
     public static func statusTable(_ rows: [MigrationStatus], now: Date) -> String {
         let f = ISO8601DateFormatter()

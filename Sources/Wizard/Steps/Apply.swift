@@ -67,11 +67,13 @@ public enum ApplyStep: WizardStepHandler {
     static let title = "Apply"
 
     static func enter(_ s: inout WizardState) -> [WizardCommand] {
+        if s.copyPhase { return MigrationFlow.startCopies(&s) }
         s.apply.unfinished = nil; s.apply.resumeAnswered = false; s.apply.applyStarted = false; s.apply.progress = []
         return [.checkUnfinished]
     }
 
     static func back(_ s: inout WizardState) -> [WizardCommand] {
+        if s.copyPhase { return CopyApply.back(&s) }
         if s.apply.applying != nil || s.apply.progress.contains(where: \.done) {
             s.notice = ("Zones were applied: going back is not possible. Press enter to continue.", .warn); return []
         }
@@ -80,6 +82,7 @@ public enum ApplyStep: WizardStepHandler {
     }
 
     static func act(_ s: inout WizardState, _ a: WizardAction, key: Key) -> [WizardCommand] {
+        if s.copyPhase { return CopyApply.act(&s, a) }
         switch a {
         case .resume: s.apply.resumeAnswered = true; return startApply(&s, resume: true)
         case .no: s.apply.resumeAnswered = true; return startApply(&s, resume: false)
@@ -128,7 +131,9 @@ public enum ApplyStep: WizardStepHandler {
     static func keymap(_ s: WizardState) -> Keymap<WizardAction> {
         let a = s.apply
         var b: [B] = []
-        if a.unfinished.map({ !$0.isEmpty }) == true && !a.resumeAnswered {
+        if s.copyPhase {
+            b = CopyApply.keys(s)
+        } else if a.unfinished.map({ !$0.isEmpty }) == true && !a.resumeAnswered {
             b = [B([.char("y")], "y", "resume", .resume), B([.char("n")], "n", "do not resume", .no)]
         } else if a.progress.contains(where: { $0.error != nil }) && a.applying == nil {
             b = [B([.char("r")], "r", "retry", .retry), B([.char("s")], "s", "skip zone", .skip)]
@@ -138,9 +143,14 @@ public enum ApplyStep: WizardStepHandler {
         return WizardState.keys(b)
     }
 
-    static func animating(_ s: WizardState) -> Bool { s.apply.applying != nil || s.apply.unfinished == nil }
+    static func animating(_ s: WizardState) -> Bool {
+        s.copyPhase ? s.migration.copying != nil : s.apply.applying != nil || s.apply.unfinished == nil
+    }
+
+    static func boxTitle(_ s: WizardState) -> String { s.copyPhase ? "Apply ─ copying zones into set \(s.migration.plan.value?.setId ?? "")" : title }
 
     static func draw(_ s: WizardState, _ f: inout Frame, _ r: Rect) {
+        if s.copyPhase { return CopyApply.draw(s, &f, r) }
         let a = s.apply
         var y = r.y
         guard let unfinished = a.unfinished else { s.loading(&f, r, "reading the journal…"); return }

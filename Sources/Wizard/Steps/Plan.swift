@@ -41,7 +41,9 @@ public enum PlanStep: WizardStepHandler {
     static let title = "Plan"
 
     static func enter(_ s: inout WizardState) -> [WizardCommand] {
-        s.plan.result = .loading; s.plan.showDetail = false
+        s.plan.showDetail = false; s.plan.showRecord = false
+        if s.copyPhase { return MigrationFlow.planCopies(&s) }
+        s.plan.result = .loading
         return [.plan(s.request)]
     }
 
@@ -74,8 +76,8 @@ public enum PlanStep: WizardStepHandler {
             case .down: s.plan.recordOffset = min(s.plan.recordOffset + 1, s.recordMaxOffset)
             case .openRecord: s.plan.showRecord = false
             case .copy:
-                guard let c = s.selectedChange else { return [] }
-                return [.copy(text: s.recordDetail(c.after).text, what: "record set \(c.after.name) \(c.after.type)", prefix: "record")]
+                guard let r = s.recordOnScreen else { return [] }
+                return [.copy(text: s.recordDetail(r).text, what: "record set \(r.name) \(r.type)", prefix: "record")]
             default: break
             }
             return []
@@ -89,6 +91,7 @@ public enum PlanStep: WizardStepHandler {
             }
             return []
         }
+        if s.copyPhase { return CopyPlan.act(&s, a) }
         let zones = s.planZones
         switch a {
         case .rerun: return s.go(.plan)
@@ -109,6 +112,7 @@ public enum PlanStep: WizardStepHandler {
     }
 
     static func boxTitle(_ s: WizardState) -> String {
+        if s.copyPhase { return CopyPlan.boxTitle(s) }
         guard let z = s.selectedZone else { return "Plan" }
         return "Plan ─ zone \(s.plan.planIndex + 1) of \(s.planZones.count): \(WizardState.bare(z.zoneName))\(z.isHome ? " (home zone)" : "")"
     }
@@ -120,6 +124,8 @@ public enum PlanStep: WizardStepHandler {
             b = WizardState.move("scroll") + [B([.char("c")], "c", "copy", .copy), B([.enter], "enter", "back to the batch", footer: false, .openRecord)]
         } else if p.showDetail {
             b = WizardState.move("scroll") + [B([.char("d")], "d", "close details", .detail)]
+        } else if s.copyPhase {
+            b = CopyPlan.keys(s)
         } else if p.result.value != nil && p.planIndex < s.planZones.count {
             b = [B([.char("y")], "y", "apply", .yes), B([.char("s")], "s", "skip", .skip),
                  B([.up, .char("k")], "↑↓", "choose a record", footer: false, .up), B([.down, .char("j")], "↓/j", "next record", footer: false, .down),
@@ -132,10 +138,12 @@ public enum PlanStep: WizardStepHandler {
         return WizardState.keys(b)
     }
 
-    static func animating(_ s: WizardState) -> Bool { s.plan.result.isLoading }
+    static func animating(_ s: WizardState) -> Bool { s.copyPhase ? s.migration.plan.isLoading : s.plan.result.isLoading }
 
     static func draw(_ s: WizardState, _ f: inout Frame, _ r: Rect) {
         let p = s.plan
+        if s.copyPhase && s.migration.plan.value != nil && (p.showRecord || p.showDetail) { return drawOpen(s, &f, r) }
+        if s.copyPhase { return CopyPlan.draw(s, &f, r) }
         switch p.result {
         case .idle, .loading: s.loading(&f, r, "planning: reading records and resolving addresses…"); return
         case let .failed(m): _ = s.failed(&f, r, m, hint: "Nothing has been changed. r plans again; esc goes back to fix the input."); return
@@ -148,24 +156,9 @@ public enum PlanStep: WizardStepHandler {
             f.put("enter continues to the apply step.", x: r.x, y: r.y + 1, role: .dim)
             return
         }
-        if p.showRecord, let c = s.selectedChange {
-            RecordDetail.draw(&f, r, lines: s.recordLines(c, width: r.width), offset: p.recordOffset)
-            return
-        }
+        if p.showRecord || p.showDetail { return drawOpen(s, &f, r) }
         var lines: [(String, Role)] = []
         if z.createInSet { lines.append(("+ create zone \(z.zoneName) in set \(p.result.value?.setId ?? "")", .ok)) }
-        if p.showDetail {
-            lines += ChangeLines.detail(z, width: r.width)
-            let top = min(p.detailOffset, max(0, lines.count - r.height))
-            for (i, l) in lines.dropFirst(top).prefix(r.height).enumerated() {
-                f.put(TextWidth.truncate(l.0, to: r.width), x: r.x, y: r.y + i, role: l.1)
-            }
-            let below = lines.count - top - r.height
-            for (text, y, show) in [(" ↑ \(top) above", r.y, top > 0), (" ↓ \(below) more", r.maxY - 1, below > 0)] where show {
-                f.put(text, x: r.x + r.width - TextWidth.of(text), y: y, role: .accent)
-            }
-            return
-        }
         // Each line with the change it belongs to (its first line is the one the cursor highlights).
         func changeLines(_ idx: [Int]) -> [(String, Role, Int?)] {
             idx.flatMap { i in ChangeLines.of(z.changes[i], width: r.width, full: false).enumerated().map { ($0.element.0, $0.element.1, $0.offset == 0 ? i : nil) } }
@@ -189,6 +182,21 @@ public enum PlanStep: WizardStepHandler {
             if l.2 == p.planRecord && !s.focusLog { f.paint(x: r.x, y: r.y + i, width: r.width, role: .selected) }
         }
     }
+
+    /// The record view (enter) or every line of the batch (d), scrolled.
+    static func drawOpen(_ s: WizardState, _ f: inout Frame, _ r: Rect) {
+        let p = s.plan
+        if p.showRecord { RecordDetail.draw(&f, r, lines: s.openRecordLines(width: r.width), offset: p.recordOffset); return }
+        let lines = s.detailLines(width: r.width)
+        let top = min(p.detailOffset, max(0, lines.count - r.height))
+        for (i, l) in lines.dropFirst(top).prefix(r.height).enumerated() {
+            f.put(TextWidth.truncate(l.0, to: r.width), x: r.x, y: r.y + i, role: l.1)
+        }
+        let below = lines.count - top - r.height
+        for (text, y, show) in [(" ↑ \(top) above", r.y, top > 0), (" ↓ \(below) more", r.maxY - 1, below > 0)] where show {
+            f.put(text, x: r.x + r.width - TextWidth.of(text), y: y, role: .accent)
+        }
+    }
 }
 
 extension WizardState {
@@ -202,10 +210,31 @@ extension WizardState {
         return z.changes[plan.planRecord]
     }
 
+    /// Every line of the batch on screen (the `d` view): a zone's changes in full, or a copy's summary and every
+    /// record set it writes.
+    func detailLines(width: Int) -> [(String, Role)] {
+        if copyPhase {
+            guard let z = selectedCopy else { return [] }
+            return MigrationRenderer.zone(z, setId: migration.plan.value?.setId ?? "", width: width).map { ($0, .normal) }
+                + MigrationRenderer.recordLines(z).map { ("  " + $0, .ok) }
+        }
+        guard let z = selectedZone else { return [] }
+        return (z.createInSet ? [("+ create zone \(z.zoneName) in set \(plan.result.value?.setId ?? "")", .ok)] : []) + ChangeLines.detail(z, width: width)
+    }
+
     /// How far the `d` view can scroll.
-    var detailMaxOffset: Int {
-        guard let z = selectedZone else { return 0 }
-        return max(0, ChangeLines.detail(z, width: size.width - 4).count + (z.createInSet ? 1 : 0) - bodyRows)
+    var detailMaxOffset: Int { max(0, detailLines(width: size.width - 4).count - bodyRows) }
+
+    /// The record set the record view (enter) shows.
+    var recordOnScreen: ResourceRecordSet? {
+        if copyPhase { return copyRecords.indices.contains(plan.planRecord) ? copyRecords[plan.planRecord] : nil }
+        return selectedChange?.after
+    }
+
+    /// The record view's lines for the batch on screen.
+    func openRecordLines(width: Int) -> [(String, Role)] {
+        if copyPhase { return recordOnScreen.map { [("written by the copy into the new zone:", .accent)] + recordDetail($0).lines(width: width) } ?? [] }
+        return selectedChange.map { recordLines($0, width: width) } ?? []
     }
 
     /// The record view's lines: the record set as the change leaves it, then as it was for a change of one.
@@ -224,10 +253,7 @@ extension WizardState {
     }
 
     /// How far the record view can scroll.
-    var recordMaxOffset: Int {
-        guard let c = selectedChange else { return 0 }
-        return max(0, recordLines(c, width: size.width - 4).count - bodyRows)
-    }
+    var recordMaxOffset: Int { max(0, openRecordLines(width: size.width - 4).count - bodyRows) }
 }
 
 extension WizardStep {

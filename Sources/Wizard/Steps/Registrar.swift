@@ -103,7 +103,9 @@ public enum RegistrarStep: WizardStepHandler {
                 let done = g.registrarApplied.value != nil
                 f.put("Registered with Route 53 Domains; name servers \(done ? "before the update" : "now"):", x: r.x, y: y,
                       width: r.width, role: .heading); y += 1
-                for ns in current where y < r.maxY - 8 {
+                // Room kept for the migrated zones' lines below the table.
+                let migrated = s.migratedRegistrarLines.reduce(0) { $0 + Widgets.wrap($1, width: r.width).count + 1 }
+                for ns in current where y < r.maxY - 8 - migrated {
                     f.put("  \(ns.name)  \((ns.glueIps ?? []).joined(separator: " "))", x: r.x, y: y, width: r.width, role: .dim); y += 1
                 }
                 y += 1
@@ -127,6 +129,9 @@ public enum RegistrarStep: WizardStepHandler {
                           shrinkFirst: [2])
         }
         y += rows.count + 2
+        for line in s.migratedRegistrarLines where y < r.maxY - 2 {
+            s.paragraph(&f, line, x: r.x, y: &y, width: r.width, maxY: r.maxY - 1, role: .heading); y += 1
+        }
         // The last line is the registrar update's status when there is one.
         let last = g.registrarApplied.isLoading || g.registrarApplied.value != nil || g.registrarApplied.error != nil ? r.maxY - 1 : r.maxY
         if let file = g.registrarFile, y < last { f.put("written to \(file)", x: r.x, y: y, width: r.width, role: .ok) }
@@ -139,7 +144,7 @@ extension WizardState {
     public var registrarText: [String] {
         guard !registrar.registrarTable.isEmpty else { return [] }
         return ["Enter these name servers and glue (host) records at the registrar of \(homeName):"]
-            + ReportRenderer.registrarTable(registrar.registrarTable).split(separator: "\n").map(String.init)
+            + ReportRenderer.registrarTable(registrar.registrarTable).split(separator: "\n").map(String.init) + migratedRegistrarLines
     }
 }
 

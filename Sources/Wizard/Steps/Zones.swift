@@ -5,10 +5,11 @@ import Terminal
 
 /// Step 5, Zones: which zones the vanity hosts serve. The home zone always; the other zones of the chosen set as
 /// checkboxes; new zones typed in, created in the set when applied. Public zones of the account outside the set
-/// are listed as needing migration and cannot be selected.
+/// can be ticked to migrate: copied into the set first (`MigrationFlow`), then switched like the others. Private
+/// zones are not listed: nothing to serve.
 /// Reads: `chosenSet` (whose zones are listed), `homeDomain` and `homeIsNew`; the shared `allZones` (the zones
 /// outside the set).
-/// Hands on: `checkedZones` and `newZones`, the request's extra zones (`WizardState.request`).
+/// Hands on: `checkedZones` and `newZones`, the request's extra zones (`WizardState.request`); `migrateZones`.
 public enum ZonesStep: WizardStepHandler {
     public struct State: WizardStepState {
         public var setZones: Loadable<[HostedZone]> = .idle
@@ -17,7 +18,10 @@ public enum ZonesStep: WizardStepHandler {
         public var checkedZones: Set<String> = []
         public var newZones: [String] = []
         public var newZoneInput = ""
-        /// 0..<setZoneChoices.count: a zone of the set; setZoneChoices.count: the new zone field.
+        /// Ids of zones outside the set to migrate into it.
+        public var migrateZones: Set<String> = []
+        /// 0..<setZoneChoices.count: a zone of the set; setZoneChoices.count: the new zone field; after it, the
+        /// zones outside the set.
         public var zonesCursor = 0
     }
 
@@ -44,16 +48,19 @@ public enum ZonesStep: WizardStepHandler {
     }
 
     static func act(_ s: inout WizardState, _ a: WizardAction, key: Key) -> [WizardCommand] {
-        let choices = s.setZoneChoices
+        let choices = s.setZoneChoices, others = s.otherZones
         var z = s.zones
         defer { s.zones = z }
         switch a {
         case .up: z.zonesCursor = max(0, z.zonesCursor - 1)
-        case .down: z.zonesCursor = min(choices.count, z.zonesCursor + 1)
+        case .down: z.zonesCursor = min(choices.count + others.count, z.zonesCursor + 1)
         case .toggle:
             if z.zonesCursor < choices.count {
                 let id = choices[z.zonesCursor].id
                 if z.checkedZones.contains(id) { z.checkedZones.remove(id) } else { z.checkedZones.insert(id) }
+            } else if z.zonesCursor > choices.count {
+                let id = others[z.zonesCursor - choices.count - 1].id
+                if z.migrateZones.contains(id) { z.migrateZones.remove(id) } else { z.migrateZones.insert(id) }
             }
         case .type: if let c = key.printable, c != " " { z.newZoneInput.append(c) }
         case .erase: if !z.newZoneInput.isEmpty { z.newZoneInput.removeLast() }
@@ -77,7 +84,9 @@ public enum ZonesStep: WizardStepHandler {
             return WizardState.typingKeys(WizardState.move(letters: false)
                 + WizardState.typing("new zone name", enter: s.zones.newZoneInput.isEmpty ? "continue" : "add zone"))
         }
-        return WizardState.keys(WizardState.move() + [B([.char(" ")], "space", "select", .toggle), B([.enter], "enter", "continue", .choose)])
+        let migrate = s.zones.zonesCursor > s.setZoneChoices.count
+        return WizardState.keys(WizardState.move() + [B([.char(" ")], "space", migrate ? "migrate" : "select", .toggle),
+                                                      B([.enter], "enter", "continue", .choose)])
     }
 
     static func boxTitle(_ s: WizardState) -> String { "Zones served by the vanity hosts" }
@@ -107,8 +116,11 @@ public enum ZonesStep: WizardStepHandler {
         for n in z.newZones { items.append("[+] \(name(n))  new: created in this set"); roles.append(.ok) }
         let inputIndex = items.count
         items.append("+ new zone: " + z.newZoneInput); roles.append(.accent)
-        for o in others { items.append("    \(name(WizardState.bare(o.name)))  outside this set: needs migration, not selectable"); roles.append(.dim) }
-        let selected = z.zonesCursor < choices.count ? z.zonesCursor + 1 : inputIndex
+        for o in others {
+            items.append(Widgets.checkbox(z.migrateZones.contains(o.id), name(WizardState.bare(o.name)) + "  migrate: outside this set, copied into it"))
+            roles.append(.normal)
+        }
+        let selected = z.zonesCursor < choices.count ? z.zonesCursor + 1 : inputIndex + (z.zonesCursor - choices.count)
         Widgets.list(&f, r, items: items, selected: selected, focused: !s.focusLog, roles: roles)
         if selected == inputIndex && !s.focusLog {
             let row = r.y + min(inputIndex, Widgets.scrollOffset(selected: selected, count: items.count, height: r.height) == 0 ? inputIndex : r.height - 1)

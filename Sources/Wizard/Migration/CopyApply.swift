@@ -1,0 +1,67 @@
+import Foundation
+import Route53
+import WhiteLabel
+import Terminal
+
+/// The apply step while zones are being migrated: the confirmed copies one after the other (`migrate`: the new zone,
+/// each batch waited INSYNC, the parity check), a progress line per zone and its parity line beneath; a failed zone
+/// is retried or skipped. Then enter plans the switch of the copies (and the other zones) to the vanity hosts.
+enum CopyApply {
+    typealias B = KeyBinding<WizardAction>
+
+    static func act(_ s: inout WizardState, _ a: WizardAction) -> [WizardCommand] {
+        let failed = s.migration.progress.first { $0.error != nil }
+        switch a {
+        case .retry:
+            guard let failed, s.migration.copying == nil else { return [] }
+            s.migration.update(failed.zone) { $0.error = nil; $0.status = "retrying" }
+            return MigrationFlow.nextCopy(&s)
+        case .skip:
+            guard let failed, s.migration.copying == nil else { return [] }
+            s.migration.update(failed.zone) { $0.error = nil; $0.status = "skipped after an error" }
+            s.migration.queue.removeAll { $0 == failed.zone }
+            return MigrationFlow.nextCopy(&s)
+        case .choose:
+            guard s.migration.copying == nil && s.migration.queue.isEmpty else { return [] }
+            // The copies exist now: plan every zone's vanity batch, the copies among the set's zones.
+            s.migration.finished = true
+            return s.go(.plan)
+        default: return []
+        }
+    }
+
+    static func keys(_ s: WizardState) -> [B] {
+        let m = s.migration
+        if m.copying != nil { return [] }
+        if m.progress.contains(where: { $0.error != nil }) { return [B([.char("r")], "r", "retry", .retry), B([.char("s")], "s", "skip zone", .skip)] }
+        return m.queue.isEmpty ? [B([.enter], "enter", "plan the switch", .choose)] : []
+    }
+
+    static func back(_ s: inout WizardState) -> [WizardCommand] {
+        if s.migration.copying != nil || s.migration.progress.contains(where: { $0.done }) {
+            s.notice = ("Zones were copied: going back is not possible. Press enter to continue.", .warn); return []
+        }
+        s.migration.decisions = [:]; s.plan.planIndex = 0; s.plan.planRecord = 0
+        return s.goBack()
+    }
+
+    static func draw(_ s: WizardState, _ f: inout Frame, _ r: Rect) {
+        let m = s.migration
+        var y = r.y
+        for p in m.progress where y < r.maxY {
+            let mark = p.error != nil || (p.done && !p.identical) ? Glyph.cross : p.done ? Glyph.check : (m.copying == p.zone ? s.spin : " ")
+            f.put("\(mark) \(TextWidth.pad(WizardState.bare(p.zone), to: 20)) \(p.status)", x: r.x, y: y, width: r.width,
+                  role: p.error != nil || (p.done && !p.identical) ? .error : p.done ? .ok : .normal)
+            y += 1
+            for line in p.parity.prefix(4) {
+                s.paragraph(&f, line, x: r.x + 2, y: &y, width: r.width - 2, maxY: r.maxY, role: p.identical ? .ok : .warn)
+            }
+            if let e = p.error { s.paragraph(&f, e, x: r.x + 2, y: &y, width: r.width - 2, maxY: r.maxY, role: .error) }
+        }
+        guard m.copying == nil && m.queue.isEmpty && y < r.maxY - 1 else { return }
+        y += 1
+        let text = m.copied.isEmpty ? "No zone was copied. enter plans the other zones' batches."
+            : "Copied; the old zones are unchanged. enter plans the switch of the new zones to the vanity hosts."
+        s.paragraph(&f, text, x: r.x, y: &y, width: r.width, maxY: r.maxY, role: m.copied.isEmpty ? .warn : .ok)
+    }
+}
