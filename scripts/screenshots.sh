@@ -6,6 +6,8 @@
 # written with the functions of scripts/shot-lib.sh, come from the file given as $1 or scripts/screenshot-scenes.sh.
 # Output: screenshots/*.png (SHOT_DIR to change). SHOT_TEXT_DIR=DIR also keeps each shot's text capture there;
 # scripts/shot-textdiff.py compares two such runs (a refactor must leave the text as it was).
+# The account limits answered the way Route 53 answers them (its defaults), not with moto's 404.
+: "${PROXY_ARGS=--limits zones-per-set=100,hosted-zones=500,sets=100}"
 source "$(dirname "$0")/stand-ins.sh"
 source "$here/shot-lib.sh"
 root="$(cd "$here/.." && pwd)"

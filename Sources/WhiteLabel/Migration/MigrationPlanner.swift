@@ -183,7 +183,7 @@ extension WhiteLabelEngine {
         if records.contains(where: { $0.trafficPolicyInstanceId != nil }) {
             instances = try await route53.listTrafficPolicyInstances(hostedZoneId: source.id)
         }
-        let newId = targetId ?? "NEWZONEID"
+        let newId = targetId ?? RecordCopy.newZoneId
         let diff = RecordCopy.diff(zone: name.fqdn, source: records, sourceId: source.id, target: try await targetRecords, targetId: newId) { r in
             guard let i = instances.first(where: { $0.id == r.trafficPolicyInstanceId }) else { return nil }
             return "aws route53 create-traffic-policy-instance --hosted-zone-id \(newId) --name \(i.name) --ttl \(i.ttl) "

@@ -41,7 +41,7 @@ public enum MigrationRenderer {
         z.batches.flatMap { $0 }.map { c in
             let r = c.resourceRecordSet
             let mark = c.action == .create ? "+" : (c.action == .delete ? "-" : "~")
-            let what = r.aliasTarget.map { "ALIAS \($0.dnsName) (\($0.hostedZoneId))" }
+            let what = r.aliasTarget.map { "ALIAS \($0.dnsName) (\($0.hostedZoneId == RecordCopy.newZoneId ? "in the new zone" : $0.hostedZoneId))" }
                 ?? "\(r.ttl.map(String.init) ?? "-") " + r.values.joined(separator: " ")
             return "\(mark) \(RecordKey(r)) \(what)"
         }

@@ -64,6 +64,9 @@ public struct CopyDiff: Sendable, Equatable {
 /// record set but the apex NS and SOA; aliases into the zone pointed at the new zone and sent after their targets;
 /// records of traffic policy instances listed, not copied; batches as large as Route 53 takes.
 public enum RecordCopy {
+    /// Stands for the new zone's id in a plan made before the zone exists (aliases into it, recreate commands).
+    public static let newZoneId = "NEW-ZONE-ID"
+
     /// `\DDD` escapes decoded, lowercased, with the trailing dot (Route 53 returns `*` as `\052`, moto as written).
     public static func canonicalName(_ n: String) -> String {
         let l = DomainName.decodeEscapes(n).lowercased()
