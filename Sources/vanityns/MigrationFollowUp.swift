@@ -17,7 +17,7 @@ enum MigrationFollowUp {
         if global.output == .json { return try Console.json(rows.map(MigrationStatusJSON.init)) }
         Console.out(MigrationRenderer.statusTable(rows, now: Date()))
         for r in rows {
-            for n in r.notes { Console.out("note: \(r.journal.zoneName) \(n)") }
+            for n in r.notes { Console.out("note: \(r.journal.zoneName): \(n)") }
             if r.pendingChanges > 0 {
                 Console.out("\(r.journal.zoneName): \(r.pendingChanges) record set(s) changed in the old zone since the copy: "
                             + "`vanityns migrate --resync --zone \(r.journal.zoneName)` copies them")

@@ -13,7 +13,7 @@ public enum MigrationRenderer {
         var out = [TextStyle.bold("\(z.zoneName) (\(z.sourceZoneId)) -> set \(setId)", color)]
         out.append("  new zone: " + (z.targetZoneId.map { "\($0) (made by an earlier run)" } ?? "to create, CallerReference \(z.callerReference)"))
         let writes = z.diff.creates.count + z.diff.updates.count
-        out += TextStyle.wrap(counts(z.countsByType).split(separator: " ").map(String.init),
+        out += TextStyle.wrap(writes > 0 ? counts(z.countsByType).split(separator: " ").map(String.init) : [],
                               first: "  copy: \(writes) record set\(writes == 1 ? "" : "s")" + (writes > 0 ? ":" : ""), indent: 8, width: width)
         if z.diff.identical > 0 { out.append("  already identical in the new zone: \(z.diff.identical)") }
         if !z.diff.updates.isEmpty { out.append(TextStyle.yellow("  ~ \(z.diff.updates.count) differ in the new zone and will be replaced", color)) }
@@ -81,15 +81,16 @@ public enum MigrationRenderer {
         }
     }
 
-    /// `migrate --status`: one row per migrated zone.
+    /// `migrate --status`: one row per migrated zone, within 80 columns (the old zone's id is in the line that says
+    /// it can go, and in `--output json`). EDITS: record sets changed in the old zone since the copy.
     public static func statusTable(_ rows: [MigrationStatus], now: Date) -> String {
-        let f = ISO8601DateFormatter()
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyy-MM-dd HH:mm'Z'"
         let body = rows.map { s -> [String] in
             let safe: String
-            if let at = s.safeToDeleteAt { safe = at <= now ? "now" : f.string(from: at) } else { safe = "after the cut-over" }
-            return [s.journal.zoneName, s.journal.sourceZoneId, s.journal.targetZoneId ?? "-", s.journal.state.rawValue,
-                    s.delegation.rawValue, String(s.pendingChanges), safe]
+            if let at = s.safeToDeleteAt { safe = at <= now ? "now" : f.string(from: at) } else { safe = "after cut-over" }
+            return [s.journal.zoneName, s.journal.targetZoneId ?? "-", s.journal.state.rawValue, s.delegation.rawValue, String(s.pendingChanges), safe]
         }
-        return ReportRenderer.table(["ZONE", "OLD", "NEW", "COPY", "PARENT", "CHANGED", "OLD ZONE DELETABLE"], body)
+        return ReportRenderer.table(["ZONE", "NEW ZONE", "COPY", "PARENT", "EDITS", "DELETE OLD"], body)
     }
 }
