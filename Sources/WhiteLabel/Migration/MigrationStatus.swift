@@ -21,6 +21,11 @@ extension WhiteLabelEngine {
     /// Where the parent delegates `zone` now, what changed in the old zone since the copy, and when deleting the old
     /// zone becomes safe. Remembers the first time every parent server pointed at the new zone.
     public func migrationStatus(zone: String, queryPort: Int, target: ResolverTarget) async throws -> MigrationStatus {
+        try await readStatus(zone: zone, queryPort: queryPort, target: target).status
+    }
+
+    /// The status, and the copy's record sets as read for it (so `--undo` does not list the zone twice).
+    func readStatus(zone: String, queryPort: Int, target: ResolverTarget) async throws -> (status: MigrationStatus, copy: [ResourceRecordSet]) {
         guard var entry = migrationJournal(zone: zone), entry.targetZoneId != nil else {
             throw InputProblem(subject: "--zone \(zone)", message: "no migration of \(DomainName(trusted: zone).ascii) in \(journal.directory.path); "
                                + "`vanityns migrate --set ID --zone \(DomainName(trusted: zone).ascii)` starts one")
@@ -28,8 +33,8 @@ extension WhiteLabelEngine {
         let name = DomainName(trusted: entry.zoneName), saved = entry, sourceId = entry.sourceZoneId
         async let view = registryView(of: name, port: queryPort, target: target)
         async let oldDetail = route53.getHostedZone(id: sourceId)
-        async let diff = copyDiff(saved)
-        let (d, copyNS) = try await diff
+        async let reading = copyDiff(saved)
+        let (d, copyNS, copy) = try await reading
         let oldNS = Set((try await oldDetail.delegationSet?.nameServers ?? []).map(Canonical.name))
         let registry = await view
         let delegation = Self.delegationNow(registry.delegatedSets, old: oldNS, new: copyNS)
@@ -39,9 +44,10 @@ extension WhiteLabelEngine {
             try saveMigration(entry)
         }
         let safe = entry.parentSeenNewAt.map { $0.addingTimeInterval(Self.keepOldZoneSeconds + Double(registry.ttl ?? 172_800)) }
-        if !d.uncopied.isEmpty { notes.append("\(d.uncopied.count) record set(s) of the old zone are not copied (traffic policy records)") }
-        return MigrationStatus(journal: entry, delegation: delegation, parentTTL: registry.ttl,
-                               pendingChanges: d.creates.count + d.updates.count + d.extras.count, safeToDeleteAt: safe, notes: notes)
+        if !d.uncopied.isEmpty { notes.append("\(d.uncopied.count) record set(s) of the old zone cannot be copied (`migrate --plan` lists them and why)") }
+        let status = MigrationStatus(journal: entry, delegation: delegation, parentTTL: registry.ttl,
+                                     pendingChanges: d.creates.count + d.updates.count + d.extras.count, safeToDeleteAt: safe, notes: notes)
+        return (status, copy)
     }
 
     /// `old` when every parent server names only the old zone's servers, `new` when only the copy's (its AWS servers
@@ -54,15 +60,16 @@ extension WhiteLabelEngine {
 
     /// The old zone compared with the copy now, and every name server the copy is known by (the set's AWS names and
     /// the host names in its apex NS).
-    func copyDiff(_ entry: MigrationJournal) async throws -> (CopyDiff, Set<String>) {
-        guard let targetId = entry.targetZoneId else { return (CopyDiff(), []) }
+    func copyDiff(_ entry: MigrationJournal) async throws -> (CopyDiff, Set<String>, [ResourceRecordSet]) {
+        guard let targetId = entry.targetZoneId else { return (CopyDiff(), [], []) }
         async let source = route53.listResourceRecordSets(zoneId: entry.sourceZoneId)
         async let copy = route53.listResourceRecordSets(zoneId: targetId)
         async let detail = route53.getHostedZone(id: targetId)
         let copied = try await copy
-        let apexNS = copied.filter { $0.type == "NS" && Canonical.name($0.name) == Canonical.name(entry.zoneName) }.flatMap(\.values)
+        let apexNS = Planner.find(copied, name: DomainName(trusted: entry.zoneName), type: "NS")?.values ?? []
         let ns = Set((apexNS + (try await detail.delegationSet?.nameServers ?? [])).map(Canonical.name))
-        return (RecordCopy.diff(zone: entry.zoneName, source: try await source, sourceId: entry.sourceZoneId, target: copied, targetId: targetId), ns)
+        let diff = RecordCopy.diff(zone: entry.zoneName, source: try await source, sourceId: entry.sourceZoneId, target: copied, targetId: targetId)
+        return (diff, ns, copied)
     }
 
     /// The copy brought up to date with the old zone, deletions included (shown and confirmed by the caller);
@@ -80,7 +87,7 @@ extension WhiteLabelEngine {
 
     /// What `--undo` would delete; refused once any parent server delegates to the copy.
     public func undoPlan(zone: String, queryPort: Int, target: ResolverTarget) async throws -> MigrationUndo {
-        let status = try await migrationStatus(zone: zone, queryPort: queryPort, target: target)
+        let (status, copy) = try await readStatus(zone: zone, queryPort: queryPort, target: target)
         let entry = status.journal
         guard entry.state != .undone, let targetId = entry.targetZoneId else {
             throw InputProblem(subject: "--zone \(zone)", message: "the copy of \(entry.zoneName) was already deleted")
@@ -89,11 +96,9 @@ extension WhiteLabelEngine {
             throw InputProblem(subject: "--zone \(zone)", message: "the parent zone already delegates \(entry.zoneName) to the new zone (\(status.delegation.rawValue)); "
                                + "deleting it now would break resolution. Point the registrar back at the old name servers and wait the parent's NS TTL first")
         }
-        let records = try await route53.listResourceRecordSets(zoneId: targetId).filter { !RecordCopy.isApexNSOrSOA($0, zone: entry.zoneName) }
-        let aliasesFirst = records.filter { RecordCopy.isInZoneAlias($0, zoneId: targetId) } + records.filter { !RecordCopy.isInZoneAlias($0, zoneId: targetId) }
-        return MigrationUndo(zoneName: entry.zoneName, targetZoneId: targetId, sourceZoneId: entry.sourceZoneId, deletions: aliasesFirst,
-                             batches: RecordCopy.batches([aliasesFirst.map { Change(action: .delete, resourceRecordSet: $0) }]),
-                             restoresOldNS: entry.savedOldNS)
+        let deletions = RecordCopy.deletions(of: copy.filter { !RecordCopy.isApexNSOrSOA($0, zone: entry.zoneName) }, zoneId: targetId)
+        return MigrationUndo(zoneName: entry.zoneName, targetZoneId: targetId, sourceZoneId: entry.sourceZoneId,
+                             deletions: deletions.map(\.resourceRecordSet), batches: RecordCopy.batches([deletions]), restoresOldNS: entry.savedOldNS)
     }
 
     /// Deletes the copy's records and the copy, puts the old zone's NS TTL back, and marks the move undone.
@@ -118,7 +123,7 @@ extension WhiteLabelEngine {
     public func oldNSTTLChange(zone: String, ttl: Int) async throws -> PlannedChange? {
         guard let entry = migrationJournal(zone: zone) else { return nil }
         let records = try await route53.listResourceRecordSets(zoneId: entry.sourceZoneId)
-        guard let ns = records.first(where: { $0.type == "NS" && Canonical.name($0.name) == Canonical.name(entry.zoneName) }), ns.ttl != ttl else { return nil }
+        guard let ns = Planner.find(records, name: DomainName(trusted: entry.zoneName), type: "NS"), ns.ttl != ttl else { return nil }
         var after = ns; after.ttl = ttl
         return PlannedChange(role: .apexNS, action: .upsert, before: ns, after: after)
     }

@@ -139,9 +139,14 @@ public enum RecordCopy {
         d.phases = phases.keys.sorted().map { phases[$0]! }
         // Deletions last, aliases before what they name: an alias into the zone goes before its target.
         d.extras = have.keys.filter { wanted[$0] == nil }.sorted().map { have[$0]! }
-        let aliasesFirst = d.extras.filter { isInZoneAlias($0, zoneId: targetId) } + d.extras.filter { !isInZoneAlias($0, zoneId: targetId) }
-        d.deletions = aliasesFirst.map { Change(action: .delete, resourceRecordSet: $0) }
+        d.deletions = deletions(of: d.extras, zoneId: targetId)
         return d
+    }
+
+    /// DELETEs for `records` of zone `zoneId`, aliases into the zone before the records they may name.
+    public static func deletions(of records: [ResourceRecordSet], zoneId: String) -> [Change] {
+        (records.filter { isInZoneAlias($0, zoneId: zoneId) } + records.filter { !isInZoneAlias($0, zoneId: zoneId) })
+            .map { Change(action: .delete, resourceRecordSet: $0) }
     }
 
     /// 0 for records that name nothing in the zone, 1 + the deepest target for aliases into it; nil for an alias
