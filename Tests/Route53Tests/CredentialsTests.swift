@@ -251,6 +251,30 @@ func message(_ body: () async throws -> Any) async -> String? {
         }
     }
 
+    /// The credential-json fuzz target's second finding (Fuzz/corpus/credential-json/regression-long-fraction): an
+    /// Expiration with an 80-digit fraction killed the process with SIGFPE inside ICU's date parser. It is now an
+    /// ordinary refusal, and the times real sources write still read to the second.
+    @Test func expirationTimesParseWithoutICUAndALongFractionIsRefused() throws {
+        let path = LocalServices.packageRoot.appendingPathComponent("Fuzz/corpus/credential-json/regression-long-fraction")
+        let data = try Data(contentsOf: path)
+        #expect(throws: Route53Error.credentials("credential_process returned an Expiration that is not an ISO 8601 time")) {
+            try CredentialDocument.parse(data, source: "credential_process", what: "credential_process", tokenKeys: ["SessionToken"])
+        }
+        let epoch: [(String, TimeInterval)] = [
+            ("2025-01-02T03:04:05Z", 1_735_787_045), ("2025-01-02T03:04:05.5Z", 1_735_787_045.5),
+            ("2025-01-02T03:04:05.123+00:00", 1_735_787_045.123), ("2025-01-02T05:04:05+02:00", 1_735_787_045),
+        ]
+        for (text, seconds) in epoch {
+            let date = try #require(CredentialDocument.parseDate(text), "\(text)")
+            #expect(abs(date.timeIntervalSince1970 - seconds) < 0.001, "\(text)")
+        }
+        #expect(CacheDate.parse("2025-01-02T03:04:05UTC")?.timeIntervalSince1970 == 1_735_787_045)
+        #expect(CacheDate.zulu(Date(timeIntervalSince1970: 1_735_787_045)) == "2025-01-02T03:04:05Z")
+        for bad in ["2025-13-02T03:04:05Z", "2025-01-02T03:04:05", "yesterday", ""] {
+            #expect(CredentialDocument.parseDate(bad) == nil, "\(bad)")
+        }
+    }
+
     @Test func commandLinesSplitLikePOSIXShlex() throws {
         #expect(try ProcessCredentialProvider.split(#"a "b c" 'd "e"' f\ g "h\"i" '' x"#) == ["a", "b c", #"d "e""#, "f g", #"h"i"#, "", "x"])
         #expect(try ProcessCredentialProvider.split("  ") == [])

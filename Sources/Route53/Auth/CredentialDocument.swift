@@ -24,11 +24,12 @@ enum CredentialDocument {
     }
 
     /// ISO 8601 with or without fractional seconds (`2025-01-02T03:04:05Z`, `...05.123+00:00`).
+    ///
+    /// Foundation's `ISO8601FormatStyle` (Swift code), not `ISO8601DateFormatter`: the latter hands the text to ICU,
+    /// whose parser dies of a division by zero on a fraction of about 80 digits (the fuzzer's
+    /// regression-long-fraction), and the document comes from a process or a metadata service we do not control.
     static func parseDate(_ text: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        if let d = f.date(from: text) { return d }
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.date(from: text)
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+            ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 }

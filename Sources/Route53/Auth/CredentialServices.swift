@@ -123,9 +123,7 @@ enum CacheDate {
 
     /// `2026-01-01T00:00:00Z`.
     static func zulu(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: date)
+        Date.ISO8601FormatStyle().format(date)
     }
 
     /// `2026-01-01T00:00:00UTC`: what the AWS CLI writes for an STS answer's Expiration (`strftime('%Y-%m-%dT%H:%M:%S%Z')`).
