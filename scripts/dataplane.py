@@ -112,6 +112,21 @@ def presentation(rtype, v):
     return v
 
 
+def zone_file_name(name):
+    """A Route 53 record name as a zone file owner: its octal escapes (\\052 for *, \\040 for a space) decoded, then
+    every character a zone file treats specially written as a decimal escape (paren(1) -> paren\\0401\\041);
+    a leading * label stays a wildcard."""
+    raw = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), name)
+    labels = raw.rstrip(".").split(".")
+    out = []
+    for i, label in enumerate(labels):
+        if i == 0 and label == "*":
+            out.append("*")
+            continue
+        out.append("".join(c if (c.isascii() and (c.isalnum() or c in "-_*+!#")) else "\\%03d" % ord(c) for c in label))
+    return ".".join(out) + "."
+
+
 def zone_text(origin, records):
     lines = [f"$ORIGIN {origin}"]
     soa = [r for r in records if r["Type"] == "SOA"]
@@ -119,7 +134,7 @@ def zone_text(origin, records):
     for r in ordered:
         if "ResourceRecords" not in r:
             continue  # alias records: nothing to serve for the tests' purposes
-        name = r["Name"].replace("\\052", "*")
+        name = zone_file_name(r["Name"])
         for rr in r["ResourceRecords"]:
             v = value_text(rr["Value"])
             if r["Type"] == "SOA" and len(v.split()) != 7:

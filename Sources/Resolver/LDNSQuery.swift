@@ -146,6 +146,17 @@ extension DNSRecordType {
         case .soa: LDNS_RR_TYPE_SOA
         case .cname: LDNS_RR_TYPE_CNAME
         case .ds: LDNS_RR_TYPE_DS
+        case .mx: LDNS_RR_TYPE_MX
+        case .txt: LDNS_RR_TYPE_TXT
+        case .srv: LDNS_RR_TYPE_SRV
+        case .caa: LDNS_RR_TYPE_CAA
+        case .ptr: LDNS_RR_TYPE_PTR
+        case .spf: LDNS_RR_TYPE_SPF
+        case .naptr: LDNS_RR_TYPE_NAPTR
+        case .sshfp: LDNS_RR_TYPE_SSHFP
+        case .tlsa: LDNS_RR_TYPE_TLSA
+        case .https: LDNS_RR_TYPE_HTTPS
+        case .svcb: LDNS_RR_TYPE_SVCB
         }
     }
 }

@@ -1,8 +1,11 @@
 import Foundation
 
-/// DNS record types vanityns asks for.
+/// DNS record types vanityns asks for: those of the delegation checks, and every type a Route 53 zone can hold (a
+/// migration asks the old and the new zone the same questions). Presentation form is ldns's.
 public enum DNSRecordType: String, Sendable, CaseIterable {
     case a = "A", aaaa = "AAAA", ns = "NS", soa = "SOA", cname = "CNAME", ds = "DS"
+    case mx = "MX", txt = "TXT", srv = "SRV", caa = "CAA", ptr = "PTR", spf = "SPF", naptr = "NAPTR"
+    case sshfp = "SSHFP", tlsa = "TLSA", https = "HTTPS", svcb = "SVCB"
 }
 
 /// Where to send queries: the system resolver (`/etc/resolv.conf`) or one server.

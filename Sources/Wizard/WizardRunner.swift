@@ -78,7 +78,9 @@ public struct WizardRunner: Sendable {
             let name = zone.zoneName
             let r = await Self.result { try await engine.apply(zone, of: plan) { send(.step(ApplyStep.Msg.applyEvent(zone: name, $0))) }; return true }
             send(.step(ApplyStep.Msg.applyFinished(zone: name, r)))
-        case let .planMigration(req):
+        case var .planMigration(req):
+            // The copies' DNS check asks the name servers on the port the wizard was started with.
+            if req.queryPort != nil { req.queryPort = context.queryPort }
             send(.step(MigrationFlow.Msg.planned(await Self.result { try await engine.planMigration(req) })))
         case let .migrate(zone, plan):
             let name = zone.zoneName

@@ -31,7 +31,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("state-dir"), help: "Where the journal and saved values live (default: ~/.local/state/vanityns).")
     var stateDir: String?
 
-    @Option(name: .customLong("query-port"), help: "Port on which verify asks the name servers directly (default 53).")
+    @Option(name: .customLong("query-port"), help: "Port on which verify, audit and migrate ask the name servers directly (default 53).")
     var queryPort: Int = 53
 
     @Option(name: .customLong("api-rate"),

@@ -59,9 +59,25 @@ struct ParityJSON: Encodable {
     var Identical: Bool
     var SourceCounts, CopyCounts: [String: Int]
     var Differences: [ParityDifference]
+    var Answers: AnswersJSON?
     init(_ p: ParityReport) {
         SourceZoneId = p.sourceZoneId; CopyZoneId = p.copyZoneId; SourceDigest = p.sourceDigest; CopyDigest = p.copyDigest
         Identical = p.identical; SourceCounts = p.sourceCounts; CopyCounts = p.copyCounts; Differences = p.differences
+        Answers = p.answers.map(AnswersJSON.init)
+    }
+}
+
+/// The DNS check of a copy: the same questions asked of the old and the new zone's name servers.
+struct AnswersJSON: Encodable {
+    struct Difference: Encodable { var Name, `Type`, Old, New: String }
+    var OldServer, NewServer, Unavailable: String?
+    var Asked: Int
+    var Same: Bool
+    var Differences: [Difference]
+    var NotAsked: [String: Int]
+    init(_ a: AnswerParity) {
+        OldServer = a.oldServer; NewServer = a.newServer; Unavailable = a.unavailable; Asked = a.asked; Same = a.same
+        Differences = a.differences.map { Difference(Name: $0.name, Type: $0.type, Old: $0.old, New: $0.new) }; NotAsked = a.notAsked
     }
 }
 

@@ -61,6 +61,13 @@ import TestSupport
         #expect(status == 0, "zone-parity.py finds the copy identical")
         #expect(digest == parity["CopyDigest"] as? String, "the boto3 digest and vanityns's agree")
         #expect((count ?? 0) >= 1990)
+        // On the wire: nsd serves the old zone on its own derived name servers and the copy on the set's, and the
+        // same questions get the same answers (aliases: the data plane serves no alias data, so both say NODATA).
+        let answers = try #require(parity["Answers"] as? [String: Any], "\(parity)")
+        #expect(answers["Same"] as? Bool == true, "\(answers)")
+        #expect((answers["Asked"] as? Int ?? 0) >= 1000, "\(answers)")
+        #expect((answers["OldServer"] as? String)?.contains("(127.1.") == true, "the old zone's own server was asked: \(answers)")
+        #expect((answers["NewServer"] as? String)?.hasPrefix("ns-2048.awsdns-64.com. (127.0.0.2)") == true, "\(answers)")
 
         let afterCopy = try writes()
         let rerun = try f.vanity(["migrate", "--set", f.setId, "--zone", "big.example", "--yes"])

@@ -148,6 +148,55 @@ final class MigrationEngineTests: XCTestCase {
         XCTAssertEqual(s.r53.zonesCreated, created)
     }
 
+    /// After the records, the wire: one name server of each zone is asked every name and type of the simple and
+    /// alias record sets (routing-policy sets are not: their answer depends on who asks); a question answered
+    /// differently is listed with both answers and makes the copy unproven.
+    func testTheSameQuestionsAreAskedOfBothZonesNameServersAndADifferenceIsListed() async throws {
+        let (s, _) = try await stand()
+        let engine = s.engine()
+        let plan = try await engine.planMigration(request(s))
+        let z = plan.zones[0]
+        XCTAssertEqual(plan.answerCheck, AnswerCheckTarget(resolver: .system, queryPort: 53))
+        let oldHost = z.sourceNameServers[0], newAddress = "192.0.2.1"  // the set's first server (Stand)
+        s.dns.setAddresses(oldHost, v4: ["198.51.100.1"], v6: [])
+        let soa = "ns-1.awsdns-01.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"
+        for address in ["198.51.100.1", newAddress] {
+            s.dns.serve(address: address, zone: "example.org", soa: soa, ns: z.sourceNameServers)
+            s.dns.setAuthoritative(address: address, "www.example.org", .a, .answer(["192.0.2.1", "192.0.2.2"], authoritative: true))
+            s.dns.setAuthoritative(address: address, "example.org", .mx, .answer(["10 mx1.example.org.", "20 mx2.example.org."], authoritative: true))
+            s.dns.setAuthoritative(address: address, "sub.example.org", .ns, .answer([], authoritative: false))
+        }
+        s.dns.setAuthoritative(address: "198.51.100.1", "example.org", .txt, .answer(["\"v=spf1 -all\""], authoritative: true))
+        s.dns.setAuthoritative(address: newAddress, "example.org", .txt, .answer(["\"v=spf1 -all\""], authoritative: true))
+
+        let report = try await engine.migrate(z, of: plan)
+        let answers = try XCTUnwrap(report.answers)
+        XCTAssertEqual(answers.oldServer, "\(Canonical.name(oldHost)) (198.51.100.1)")
+        XCTAssertEqual(answers.newServer, "\(Canonical.name(plan.setNameServers[0])) (\(newAddress))")
+        XCTAssertEqual(answers.asked, 6, "www A, MX, TXT, TLSA, sub NS, the alias: each asked once")
+        XCTAssertEqual(answers.notAsked, ["routing-policy sets (the answer depends on who asks)": 2])
+        XCTAssertTrue(answers.same && report.proven, "\(answers.differences)")
+        let asked = s.dns.log.filter { $0.hasPrefix("@198.51.100.1:53 ") }
+        XCTAssertTrue(asked.contains("@198.51.100.1:53 _443._tcp.example.org TLSA") && !asked.contains("@198.51.100.1:53 w.example.org A") && !asked.contains("@198.51.100.1:53 geo.example.org A"), "\(asked)")
+
+        // The new zone's server answers one question differently: listed with both answers, asked again first.
+        s.dns.setAuthoritative(address: newAddress, "example.org", .txt, .answer([], authoritative: true))
+        let before = s.dns.log.count
+        let differing = await engine.answerParity(zone: "example.org.", records: z.sourceRecords, oldNameServers: z.sourceNameServers,
+                                                  newNameServers: plan.setNameServers, check: plan.answerCheck!, retries: 2, retryDelay: 0.01)
+        XCTAssertEqual(differing.differences, [AnswerDifference(name: "example.org.", type: "TXT", old: "\"v=spf1 -all\"", new: "NODATA")])
+        XCTAssertEqual(s.dns.log[before...].filter { $0 == "@\(newAddress):53 example.org TXT" }.count, 3, "asked, then asked again twice")
+        var unproven = report; unproven.answers = differing
+        XCTAssertTrue(unproven.identical && !unproven.proven)
+        XCTAssertTrue(MigrationRenderer.answers(differing).joined(separator: "\n").contains("answers: 1 differ"))
+
+        // No server of the old zone answers (port 53 blocked): said so, the records alone stand.
+        let silent = await engine.answerParity(zone: "example.org.", records: z.sourceRecords, oldNameServers: ["ns-9.awsdns-09.net."],
+                                               newNameServers: plan.setNameServers, check: plan.answerCheck!)
+        XCTAssertEqual(silent.unavailable, "no name server of the old zone (ns-9.awsdns-09.net.) answered for example.org. on port 53")
+        XCTAssertFalse(silent.same)
+    }
+
     func testALostAnswerMidCopyConvergesOnRerunWithoutDuplicates() async throws {
         let (s, old) = try await stand()
         let engine = s.engine()

@@ -9,10 +9,12 @@ public struct MigrationRequest: Sendable, Equatable {
     public var zones: [String]
     /// Go on although the source zone is signed or its parent holds a DS (the user has read the order to follow).
     public var acknowledgeDNSSEC: Bool
-    /// Where DS lookups go.
+    /// Where DS lookups and the name servers' addresses go.
     public var resolver: ResolverTarget
-    public init(setId: String, zones: [String], acknowledgeDNSSEC: Bool = false, resolver: ResolverTarget = .system) {
-        self.setId = setId; self.zones = zones; self.acknowledgeDNSSEC = acknowledgeDNSSEC; self.resolver = resolver
+    /// The port the old and new zones' name servers are asked on after the copy (nil: no DNS check).
+    public var queryPort: Int?
+    public init(setId: String, zones: [String], acknowledgeDNSSEC: Bool = false, resolver: ResolverTarget = .system, queryPort: Int? = 53) {
+        self.setId = setId; self.zones = zones; self.acknowledgeDNSSEC = acknowledgeDNSSEC; self.resolver = resolver; self.queryPort = queryPort
     }
 }
 
@@ -59,6 +61,8 @@ public struct MigrationPlan: Sendable, Equatable {
     public var setUsage: SetUsage
     public var accountUsage: SetUsage
     public var notes: [String]
+    /// Where the old and new zones' name servers are asked the same questions after each copy (nil: not asked).
+    public var answerCheck: AnswerCheckTarget? = nil
 }
 
 /// Thrown by `planMigration` when a pre-check fails; nothing has been created.
@@ -76,12 +80,15 @@ public enum MigrationEvent: Sendable, Equatable {
     case batchInSync(zone: String, index: Int, of: Int)
     case waiting(zone: String, changeId: String, elapsedSeconds: Double)
     case parity(zone: String, ParityReport)
+    /// Asking the old and new zones' name servers the same questions: started, then its result.
+    case askingServers(zone: String, questions: Int)
+    case answers(zone: String, AnswerParity)
 
     /// The zone the event is about.
     public var zone: String {
         switch self {
         case let .zoneCreated(z, _), let .zoneFound(z, _), let .tagsCopied(z, _), let .batchSubmitted(z, _, _, _, _), let .batchInSync(z, _, _),
-             let .waiting(z, _, _), let .parity(z, _): return z
+             let .waiting(z, _, _), let .parity(z, _), let .askingServers(z, _), let .answers(z, _): return z
         }
     }
 }

@@ -93,7 +93,8 @@ extension WhiteLabelEngine {
             return out.sorted { $0.0 < $1.0 }.map(\.1)
         }
         return MigrationPlan(setId: setId, setNameServers: set.nameServers, zones: zones, setUsage: setUsage, accountUsage: accountUsage,
-                             notes: [setUsage.limitNote, accountUsage.limitNote].compactMap { $0 })
+                             notes: [setUsage.limitNote, accountUsage.limitNote].compactMap { $0 },
+                             answerCheck: request.queryPort.map { AnswerCheckTarget(resolver: request.resolver, queryPort: $0) })
     }
 
     /// A zone made with `reference` or one of its later generations (a copy vanityns made).

@@ -65,6 +65,31 @@ public enum MigrationRenderer {
         return out
     }
 
+    /// `answers: the same for 1712 questions asked of ns-12.awsdns-01.com (old) and ns-2048.awsdns-64.com (new)`,
+    /// then what was not asked and each question answered differently.
+    public static func answers(_ a: AnswerParity, color: Bool = false, width: Int = 80) -> [String] {
+        var out: [String] = []
+        func wrapped(_ text: String, first: String) { out += TextStyle.wrap(text.split(separator: " ").map(String.init), first: first, indent: 4, width: width) }
+        if let why = a.unavailable {
+            wrapped(why + "; the records were compared, the answers not", first: TextStyle.yellow("answers: not compared:", color))
+        } else {
+            let servers = "asked of \(a.oldServer ?? "?") for the old zone and \(a.newServer ?? "?") for the new"
+            if a.differences.isEmpty {
+                wrapped("for \(a.asked) question\(a.asked == 1 ? "" : "s") \(servers)", first: TextStyle.green("answers: the same", color))
+            } else {
+                wrapped("of \(a.asked) questions \(servers)", first: TextStyle.red("answers: \(a.differences.count) differ", color))
+                for d in a.differences.prefix(20) {
+                    out.append("  \(d.name) \(d.type)")
+                    out.append("      old: \(d.old)")
+                    out.append("      new: \(d.new)")
+                }
+                if a.differences.count > 20 { out.append("  ... and \(a.differences.count - 20) more (--output json lists all)") }
+            }
+        }
+        for reason in a.notAsked.keys.sorted() { out.append("  not asked: \(a.notAsked[reason]!) \(reason)") }
+        return out
+    }
+
     /// One progress line per migration event, prefixed with the zone (`migrate`'s progress lines).
     public static func event(_ e: MigrationEvent) -> String { "\(e.zone): " + eventStatus(e) }
 
@@ -78,6 +103,8 @@ public enum MigrationRenderer {
         case let .batchInSync(_, i, n): return "batch \(i)/\(n) in sync"
         case let .waiting(_, change, elapsed): return String(format: "waiting for %@: PENDING after %.0f s", change, elapsed)
         case let .parity(_, p): return parity(p).joined(separator: "\n")
+        case let .askingServers(_, n): return "asking the old and the new zone's name servers \(n) question\(n == 1 ? "" : "s")"
+        case let .answers(_, a): return answers(a).joined(separator: "\n")
         }
     }
 

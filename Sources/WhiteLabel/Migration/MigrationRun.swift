@@ -10,8 +10,9 @@ public struct MigrationFailed: Error, Sendable, Equatable, CustomStringConvertib
 
 extension WhiteLabelEngine {
     /// Runs one zone's move: journal, the new zone in the set (derived reference: a rerun finds it), the source's
-    /// tags, the copy batch by batch (each waited until INSYNC), then the parity check on fresh listings. The old zone
-    /// is only read. A rerun after a crash anywhere finds the zone and sends only what is missing.
+    /// tags, the copy batch by batch (each waited until INSYNC), then the parity check on fresh listings and, when the
+    /// plan says where, the same questions asked of both zones' name servers. The old zone is only read. A rerun after
+    /// a crash anywhere finds the zone and sends only what is missing.
     public func migrate(_ zone: ZoneMigration, of plan: MigrationPlan,
                         events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) async throws -> ParityReport {
         try journal.prepare()
@@ -68,12 +69,20 @@ extension WhiteLabelEngine {
             events(.batchInSync(zone: zone.zoneName, index: i + 1, of: zone.batches.count))
         }
 
-        let report = try await parity(zone: zone.zoneName, sourceId: zone.sourceZoneId, copyId: targetId)
+        var report = try await parity(zone: zone.zoneName, sourceId: zone.sourceZoneId, copyId: targetId)
+        events(.parity(zone: zone.zoneName, report))
+        if report.identical, let check = plan.answerCheck, !plan.setNameServers.isEmpty {
+            let questions = AnswerParity.questions(zone: zone.zoneName, records: zone.sourceRecords).questions.count
+            events(.askingServers(zone: zone.zoneName, questions: questions))
+            let answers = await answerParity(zone: zone.zoneName, records: zone.sourceRecords, oldNameServers: zone.sourceNameServers,
+                                             newNameServers: plan.setNameServers, check: check)
+            report.answers = answers
+            events(.answers(zone: zone.zoneName, answers))
+        }
         entry.lastChangeId = nil; entry.updatedAt = clock.now()
         entry.state = .copied
         if !zone.batches.isEmpty || entry.copiedAt == nil { entry.copiedAt = clock.now() }
         try saveMigration(entry)
-        events(.parity(zone: zone.zoneName, report))
         return report
     }
 

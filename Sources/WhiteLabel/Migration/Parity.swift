@@ -81,7 +81,12 @@ public struct ParityReport: Sendable, Equatable, Codable {
     public var differences: [ParityDifference]
     /// Record sets left out on purpose (traffic policy records), not counted as differences.
     public var uncopied: Int
+    /// The same questions asked of the old and the new zone's name servers, when they were (records identical).
+    public var answers: AnswerParity? = nil
+    /// Record by record: the two zones hold the same record sets.
     public var identical: Bool { differences.isEmpty && sourceDigest == copyDigest }
+    /// Records identical and no question answered differently by the two zones' name servers.
+    public var proven: Bool { identical && (answers?.differences.isEmpty ?? true) }
 
     /// Compares `source` (of zone `sourceId`) with `copy` (of zone `copyId`).
     public static func compare(zone: String, source: [ResourceRecordSet], sourceId: String, copy: [ResourceRecordSet], copyId: String) -> ParityReport {
