@@ -71,8 +71,8 @@ extension WhiteLabelEngine {
 
         var report = try await parity(zone: zone.zoneName, sourceId: zone.sourceZoneId, copyId: targetId)
         events(.parity(zone: zone.zoneName, report))
-        if report.identical, let check = plan.answerCheck, !plan.setNameServers.isEmpty {
-            let questions = AnswerParity.questions(zone: zone.zoneName, records: zone.sourceRecords).questions.count
+        let questions = AnswerParity.questions(zone: zone.zoneName, records: zone.sourceRecords).questions.count
+        if report.identical, questions > 0, let check = plan.answerCheck, !plan.setNameServers.isEmpty {
             events(.askingServers(zone: zone.zoneName, questions: questions))
             let answers = await answerParity(zone: zone.zoneName, records: zone.sourceRecords, oldNameServers: zone.sourceNameServers,
                                              newNameServers: plan.setNameServers, check: check)

@@ -48,7 +48,12 @@ public enum MigrationFlow {
                 return MigrationFlow.settle(&s)
             case let .event(e):
                 s.migration.update(e.zone) { p in
-                    if case let .parity(_, report) = e { p.parity = MigrationRenderer.parity(report) } else { p.status = MigrationRenderer.eventStatus(e) }
+                    switch e {
+                    case let .parity(_, report): p.parity = MigrationRenderer.parity(report)
+                    // One unwrapped line per item: the apply step's paragraphs wrap them to the pane.
+                    case let .answers(_, a): p.parity += MigrationRenderer.answers(a, width: 1000)
+                    default: p.status = MigrationRenderer.eventStatus(e)
+                    }
                 }
                 return []
             case let .copied(zone, r):
@@ -56,11 +61,11 @@ public enum MigrationFlow {
                 switch r {
                 case let .success(report):
                     s.migration.update(zone) { p in
-                        p.done = true; p.identical = report.identical
-                        p.status = report.identical ? "copied" : "copied, but the copy differs (not switched)"
+                        p.done = true; p.identical = report.proven
+                        p.status = report.proven ? "copied" : "copied, but the copy differs (not switched)"
                         if p.parity.isEmpty { p.parity = MigrationRenderer.parity(report) }
                     }
-                    if report.identical && !s.migration.copied.contains(zone) { s.migration.copied.append(zone) }
+                    if report.proven && !s.migration.copied.contains(zone) { s.migration.copied.append(zone) }
                     s.migration.queue.removeAll { $0 == zone }
                     return MigrationFlow.nextCopy(&s)
                 case let .failure(e):
