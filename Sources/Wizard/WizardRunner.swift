@@ -81,7 +81,11 @@ public struct WizardRunner: Sendable {
         case var .planMigration(req):
             // The copies' DNS check asks the name servers on the port the wizard was started with.
             if req.queryPort != nil { req.queryPort = context.queryPort }
-            send(.step(MigrationFlow.Msg.planned(await Self.result { try await engine.planMigration(req) })))
+            var dnssec = false
+            let outcome = await Self.result {
+                do { return try await engine.planMigration(req) } catch let e as MigrationRefused { dnssec = e.dnssec; throw e }
+            }
+            send(.step(MigrationFlow.Msg.planned(outcome, dnssec: dnssec)))
         case let .migrate(zone, plan):
             let name = zone.zoneName
             let r = await Self.result { try await engine.migrate(zone, of: plan) { send(.step(MigrationFlow.Msg.event($0))) } }

@@ -142,7 +142,8 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
     /// Each zone's copy: three A, a TXT and an alias to the first A, in two batches; a traffic policy record left out.
     func planMigration(_ request: MigrationRequest) async throws -> MigrationPlan {
         lock.withLock { migrationRequests.append(request) }
-        if let migrationRefusal { throw migrationRefusal }
+        // A DNSSEC refusal is what --acknowledge-dnssec gets past.
+        if let migrationRefusal, !(migrationRefusal.dnssec && request.acknowledgeDNSSEC) { throw migrationRefusal }
         let zones = request.zones.map { id -> ZoneMigration in
             let name = id + "."
             var records = (1...3).map { ResourceRecordSet(name: "h\($0).\(name)", type: "A", ttl: 300, values: ["192.0.2.\($0)"]) }

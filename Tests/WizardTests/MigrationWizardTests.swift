@@ -114,6 +114,31 @@ struct MigrationWizardTests {
         #expect(h.state.step == .zones)
     }
 
+    @Test("plan step: a DNSSEC refusal names the order to follow, and a (the DS is out) plans again acknowledging it")
+    func dnssecAcknowledged() async {
+        let engine = FakeEngine()
+        let message = "zone other.org. (ZOTHER) is DNSSEC-signed by Route 53 (GetDNSSEC: SIGNING). Route 53 does not move DNSSEC: remove the DS "
+            + "record at the registrar first and wait its TTL, migrate and cut over, then sign the new zone and publish its DS. " + MigrationRefused.acknowledgeHint
+        engine.migrationRefusal = MigrationRefused(problems: [InputProblem(subject: "other.org", message: message)], dnssec: true)
+        var h = await Self.atZones(Size(width: 80, height: 24), engine: engine)
+        await Self.pickOther(&h)
+        await h.key(.enter)
+        #expect(h.screen.contains("Press a once the DS is out") && !h.screen.contains("--acknowledge-dnssec"), "\(h.screen)")
+        #expect(h.lines[23].contains("a DS is out: go on"), "\(h.lines[23])")
+        #expect(h.engine.migrationRequests.last?.acknowledgeDNSSEC == false)
+        await h.key(.char("a"))
+        #expect(h.engine.migrationRequests.last?.acknowledgeDNSSEC == true)
+        #expect(h.screen.contains("Copy ─ zone 1 of 1: other.org"), "\(h.screen)")
+
+        // Any other refusal has no such key.
+        let other = FakeEngine()
+        other.migrationRefusal = MigrationRefused(problems: [InputProblem(subject: "other.org", message: "private hosted zone")])
+        var h2 = await Self.atZones(Size(width: 80, height: 24), engine: other)
+        await Self.pickOther(&h2)
+        await h2.keys(.enter, .char("a"))
+        #expect(!h2.lines[23].contains("go on") && h2.engine.migrationRequests.allSatisfy { !$0.acknowledgeDNSSEC })
+    }
+
     @Test("a copy whose parity differs is not switched; a skipped copy goes straight to the vanity plan")
     func parityAndSkip() async {
         let engine = FakeEngine()

@@ -68,7 +68,12 @@ public struct MigrationPlan: Sendable, Equatable {
 /// Thrown by `planMigration` when a pre-check fails; nothing has been created.
 public struct MigrationRefused: Error, Sendable, Equatable, CustomStringConvertible {
     public var problems: [InputProblem]
+    /// A problem is DNSSEC (the zone signs, or its parent holds a DS) that `acknowledgeDNSSEC` lets through.
+    public var dnssec = false
+    public init(problems: [InputProblem], dnssec: Bool = false) { self.problems = problems; self.dnssec = dnssec }
     public var description: String { problems.map(\.description).joined(separator: "\n") }
+    /// How a DNSSEC problem ends: the command line's way to go on (the wizard names its key instead).
+    public static let acknowledgeHint = "Pass --acknowledge-dnssec once the DS is out"
 }
 
 /// Progress of one zone's copy, for the progress lines and the wizard.

@@ -23,6 +23,7 @@ extension WhiteLabelEngine {
         let account = try await route53.listHostedZones()
         let inSet = try await route53.listHostedZones(delegationSetId: setId)
         var problems: [InputProblem] = []
+        var dnssecRefused = false
         var checked: [(zone: HostedZone, nameServers: [String], target: String?, notes: [String])] = []
 
         for (subject, source) in resolveSources(request.zones, account: account, setId: setId, problems: &problems) {
@@ -62,7 +63,8 @@ extension WhiteLabelEngine {
                     notes.append("DNSSEC acknowledged: \(signing)")
                 } else {
                     problem(signing + ". Route 53 does not move DNSSEC: remove the DS record at the registrar first and wait its TTL, "
-                            + "migrate and cut over, then sign the new zone and publish its DS. Pass --acknowledge-dnssec once the DS is out")
+                            + "migrate and cut over, then sign the new zone and publish its DS. " + MigrationRefused.acknowledgeHint)
+                    dnssecRefused = true
                     continue
                 }
             }
@@ -80,7 +82,7 @@ extension WhiteLabelEngine {
             problems.append(InputProblem(subject: "account", message: "the account has \(accountUsage.count) of its \(accountUsage.limit) hosted zones; \(newZones) more "
                                          + "do not fit (each migration makes one until the old zone is deleted). Request a higher MAX_HOSTED_ZONES_BY_OWNER quota"))
         }
-        guard problems.isEmpty else { throw MigrationRefused(problems: problems) }
+        guard problems.isEmpty else { throw MigrationRefused(problems: problems, dnssec: dnssecRefused) }
 
         let zones = try await withThrowingTaskGroup(of: (Int, ZoneMigration).self) { group in
             for (i, c) in checked.enumerated() {

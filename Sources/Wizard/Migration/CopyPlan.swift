@@ -13,6 +13,8 @@ enum CopyPlan {
     static func act(_ s: inout WizardState, _ a: WizardAction) -> [WizardCommand] {
         switch a {
         case .rerun: if s.migration.plan.error != nil { return MigrationFlow.planCopies(&s) }
+        case .acknowledge:
+            if s.migration.plan.error != nil && s.migration.dnssecRefused { s.migration.acknowledgeDNSSEC = true; return MigrationFlow.planCopies(&s) }
         case .detail: if s.selectedCopy != nil { s.plan.showDetail = true; s.plan.detailOffset = 0 }
         case .up: s.plan.planRecord = max(0, s.plan.planRecord - 1)
         case .down: s.plan.planRecord = min(max(0, s.copyRecords.count - 1), s.plan.planRecord + 1)
@@ -33,7 +35,8 @@ enum CopyPlan {
                     B([.up, .char("k")], "↑↓", "choose a record", footer: false, .up), B([.down, .char("j")], "↓/j", "next record", footer: false, .down),
                     B([.enter], "↑↓ enter", "record", .openRecord), B([.char("d")], "d", "all", .detail)]
         }
-        return s.migration.plan.error != nil ? [B([.char("r")], "r", "check again", .rerun)] : []
+        guard s.migration.plan.error != nil else { return [] }
+        return [B([.char("r")], "r", "check again", .rerun)] + (s.migration.dnssecRefused ? [B([.char("a")], "a", "DS is out: go on", .acknowledge)] : [])
     }
 
     static func boxTitle(_ s: WizardState) -> String {
@@ -48,8 +51,12 @@ enum CopyPlan {
             s.loading(&f, r, "checking the zones to migrate (room, conflicts, DNSSEC) and reading their records…"); return
         case let .failed(m):
             f.put("Cannot migrate:", x: r.x, y: y, role: .error); y += 1
-            for problem in m.split(separator: "\n") { s.paragraph(&f, "\(Glyph.cross) " + problem, x: r.x, y: &y, width: r.width, maxY: r.maxY - 1, role: .error) }
-            s.paragraph(&f, "Nothing has been created. esc goes back to the zones step (leave the zone out); r checks again.",
+            let hint = MigrationRefused.acknowledgeHint, key = "Press a once the DS is out"
+            for problem in m.split(separator: "\n") {
+                s.paragraph(&f, "\(Glyph.cross) " + problem.replacingOccurrences(of: hint, with: key), x: r.x, y: &y, width: r.width, maxY: r.maxY - 1, role: .error)
+            }
+            s.paragraph(&f, "Nothing has been created. esc goes back to the zones step (leave the zone out); r checks again"
+                        + (s.migration.dnssecRefused ? "; a goes on past DNSSEC (the DS is out of the parent and its TTL has passed)." : "."),
                         x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .dim)
             return
         case .loaded: break

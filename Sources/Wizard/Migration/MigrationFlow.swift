@@ -22,6 +22,10 @@ public enum MigrationFlow {
         public var finished = false
         /// Zones copied with identical parity (ASCII, trailing dot), in order.
         public var copied: [String] = []
+        /// The last plan was refused for DNSSEC (a signing zone, a DS at the parent): `a` plans again acknowledging it.
+        public var dnssecRefused = false
+        /// The user said the DS is out: the plan goes on past DNSSEC (as `migrate --acknowledge-dnssec`).
+        public var acknowledgeDNSSEC = false
         public init() {}
     }
 
@@ -36,14 +40,15 @@ public enum MigrationFlow {
     }
 
     public enum Msg: WizardStepMsg {
-        case planned(Result<MigrationPlan, UIError>)
+        /// The copies' plan; `dnssec`: it was refused, among other things, for DNSSEC (see `State.dnssecRefused`).
+        case planned(Result<MigrationPlan, UIError>, dnssec: Bool = false)
         case event(MigrationEvent)
         case copied(zone: String, Result<ParityReport, UIError>)
 
         public func update(_ s: inout WizardState) -> [WizardCommand] {
             switch self {
-            case let .planned(r):
-                s.migration.plan = Loadable(r); s.migration.decisions = [:]
+            case let .planned(r, dnssec):
+                s.migration.plan = Loadable(r); s.migration.decisions = [:]; s.migration.dnssecRefused = dnssec
                 s.plan.planIndex = 0; s.plan.planRecord = 0
                 return MigrationFlow.settle(&s)
             case let .event(e):
@@ -81,7 +86,8 @@ public enum MigrationFlow {
     static func planCopies(_ s: inout WizardState) -> [WizardCommand] {
         s.migration.plan = .loading; s.migration.decisions = [:]
         let names = s.otherZones.filter { s.zones.migrateZones.contains($0.id) }.map { WizardState.bare($0.name) }
-        return [.planMigration(MigrationRequest(setId: s.delegationSet.chosenSet?.id ?? "", zones: names, resolver: s.resolver))]
+        return [.planMigration(MigrationRequest(setId: s.delegationSet.chosenSet?.id ?? "", zones: names,
+                                                acknowledgeDNSSEC: s.migration.acknowledgeDNSSEC, resolver: s.resolver))]
     }
 
     /// Answers by itself for zones whose copy is already complete (copied again: only the parity check runs), then,
