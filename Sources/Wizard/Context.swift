@@ -31,6 +31,8 @@ public struct WizardContext: Sendable {
     public var queryPort: Int
     /// The domain's current name servers at Route 53 Domains; nil when the domain is not registered there.
     public var registrarLookup: (@Sendable (WhiteLabelPlan) async throws -> [DomainNameserver]?)?
+    /// Any domain's current name servers at Route 53 Domains (the migrated ones); nil when it is registered elsewhere.
+    public var registrarLookupDomain: (@Sendable (String) async throws -> [DomainNameserver]?)?
     /// Sets the domain's name servers (with glue) at Route 53 Domains.
     public var registrarApply: (@Sendable (String, [DomainNameserver]) async throws -> Void)?
     /// The unfinished apply to offer at start; nil reads the journal of `engine` when it is a `WhiteLabelEngine`.
@@ -42,11 +44,12 @@ public struct WizardContext: Sendable {
                 credentialProblem: String? = nil, resolver: ResolverTarget = .system, stateDirectory: URL, queryPort: Int = 53,
                 registrarLookup: (@Sendable (WhiteLabelPlan) async throws -> [DomainNameserver]?)? = nil,
                 registrarApply: (@Sendable (String, [DomainNameserver]) async throws -> Void)? = nil,
+                registrarLookupDomain: (@Sendable (String) async throws -> [DomainNameserver]?)? = nil,
                 resumeInfo: (@Sendable () async -> ResumeInfo?)? = nil, mfa: MFABridge? = nil) {
         self.route53 = route53; self.engine = engine; self.events = events; self.account = account
         self.credentialProblem = credentialProblem; self.resolver = resolver; self.stateDirectory = stateDirectory
         self.queryPort = queryPort; self.registrarLookup = registrarLookup; self.registrarApply = registrarApply
-        self.resumeInfo = resumeInfo; self.mfa = mfa
+        self.resumeInfo = resumeInfo; self.mfa = mfa; self.registrarLookupDomain = registrarLookupDomain
     }
 }
 

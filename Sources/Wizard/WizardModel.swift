@@ -6,7 +6,7 @@ import Terminal
 
 /// What a confirmation does when answered yes: `quit` for the wizard, the others for the step that asked.
 public enum PendingAction: Sendable, Equatable {
-    case quit, createSet, createSetFromZone(id: String, name: String), registrarApply
+    case quit, createSet, createSetFromZone(id: String, name: String), registrarApply, registrarApplyMigrated
 }
 
 /// A yes/no question over the current step.
@@ -81,6 +81,10 @@ public enum WizardCommand: Sendable, Equatable {
     case registrarLookup(WhiteLabelPlan)
     case registrarRows(WhiteLabelPlan)
     case registrarApply(domain: String, [DomainNameserver])
+    /// A migrated domain at Route 53 Domains: its name servers now (nil: registered elsewhere).
+    case registrarLookupDomain(String)
+    /// Sets a migrated domain's name servers (no glue) at Route 53 Domains.
+    case registrarApplyMigrated(domain: String, [DomainNameserver])
     case writeFile(text: String, prefix: String, purpose: FilePurpose)
     case verify(homeDomain: String, zones: [String], hosts: [String])
     /// Copies `text` to the user's clipboard (OSC 52), or to a 0600 file named from `prefix` when the terminal cannot.

@@ -99,6 +99,12 @@ public struct WizardRunner: Sendable {
         case let .registrarApply(domain, ns):
             guard let apply = context.registrarApply else { send(.step(RegistrarStep.Msg.registrarApplied(.failure(UIError("not available"))))); return }
             send(.step(RegistrarStep.Msg.registrarApplied(await Self.result { try await apply(domain, ns); return true })))
+        case let .registrarLookupDomain(domain):
+            guard let lookup = context.registrarLookupDomain else { send(.step(MigratedRegistrar.Msg.looked(domain: domain, .success(nil)))); return }
+            send(.step(MigratedRegistrar.Msg.looked(domain: domain, await Self.result { try await lookup(domain) })))
+        case let .registrarApplyMigrated(domain, ns):
+            guard let apply = context.registrarApply else { send(.step(MigratedRegistrar.Msg.applied(domain: domain, .failure(UIError("not available"))))); return }
+            send(.step(MigratedRegistrar.Msg.applied(domain: domain, await Self.result { try await apply(domain, ns); return true })))
         case let .writeFile(text, prefix, purpose):
             let dir = context.stateDirectory
             let r = await Self.result { try PrivateFile.write(text, directory: dir, name: PrivateFile.stampedName(prefix)) }

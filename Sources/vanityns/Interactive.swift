@@ -46,6 +46,7 @@ enum Interactive {
             queryPort: queryPort,
             registrarLookup: { plan in try await engine.registrarUpdate(plan: plan)?.current.nameservers },
             registrarApply: { domain, nameservers in try await engine.applyRegistrar(domain: domain, nameservers: nameservers, events: { _ in }) },
+            registrarLookupDomain: { domain in try await engine.registrarUpdate(domain: domain, rows: [])?.current.nameservers },
             mfa: services.mfa)
         let code = mode == .wizard ? await WizardApp.runWizard(context) : await WizardApp.runBrowser(context)
         if code != 0 { throw ExitCode(code) }

@@ -11,10 +11,12 @@ import Terminal
 @Suite("Migrating a zone in the wizard")
 struct MigrationWizardTests {
     /// At the zones step with other.org (outside the set) ticked to migrate, and a private zone in the account.
-    static func atZones(_ size: Size, engine: FakeEngine = FakeEngine()) async -> Harness {
+    static func atZones(_ size: Size, engine: FakeEngine = FakeEngine(),
+                        registrarLookupDomain: (@Sendable (String) async throws -> [DomainNameserver]?)? = nil) async -> Harness {
         let r53 = FakeRoute53()
         r53.zones.append((HostedZone(id: "ZP", name: "internal.example.", callerReference: "p", config: HostedZoneConfig(privateZone: true)), nil))
-        var h = Harness(size: size, r53: r53, engine: engine)
+        var h = Harness(size: size, r53: r53, engine: engine,
+                        registrarLookup: registrarLookupDomain.map { _ in { @Sendable _ in nil } }, registrarLookupDomain: registrarLookupDomain)
         await h.start()
         await h.keys(.enter, .enter, .enter, .enter, .enter)
         return h
@@ -137,6 +139,29 @@ struct MigrationWizardTests {
         await Self.pickOther(&h2)
         await h2.keys(.enter, .char("a"))
         #expect(!h2.lines[23].contains("go on") && h2.engine.migrationRequests.allSatisfy { !$0.acknowledgeDNSSEC })
+    }
+
+    @Test("registrar step: a migrated domain at Route 53 Domains is shown with its name servers now and set with m (confirmed), without glue", arguments: WizardFlowTests.sizes)
+    func migratedAtRoute53Domains(size: Size) async {
+        var h = await Self.atZones(size, registrarLookupDomain: { d in
+            d == "other.org" ? [DomainNameserver(name: "ns-9.awsdns-09.com", glueIps: nil)] : nil
+        })
+        await Self.pickOther(&h)
+        await h.keys(.enter, .char("y"), .enter, .char("y"), .char("y"), .enter)
+        #expect(h.state.step == .registrar)
+        #expect(h.commands.contains(.registrarLookupDomain("other.org")))
+        let text = h.screen.split(separator: "\n").joined(separator: " ")
+        #expect(text.contains("other.org (migrated) is at Route 53 Domains with ns-9.awsdns-09.com; m sets"), "\(h.screen)")
+        #expect(h.lines[size.height - 1].contains("m update migrated"), "\(h.lines[size.height - 1])")
+        await h.key(.char("m"))
+        #expect(h.state.confirm?.question.contains("Set the name servers of other.org at Route 53 Domains to ns1.example.com") == true)
+        #expect(!h.commands.contains { if case .registrarApplyMigrated = $0 { return true }; return false }, "nothing sent before y")
+        await h.key(.char("y"))
+        let hosts = ["ns1.example.com", "ns2.example.com", "ns3.example.com", "ns4.example.com"].map { DomainNameserver(name: $0, glueIps: nil) }
+        #expect(h.commands.contains(.registrarApplyMigrated(domain: "other.org", hosts)))
+        #expect(h.screen.split(separator: "\n").joined(separator: " ").contains("other.org (migrated): name servers set at Route 53 Domains"))
+        #expect(!h.lines[size.height - 1].contains("m update migrated"), "done: the key is gone")
+        #expect(h.state.afterExit.contains { $0.contains("other.org (migrated): name servers set at Route 53 Domains") })
     }
 
     @Test("a copy whose parity differs is not switched; a skipped copy goes straight to the vanity plan")

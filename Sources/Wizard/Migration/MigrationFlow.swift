@@ -139,15 +139,6 @@ extension WizardState {
         guard let zones = migration.plan.value?.zones, plan.planIndex < zones.count else { return nil }
         return zones[plan.planIndex]
     }
-    /// The registrar's part for the migrated zones: their name servers become the vanity hosts (no glue: that
-    /// belongs to the home domain), once the new zones answer with them.
-    var migratedRegistrarLines: [String] {
-        let hosts = registrar.registrarTable.map(\.host)
-        guard !hosts.isEmpty else { return [] }
-        return migration.copied.filter { plan.decisions[$0] == .apply && Self.bare($0) != homeName.lowercased() }.map {
-            "At the registrar of \(Self.bare($0)) (migrated), set its name servers to \(hosts.joined(separator: " ")) (no glue)."
-        }
-    }
     /// The record sets the copy on screen writes, in batch order.
     var copyRecords: [ResourceRecordSet] { selectedCopy.map { $0.batches.flatMap { $0 }.map(\.resourceRecordSet) } ?? [] }
 }

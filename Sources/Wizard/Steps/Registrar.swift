@@ -5,7 +5,7 @@ import Terminal
 
 /// Step 8, Registrar: the name servers and glue (host) records the home domain's registrar must hold. A domain
 /// registered with Route 53 Domains is updated from here (`a`, confirmed); otherwise the table is copied, written
-/// to a file, and printed when the wizard ends.
+/// to a file, and printed when the wizard ends. Migrated domains have their own lines (`MigratedRegistrar`, `m`).
 /// Reads: the plan (`plan.result`: home domain, hosts and their addresses); the shared `registrarAvailable`.
 /// Hands on: `afterExit` (the table printed after the screen is restored).
 public enum RegistrarStep: WizardStepHandler {
@@ -49,9 +49,10 @@ public enum RegistrarStep: WizardStepHandler {
 
     static func enter(_ s: inout WizardState) -> [WizardCommand] {
         guard let p = s.plan.result.value else { return [] }
-        if s.registrarAvailable { s.registrar.registrarCurrent = .loading; return [.registrarLookup(p)] }
+        let migrated = MigratedRegistrar.lookups(&s)
+        if s.registrarAvailable { s.registrar.registrarCurrent = .loading; return [.registrarLookup(p)] + migrated }
         s.registrar.registrarCurrent = .loaded(nil)
-        return [.registrarRows(p)]
+        return [.registrarRows(p)] + migrated
     }
 
     static func act(_ s: inout WizardState, _ a: WizardAction, key: Key) -> [WizardCommand] {
@@ -65,6 +66,7 @@ public enum RegistrarStep: WizardStepHandler {
             return [.copy(text: ReportRenderer.registrarTable(s.registrar.registrarTable) + "\n", what: "the registrar table", prefix: "registrar-\(s.homeName)")]
         case .writeFile:
             return [.writeFile(text: s.registrarText.joined(separator: "\n") + "\n", prefix: "registrar-\(s.homeName)", purpose: .registrar)]
+        case .migratedApply: MigratedRegistrar.confirm(&s)
         case .choose: return s.goNext()
         default: break
         }
@@ -72,6 +74,7 @@ public enum RegistrarStep: WizardStepHandler {
     }
 
     static func perform(_ s: inout WizardState, _ p: PendingAction) -> [WizardCommand] {
+        if p == .registrarApplyMigrated { return MigratedRegistrar.perform(&s) }
         guard p == .registrarApply, let current = s.registrar.registrarCurrent.value, current != nil, let plan = s.plan.result.value else { return [] }
         s.registrar.registrarApplied = .loading
         let table = s.registrar.registrarTable
@@ -82,14 +85,18 @@ public enum RegistrarStep: WizardStepHandler {
     static func boxTitle(_ s: WizardState) -> String { "Registrar ─ \(s.homeName)" }
 
     static func keymap(_ s: WizardState) -> Keymap<WizardAction> {
+        let migrated = MigratedRegistrar.pending(s).isEmpty ? [] : [B([.char("m")], "m", "update migrated", .migratedApply)]
         if s.registrar.registrarCurrent.value.map({ $0 != nil }) == true && s.registrar.registrarApplied.value == nil {
-            return WizardState.keys([B([.char("a")], "a", "update registrar", .registrarApply), B([.char("c")], "c", "copy", .copy),
+            return WizardState.keys([B([.char("a")], "a", "update registrar", .registrarApply)] + migrated + [B([.char("c")], "c", "copy", .copy),
                                      B([.enter], "enter", "continue", .choose)])
         }
-        return WizardState.keys([B([.char("c")], "c", "copy table", .copy), B([.char("w")], "w", "write it", .writeFile), B([.enter], "enter", "continue", .choose)])
+        return WizardState.keys(migrated + [B([.char("c")], "c", "copy table", .copy), B([.char("w")], "w", "write it", .writeFile),
+                                            B([.enter], "enter", "continue", .choose)])
     }
 
-    static func animating(_ s: WizardState) -> Bool { s.registrar.registrarCurrent.isLoading || s.registrar.registrarApplied.isLoading }
+    static func animating(_ s: WizardState) -> Bool {
+        s.registrar.registrarCurrent.isLoading || s.registrar.registrarApplied.isLoading || s.migratedRegistrar.applied.values.contains { $0.isLoading }
+    }
 
     static func draw(_ s: WizardState, _ f: inout Frame, _ r: Rect) {
         let g = s.registrar, home = s.homeName
