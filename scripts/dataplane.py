@@ -233,7 +233,9 @@ def serving_groups(hosted, zone_hosts, addresses, reserved):
 
     def union(x, y):
         parent[find(x)] = find(y)
-    hosts = lambda zone: [h for h in zone_hosts.get(zone[0], []) if h in addresses]
+
+    def hosts(zone):
+        return [h for h in zone_hosts.get(zone[0], []) if h in addresses]
     for host in addresses:
         find(host)
     for zone in hosted:
