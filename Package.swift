@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "TestSupport"]),
         .testTarget(name: "WhiteLabelTests", dependencies: ["WhiteLabel", "TestSupport"]),
         .testTarget(name: "WizardTests", dependencies: ["Wizard", "Terminal", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Resolver"]),
     ]
 )
 

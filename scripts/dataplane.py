@@ -2,14 +2,21 @@
 """Route 53's data plane, emulated on loopback for tests and the sandbox.
 
 moto stands in for Route 53's API but answers no DNS. This script plays the AWS name servers: it runs nsd (a
-real authoritative DNS server from Debian) on loopback and keeps it serving exactly what moto holds:
-- the four name server host names of the delegation sets (ns-2048.awsdns-64.com, ...) with the addresses from
-  an addresses file (so a test can "move" an AWS name server by rewriting that file);
-- the name servers route53-proxy.py gives a zone of its own (ns-<k>.awsdns-<j>.com ..., k < 2048, found in the
-  zones' apex NS records; a set made from such a zone has them too), each with a loopback address derived from k
-  (127.1.<k / 250>.<k % 250 + 1>, AAAA ::1) that nsd also listens on;
-- every public hosted zone in moto, with its records as Route 53 would serve them.
-nsd listens on 127.0.0.1 and on each IPv4 address in the addresses file, plus ::1, all on --port.
+real authoritative DNS server from Debian) on loopback, all on --port, and keeps it serving exactly what moto holds.
+
+Where each hosted zone is served (with --route53, the proxy's URL): at the addresses of the name servers
+route53-proxy.py gives the zone (GetHostedZone's, from its GET /__proxy/zone-name-servers): moto's four
+(ns-2048.awsdns-64.com, ...) for a zone in one of moto's sets, else four of its own or its set's
+(ns-<k>.awsdns-<j>.com ..., k < 2048). A host's addresses come from the addresses file (so a test can "move" an AWS
+name server by rewriting it; default: moto's four on 127.0.0.2-5), a derived host's from k (127.1.<k / 250>.<k % 250
++ 1>); every AAAA is ::1. The name servers are grouped: a zone's hosts go together, and groups sharing an address
+merge; each group is an nsd of its own on its hosts' IPv4 addresses, serving its zones (one per name: the first) and
+the awsdns address zones (A/AAAA of every AWS host), restarted only when that changes. So two zones of one name (an
+old zone on its own servers, its copy in a set) each answer at their own servers, as in Route 53.
+The main nsd, on 127.0.0.1 and ::1 (so IPv6 to any AWS host reaches it), serves the address zones and one zone per
+name: the one the registry delegates to (a delegation host's address, AWS host or vanity glue, among the zone's
+serving addresses), else the first. Without --route53 (fallback): the main nsd alone on 127.0.0.1, ::1 and every
+IPv4 address of the addresses file and of the derived hosts named in apex NS records, serving the first zone of each name.
 
 It also plays the registry: for each domain registered in moto's Route 53 Domains, and each domain of the registry
 file (domains at other registrars), the parent zone (com. for example.com) with a delegation to the domain's name
@@ -17,7 +24,7 @@ servers and glue A/AAAA from their GlueIps (only for hosts inside the domain). E
 --registry-servers servers (a.registry.test. on 127.0.0.100, b.registry.test. on 127.0.0.101, ...), each an nsd of
 its own at the same port, so that one of them can serve stale glue: the registry file's "servers" section replaces a
 domain's delegation on one server only. Its "silent" entries are listed as parent servers but nothing of this script
-answers at their address (a benchmark puts a black hole there). A registry server must be separate from the main nsd
+answers at their address (a benchmark puts a black hole there). A registry server must be separate from the others
 because a server that holds both com. and example.com. answers for the child and never refers. The main nsd also
 serves each parent zone (unless moto holds a hosted zone of that name, which wins) and registry.test., so a
 resolver pointed at it finds the parent's servers; the children it holds still answer for themselves there.
@@ -27,13 +34,14 @@ The registry file (JSON, reread at every sync):
    "servers": {"b.registry.test.": {"example.com.": [...]}},
    "silent": [{"Name": "c.registry.test.", "Address": "127.0.0.102"}]}
 
-After each sync it writes the generation number to STATE/generation; a caller that needs what moto holds now to be
-served writes a nonce to STATE/sync-request and waits for STATE/sync-ack to hold it.
+After each sync that changed what is served it writes the generation number to STATE/generation; a caller that needs
+what moto holds now to be served writes a nonce to STATE/sync-request and waits for STATE/sync-ack to hold it (written
+once every nsd serves a fetch that began after the request).
 
-Usage: dataplane.py --moto http://127.0.0.1:PORT --port DNSPORT --state DIR [--addresses FILE] [--interval S] [--once]
-                    [--registry FILE] [--registry-servers N]
+Usage: dataplane.py --moto http://127.0.0.1:PORT [--route53 http://127.0.0.1:PROXYPORT] --port DNSPORT --state DIR
+                    [--addresses FILE] [--interval S] [--once] [--registry FILE] [--registry-servers N]
 """
-import argparse, ctypes, json, os, re, signal, subprocess, sys, time
+import argparse, ctypes, hashlib, json, os, re, shutil, signal, subprocess, sys, time, urllib.request
 
 import boto3
 
@@ -48,20 +56,29 @@ DEFAULT_ADDRESSES = {
 DERIVED_NAME_SERVER = re.compile(r"^ns-(\d{1,4})\.awsdns-\d\d\.(com|net|org|co\.uk)\.?$")
 
 
-def derived_addresses(zones, addresses):
-    """{host: {"A": [...], "AAAA": ["::1"]}} for the proxy's derived name servers named in the zones' apex NS records."""
+def derived_address(host):
+    """{"A": [127.1.<k / 250>.<k % 250 + 1>], "AAAA": ["::1"]} for a name server the proxy derives (k < 2048), else None."""
+    m = DERIVED_NAME_SERVER.match(host)
+    if not m or int(m.group(1)) >= 2048:
+        return None
+    k = int(m.group(1))
+    return {"A": [f"127.1.{k // 250}.{k % 250 + 1}"], "AAAA": ["::1"]}
+
+
+def derived_addresses(hosts, addresses):
+    """{host: {"A": [...], "AAAA": ["::1"]}} for the derived name servers among `hosts` the addresses map lacks."""
     found = {}
-    for origin, records in zones.items():
-        for r in records:
-            if r["Type"] != "NS" or r["Name"].lower() != origin:
-                continue
-            for rr in r.get("ResourceRecords", []):
-                host = rr["Value"].lower().rstrip(".")
-                m = DERIVED_NAME_SERVER.match(host)
-                if m and int(m.group(1)) < 2048 and host not in addresses:
-                    k = int(m.group(1))
-                    found[host] = {"A": [f"127.1.{k // 250}.{k % 250 + 1}"], "AAAA": ["::1"]}
+    for host in hosts:
+        host = host.lower().rstrip(".")
+        if host not in addresses and derived_address(host):
+            found[host] = derived_address(host)
     return found
+
+
+def apex_ns_hosts(hosted):
+    """The hosts named in the zones' apex NS records."""
+    return [rr["Value"] for _, origin, records in hosted for r in records
+            if r["Type"] == "NS" and r["Name"].lower() == origin for rr in r.get("ResourceRecords", [])]
 
 
 def parent_zone(host):
@@ -72,19 +89,25 @@ def parent_zone(host):
 
 
 def fetch_zones(r53):
-    zones = {}
+    """[(zone id, name, records)] of every public hosted zone nsd can load, in moto's order; Route 53 allows two zones
+    of one name (an old zone and its copy in a set, during a migration), so a name may come more than once."""
+    zones = []
     for page in r53.get_paginator("list_hosted_zones").paginate():
         for z in page["HostedZones"]:
-            if z.get("Config", {}).get("PrivateZone"):
-                continue
+            name = z["Name"].lower()
+            if z.get("Config", {}).get("PrivateZone") or "" in name.rstrip(".").split("."):
+                continue  # private, or a name nsd cannot load
             records = []
             for rp in r53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=z["Id"]):
                 records += rp["ResourceRecordSets"]
-            name = z["Name"].lower()
-            if name in zones or "" in name.rstrip(".").split("."):
-                continue  # a second zone of the same name (Route 53 allows it) or a name nsd cannot load
-            zones[name] = records
+            zones.append((z["Id"].rsplit("/", 1)[-1], name, records))
     return zones
+
+
+def fetch_zone_name_servers(route53):
+    """{zone id: [host]}: the name servers the proxy gives each zone (GetHostedZone's), from its control endpoint."""
+    with urllib.request.urlopen(route53.rstrip("/") + "/__proxy/zone-name-servers", timeout=30) as r:
+        return {zid: [h.lower().rstrip(".") for h in hosts] for zid, hosts in json.load(r).items()}
 
 
 def value_text(v):
@@ -191,18 +214,91 @@ def registry_zones(registrations, servers):
     return texts
 
 
+def registry_delegations(registrations, registry, host):
+    """{domain: [name server]} as registry server `host` delegates: Route 53 Domains', the file's domains, its overrides."""
+    mine = dict(registrations)
+    mine.update({absolute(d.lower()): ns for d, ns in registry.get("domains", {}).items()})
+    mine.update({absolute(d.lower()): ns for d, ns in registry.get("servers", {}).get(host, {}).items()})
+    return mine
+
+
 def registry_views(registrations, registry, count):
     """{server host: (address, parent zone texts)}: what each registry server serves, the file's overrides applied."""
     own = registry_servers(count)
     listed = own + [(absolute(x["Name"].lower()), x["Address"]) for x in registry.get("silent", [])]
-    merged = dict(registrations)
-    merged.update({absolute(d.lower()): ns for d, ns in registry.get("domains", {}).items()})
-    views = {}
-    for host, address in own:
-        mine = dict(merged)
-        mine.update({absolute(d.lower()): ns for d, ns in registry.get("servers", {}).get(host, {}).items()})
-        views[host] = (address, registry_zones(mine, listed))
-    return views
+    return {host: (address, registry_zones(registry_delegations(registrations, registry, host), listed))
+            for host, address in own}
+
+
+def v4(values):
+    return [v for v in values if ":" not in v]
+
+
+def serving_groups(hosted, zone_hosts, addresses, reserved):
+    """[(listen addresses, [zone])]: the name servers grouped by what they serve. A zone's hosts are served together
+    and hosts that share an address are merged; every host of `addresses` is in a group (maybe with no zone), so each
+    of its IPv4 addresses answers. `reserved` addresses (the main and registry servers') are left out."""
+    parent = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(x, y):
+        parent[find(x)] = find(y)
+
+    def hosts(zone):
+        return [h for h in zone_hosts.get(zone[0], []) if h in addresses]
+    for host in addresses:
+        find(host)
+    for zone in hosted:
+        for h in hosts(zone)[1:]:
+            union(h, hosts(zone)[0])
+    owner = {}
+    for host, fams in addresses.items():
+        for ip in v4(fams.get("A", [])):
+            if ip not in reserved:
+                union(host, owner.setdefault(ip, host))
+    groups = {}
+    for host, fams in addresses.items():
+        listen, _ = groups.setdefault(find(host), (set(), []))
+        listen.update(ip for ip in v4(fams.get("A", [])) if ip not in reserved)
+    for zone in hosted:
+        if hosts(zone):
+            groups[find(hosts(zone)[0])][1].append(zone)
+    return [(tuple(sorted(listen)), zones) for listen, zones in groups.values() if listen]
+
+
+def one_per_name(zones, prefer=lambda zone: False):
+    """{name: zone text}: one zone of each name, the first `prefer` accepts, else the first."""
+    chosen = {}
+    for zone in zones:
+        if zone[1] not in chosen or (prefer(zone) and not prefer(chosen[zone[1]])):
+            chosen[zone[1]] = zone
+    return {name: zone_text(name, zone[2]) for name, zone in chosen.items()}
+
+
+def delegated_to(hosted, zone_hosts, addresses, delegations):
+    """prefer(zone) for the main server: True when the registry delegates the zone's name to one of the zone's name
+    server addresses (AWS hosts through `addresses`, vanity hosts through their glue, else their A records here)."""
+    in_zones = {}
+    for _, _, records in hosted:
+        for r in records:
+            if r["Type"] == "A":
+                in_zones.setdefault(absolute(r["Name"].lower()), set()).update(rr["Value"] for rr in r.get("ResourceRecords", []))
+
+    def addresses_of(ns):
+        host = ns["Name"].lower().rstrip(".")
+        if host in addresses:
+            return set(v4(addresses[host].get("A", [])))
+        return set(v4(ns.get("GlueIps") or [])) or in_zones.get(absolute(host), set())
+
+    def prefer(zone):
+        serving = {ip for h in zone_hosts.get(zone[0], []) for ip in v4(addresses.get(h, {}).get("A", []))}
+        return any(serving & addresses_of(ns) for ns in delegations.get(zone[1], []))
+    return prefer
 
 
 def address_zones(addresses):
@@ -241,13 +337,15 @@ class NSD:
         with open(os.path.join(self.state, "nsd.conf"), "w") as f:
             f.write("\n".join(conf) + "\n")
 
-    def restart(self):
+    def start(self):
+        """Starts nsd on what write() wrote; started() tells whether it came up."""
         self.stop()
         # nsd gets SIGTERM if this script dies, however it dies (PR_SET_PDEATHSIG), so no nsd outlives a test.
         self.proc = subprocess.Popen(["nsd", "-d", "-c", os.path.join(self.state, "nsd.conf")],
                                      stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.state, "nsd.stderr"), "a"),
                                      preexec_fn=lambda: ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM))
-        time.sleep(0.3)
+
+    def started(self):
         if self.proc.poll() is not None:
             sys.stderr.write(open(os.path.join(self.state, "nsd.stderr")).read()[-2000:])
             raise SystemExit("nsd did not start; see " + self.state)
@@ -262,9 +360,22 @@ class NSD:
         self.proc = None
 
 
+def restart(servers):
+    """Restarts these nsds together: all stopped first (an address may move from one to another), one wait."""
+    for server in servers:
+        server.stop()
+    for server in servers:
+        server.start()
+    if servers:
+        time.sleep(0.3)
+    for server in servers:
+        server.started()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--moto", required=True)
+    ap.add_argument("--route53", help="route53-proxy.py's URL: each zone served at the name servers it gives the zone")
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--state", required=True)
     ap.add_argument("--addresses")
@@ -278,10 +389,12 @@ def main():
                        aws_access_key_id="AKIDDATAPLANE0001", aws_secret_access_key="dataplane")
     domains = boto3.client("route53domains", endpoint_url=a.moto, region_name="us-east-1",
                            aws_access_key_id="AKIDDATAPLANE0001", aws_secret_access_key="dataplane")
-    nsd, registries, last, last_registry, generation = None, {}, None, None, 0
+    nsd, registries, groups, last, last_registry, generation = None, {}, {}, None, None, 0
+    main_listen = ["127.0.0.1", "::1"]
+    groups_dir = os.path.join(a.state, "groups")
 
     def stop(*_):
-        for server in [nsd] + list(registries.values()):
+        for server in [nsd] + list(registries.values()) + [g for g, _ in groups.values()]:
             if server:
                 server.stop()
         raise SystemExit(0)
@@ -295,14 +408,16 @@ def main():
         if a.addresses and os.path.exists(a.addresses):
             with open(a.addresses) as f:
                 addresses = json.load(f)
+        addresses = {h.lower().rstrip("."): fams for h, fams in addresses.items()}
         try:
             hosted = fetch_zones(r53)
-            served = {o: zone_text(o, recs) for o, recs in hosted.items()}
-            addresses = dict(addresses, **derived_addresses(hosted, addresses))
-        except Exception as e:  # moto restarting: keep serving what we have
+            zone_hosts = fetch_zone_name_servers(a.route53) if a.route53 else {}
+        except Exception as e:  # moto or the proxy restarting: keep serving what we have
             sys.stderr.write(f"dataplane: {e}\n")
             time.sleep(a.interval)
             continue
+        named = apex_ns_hosts(hosted) + [h for hosts in zone_hosts.values() for h in hosts]
+        addresses = dict(addresses, **derived_addresses(named, addresses))
         registry = {}
         if a.registry and os.path.exists(a.registry):
             with open(a.registry) as f:
@@ -314,10 +429,16 @@ def main():
             registrations = {}
         views = registry_views(registrations, registry, a.registry_servers)
         parents = next(iter(views.values()))[1] if views else {}
-        zones = address_zones(addresses)
-        zones.update({o: t for o, t in served.items() if o not in zones})
-        # The parent zones on the main server too (for finding the registry), never over a hosted zone of that name.
+        first_registry = registry_servers(a.registry_servers)[0][0] if a.registry_servers else None
+        delegations = registry_delegations(registrations, registry, first_registry)
+        awsdns = address_zones(addresses)
+        # The main server: one zone per name (the one the registry delegates to, else the first), the address zones,
+        # and the parent zones (for finding the registry), never over a hosted zone of that name.
+        zones = dict(awsdns)
+        prefer = delegated_to(hosted, zone_hosts, addresses, delegations)
+        zones.update({o: t for o, t in one_per_name(hosted, prefer).items() if o not in zones})
         zones.update({o: t for o, t in parents.items() if o not in zones})
+        to_restart = []
         registry_snapshot = json.dumps(views, sort_keys=True)
         changed = registry_snapshot != last_registry
         if changed:
@@ -327,19 +448,44 @@ def main():
                     if host not in registries:
                         registries[host] = NSD(os.path.join(a.state, "registry-" + host.split(".")[0]), a.port, [address])
                     registries[host].write(only)
-                    registries[host].restart()
+                    to_restart.append(registries[host])
                 elif host in registries:
                     registries.pop(host).stop()
             last_registry = registry_snapshot
-        listen = sorted({"127.0.0.1", "::1"} | {v for fams in addresses.values() for v in fams.get("A", [])})
-        snapshot = (json.dumps(zones, sort_keys=True), tuple(listen))
+        if a.route53:
+            # Each group of name servers: its own nsd on their IPv4 addresses, restarted only when its zones change.
+            reserved = set(main_listen) | {address for address, _ in views.values()}
+            wanted = {}
+            for listen, members in serving_groups(hosted, zone_hosts, addresses, reserved):
+                texts = dict(awsdns)
+                texts.update({o: t for o, t in one_per_name(members).items() if o not in texts})
+                wanted[listen] = texts
+            for listen in [k for k in groups if k not in wanted]:
+                server = groups.pop(listen)[0]
+                server.stop()
+                shutil.rmtree(server.state, ignore_errors=True)
+                changed = True
+            for listen, texts in wanted.items():
+                snapshot = json.dumps(texts, sort_keys=True)
+                if listen in groups and groups[listen][1] == snapshot:
+                    continue
+                key = hashlib.sha1(" ".join(listen).encode()).hexdigest()[:12]
+                server = groups[listen][0] if listen in groups else NSD(os.path.join(groups_dir, key), a.port, list(listen))
+                server.write(texts)
+                groups[listen] = (server, snapshot)
+                to_restart.append(server)
+        else:  # without the proxy, today's one nsd on every address, serving the first zone of each name
+            main_listen = sorted({"127.0.0.1", "::1"} | {v for fams in addresses.values() for v in v4(fams.get("A", []))})
+        snapshot = (json.dumps(zones, sort_keys=True), tuple(main_listen))
         if snapshot != last:
             if nsd is None:
-                nsd = NSD(a.state, a.port, listen)
-            nsd.listen = listen
+                nsd = NSD(a.state, a.port, main_listen)
+            nsd.listen = main_listen
             nsd.write(zones)
-            nsd.restart()
+            to_restart.append(nsd)
             last = snapshot
+        restart(to_restart)
+        if to_restart:
             changed = True
         if changed:
             generation += 1

@@ -48,7 +48,9 @@ What moto does differently (ROUTE53.md) and what this proxy makes of it:
   sets of that name and type in the zone are listed with the instance's TrafficPolicyInstanceId.
 - moto itself keeps hosted zone tags (ListTagsForResource / ChangeTagsForResource): forwarded unchanged.
 GET /__proxy/stats answers JSON counts: requests and Throttling answers per operation (the proxy's own calls to moto
-are not counted); POST /__proxy/stats/reset sets them to zero. STS calls (POST / with a form body, which moto serves
+are not counted); POST /__proxy/stats/reset sets them to zero. GET /__proxy/zone-name-servers answers JSON {zone id:
+[its four name servers as GetHostedZone answers them here]} for every hosted zone ([] for a private one), for
+dataplane.py to serve each zone where Route 53 would. Control endpoints are neither counted nor paced. STS calls (POST / with a form body, which moto serves
 on the same port) and Route 53 Domains calls (POST / with X-Amz-Target) are forwarded unchanged.
 
 Usage: route53-proxy.py PORT UPSTREAM_URL [DELAY] [--pending S] [--buckets] [--change-bucket CAP/RATE]
@@ -205,6 +207,7 @@ def leaf(parent, name, text):
 
 # -- name servers: Route 53 gives each zone made without a set four of its own
 TLDS = ("com", "net", "org", "co.uk")
+MOTO_NAME_SERVERS = ("ns-2048.awsdns-64.com", "ns-2049.awsdns-65.net", "ns-2050.awsdns-66.org", "ns-2051.awsdns-67.co.uk")
 
 
 def derived_name_servers(zid, attempt=0):
@@ -361,8 +364,11 @@ class H(http.server.BaseHTTPRequestHandler):
 
     def upstream(self, method, path, body=None):
         c = http.client.HTTPConnection(up.hostname, up.port, timeout=60)
-        c.request(method, path, body=body,
-                  headers={k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection", "content-length")})
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection", "content-length")}
+        if self.control_call:  # unsigned: moto picks the service by the credential scope
+            headers["Authorization"] = ("AWS4-HMAC-SHA256 Credential=AKIDPROXY0000000001/20130401/us-east-1/route53/"
+                                        "aws4_request, SignedHeaders=host, Signature=0")
+        c.request(method, path, body=body, headers=headers)
         r = c.getresponse()
         data = r.read()
         c.close()
@@ -385,7 +391,8 @@ class H(http.server.BaseHTTPRequestHandler):
         handlers = {"/__proxy/stats": self.control_stats, "/__proxy/stats/reset": self.control_stats_reset,
                     "/__proxy/drop-creates": self.control_drop_creates, "/__proxy/page-size": self.control_page_size,
                     "/__proxy/limits": self.control_limits, "/__proxy/dnssec": self.control_dnssec,
-                    "/__proxy/traffic-policy-instance": self.control_traffic_policy_instance}
+                    "/__proxy/traffic-policy-instance": self.control_traffic_policy_instance,
+                    "/__proxy/zone-name-servers": self.control_zone_name_servers}
         if path not in handlers:
             return self.answer(404, b"{}")
         with lock:
@@ -429,6 +436,15 @@ class H(http.server.BaseHTTPRequestHandler):
         state["traffic"].setdefault(zid, []).append(instance)
         return instance
 
+    def control_zone_name_servers(self, _):
+        """{zone id: [its four name servers]} as GetHostedZone answers them here ([] for a private zone)."""
+        result = {}
+        for z in self.all_zones():
+            zid = bare(z.findtext(tag("Id")))
+            private = (z.findtext("%s/%s" % (tag("Config"), tag("PrivateZone"))) or "false") == "true"
+            result[zid] = [] if private else list(state["zone_ns"].get(zid) or MOTO_NAME_SERVERS)
+        return result
+
     def throttled(self, op, body):
         if not args.buckets or op == "Domains":
             return False
@@ -448,7 +464,8 @@ class H(http.server.BaseHTTPRequestHandler):
     def _go(self):
         split = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(split.query)
-        if split.path.startswith("/__proxy/"):
+        self.control_call = split.path.startswith("/__proxy/")
+        if self.control_call:
             return self.control(split.path, query)
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n) if n else None

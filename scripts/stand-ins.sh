@@ -1,7 +1,7 @@
 # Sourced by the sandbox, screenshot and benchmark scripts: starts a moto server (Route 53 and Route 53 Domains)
 # behind scripts/route53-proxy.py (which makes it answer like Route 53: reused CallerReferences refused, the
 # delegationsetid filter, changes PENDING for PROXY_PENDING seconds, default 1; PROXY_ARGS adds options such as
-# --buckets), and the nsd data plane, on free loopback ports; stops them all on exit, hang-up or interrupt.
+# --buckets), and the nsd data plane (each zone served at the name servers the proxy gives it), on free loopback ports; stops them all on exit, hang-up or interrupt.
 # Sets MOTO_URL (the proxy), DNS_PORT, STANDINS_DIR and exports test credentials (not real ones).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -43,7 +43,7 @@ for port in "$MOTO_PORT" "$PROXY_PORT"; do
 done
 
 start_dataplane() {
-  python3 "$here/dataplane.py" --moto "http://127.0.0.1:$MOTO_PORT" --port "$DNS_PORT" --state "$STANDINS_DIR/dns" \
+  python3 "$here/dataplane.py" --moto "http://127.0.0.1:$MOTO_PORT" --route53 "$MOTO_URL" --port "$DNS_PORT" --state "$STANDINS_DIR/dns" \
     --addresses "$STANDINS_DIR/addresses.json" \
     --registry "$STANDINS_DIR/registry.json" >"$STANDINS_DIR/dataplane.log" 2>&1 &
   DATAPLANE_PID=$!

@@ -4,8 +4,9 @@ import Glibc
 #endif
 
 /// The AWS name servers, emulated: `scripts/dataplane.py` runs nsd on a free loopback port and keeps it serving what
-/// a moto server holds (every public zone) plus the A/AAAA records of the delegation set's name server host names,
-/// from an addresses file a test can rewrite to "move" a name server.
+/// a moto server holds, each public zone at the addresses of the name servers the proxy gives it (so two zones of one
+/// name answer each at its own servers; 127.0.0.1 answers with one of them, the one the registry delegates to), plus
+/// the A/AAAA records of the AWS name server host names, from an addresses file a test can rewrite to "move" one.
 public final class DataPlane: @unchecked Sendable {
     public let port: Int
     public let directory: URL
@@ -31,7 +32,8 @@ public final class DataPlane: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         for (k, v) in moto.environment { env[k] = v }
         try write(addresses)
-        process = try SpawnedProcess(arguments: ["python3", script, "--moto", "http://127.0.0.1:\(moto.motoPort)", "--port", String(port),
+        process = try SpawnedProcess(arguments: ["python3", script, "--moto", "http://127.0.0.1:\(moto.motoPort)",
+                                                 "--route53", moto.endpoint, "--port", String(port),
                                                  "--state", directory.appendingPathComponent("dns").path,
                                                  "--addresses", addressesFile.path, "--registry", registryFile.path, "--interval", "0.3"],
                                      environment: env, stderrPath: directory.appendingPathComponent("dataplane.log").path)
