@@ -90,6 +90,6 @@ shot_wait "migrate: outside this set"; shot_keys Down Down Down Space; sleep 0.3
 shot_take 16-migrate-zones "vanityns: step 5, a zone outside the set ticked to migrate"
 shot_keys Enter; shot_wait "y copy" 20; sleep 0.3
 shot_take 17-migrate-copy-plan "vanityns: step 6, the copy of legacy.example into the set"
-shot_keys y; shot_wait "parity: identical" 60; sleep 0.3
-shot_take 18-migrate-parity "vanityns: step 7, the copy done, with its parity line"
+shot_keys y; shot_wait "answers: the same" 60; sleep 0.3
+shot_take 18-migrate-parity "vanityns: step 7, the copy: same records, same answers"
 shot_stop

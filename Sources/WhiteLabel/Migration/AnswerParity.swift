@@ -22,7 +22,7 @@ public struct AnswerDifference: Sendable, Equatable, Codable {
 /// The proof on the wire: the same questions (every name and type of the old zone's simple and alias record sets)
 /// asked without recursion of one name server of the old zone and one of the new, answer by answer.
 public struct AnswerParity: Sendable, Equatable, Codable {
-    /// `ns-12.awsdns-01.com (127.1.0.13)`; nil when no server of that side answered.
+    /// `ns-12.awsdns-01.com (127.1.0.13)`: the server asked; nil when no server of that side answered.
     public var oldServer: String?
     public var newServer: String?
     /// Questions asked of both.
@@ -116,7 +116,7 @@ extension WhiteLabelEngine {
             return out
         }
         guard let first = found.keys.min() else { return nil }
-        return (Canonical.name(hosts[first]), found[first]!)
+        return (String(Canonical.name(hosts[first]).dropLast()), found[first]!)
     }
 
     /// Asks both servers every question, 16 at a time, and returns the questions answered differently.

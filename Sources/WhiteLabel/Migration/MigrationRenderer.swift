@@ -65,15 +65,15 @@ public enum MigrationRenderer {
         return out
     }
 
-    /// `answers: the same for 1712 questions asked of ns-12.awsdns-01.com (old) and ns-2048.awsdns-64.com (new)`,
-    /// then what was not asked and each question answered differently.
+    /// `answers: the same for 1712 questions asked of the old zone's ns-12.awsdns-01.com (127.1.0.13) and the new
+    /// zone's ns-2048.awsdns-64.com (127.0.0.2)`, then each question answered differently and what was not asked.
     public static func answers(_ a: AnswerParity, color: Bool = false, width: Int = 80) -> [String] {
         var out: [String] = []
         func wrapped(_ text: String, first: String) { out += TextStyle.wrap(text.split(separator: " ").map(String.init), first: first, indent: 4, width: width) }
         if let why = a.unavailable {
             wrapped(why + "; the records were compared, the answers not", first: TextStyle.yellow("answers: not compared:", color))
         } else {
-            let servers = "asked of \(a.oldServer ?? "?") for the old zone and \(a.newServer ?? "?") for the new"
+            let servers = "asked of the old zone's \(a.oldServer ?? "?") and the new zone's \(a.newServer ?? "?")"
             if a.differences.isEmpty {
                 wrapped("for \(a.asked) question\(a.asked == 1 ? "" : "s") \(servers)", first: TextStyle.green("answers: the same", color))
             } else {
