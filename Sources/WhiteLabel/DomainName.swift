@@ -42,6 +42,12 @@ public struct DomainName: Sendable, Hashable, Comparable, CustomStringConvertibl
         var ascii = text.lowercased()
         if text.unicodeScalars.contains(where: { !$0.isASCII }) {
             ascii = try toASCII(text, input: input)
+            // UTS #46 maps some characters to nothing (U+00AD soft hyphen, zero-width joiners...): a label of only
+            // those is gone after the mapping (a fuzz finding: "\u{AD}" became the empty name).
+            if ascii.isEmpty || ascii.hasPrefix(".") || ascii.hasSuffix(".") || ascii.contains("..") {
+                throw Invalid(input: input, reason: "a label is empty once invisible characters (such as U+00AD, the soft hyphen) are "
+                              + "dropped, as IDNA drops them; type the name without them")
+            }
         }
         let labels = ascii.split(separator: ".", omittingEmptySubsequences: false)
         for label in labels {

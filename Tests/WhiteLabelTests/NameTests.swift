@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Route53
 @testable import WhiteLabel
 
@@ -49,6 +50,24 @@ import Route53
         do { _ = try DomainName.parse("ns1.example.com\0ü") } catch let e as DomainName.Invalid {
             #expect(e.reason == "the name holds a control character (U+0000)")
         } catch { Issue.record("unexpected \(error)") }
+    }
+
+    /// Found by the names fuzz target (Fuzz/corpus/names/regression-soft-hyphen): IDNA maps U+00AD (soft hyphen) and
+    /// zero-width characters to nothing, so "\u{AD}" was accepted as the empty name and "ns1.\u{200B}.example.com"
+    /// with an empty label. Names that keep a letter around them still convert.
+    @Test func labelsEmptiedByIDNAMappingAreRefused() throws {
+        let path = LocalServices.packageRoot.appendingPathComponent("Fuzz/corpus/names/regression-soft-hyphen")
+        let found = String(decoding: try Data(contentsOf: path), as: UTF8.self)
+        #expect(found == "\u{AD}")
+        for text in [found, "ns1.\u{200B}.example.com", "example.com.\u{AD}", "\u{AD}.example.com"] {
+            for rule in [DomainName.Rule.hostName, .zoneName] {
+                #expect(throws: DomainName.Invalid.self, "\(text.debugDescription)") { try DomainName.parse(text, rule: rule) }
+            }
+        }
+        do { _ = try DomainName.parse("ns1.\u{200B}.example.com") } catch let e as DomainName.Invalid {
+            #expect(e.reason.contains("a label is empty once invisible characters"))
+        }
+        #expect(try DomainName.parse("bü\u{AD}cher.example").ascii == "xn--bcher-kva.example")
     }
 
     @Test func route53EscapesAreRead() throws {
