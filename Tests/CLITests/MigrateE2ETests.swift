@@ -66,6 +66,8 @@ import TestSupport
         let answers = try #require(parity["Answers"] as? [String: Any], "\(parity)")
         #expect(answers["Same"] as? Bool == true, "\(answers)")
         #expect((answers["Asked"] as? Int ?? 0) >= 1000, "\(answers)")
+        #expect((answers["NotAsked"] as? [String: Int])?.keys.sorted() == ["routing-policy sets (the answer depends on who asks)"],
+                "every other name was sent, paren(1) and the escaped space included: \(answers)")
         #expect((answers["OldServer"] as? String)?.contains("(127.1.") == true, "the old zone's own server was asked: \(answers)")
         #expect((answers["NewServer"] as? String)?.hasPrefix("ns-2048.awsdns-64.com (127.0.0.2)") == true, "\(answers)")
 

@@ -181,6 +181,9 @@ final class MigrationEngineTests: XCTestCase {
         let asked = s.dns.log.filter { $0.hasPrefix("@198.51.100.1:53 ") }
         XCTAssertTrue(asked.contains("@198.51.100.1:53 _443._tcp.example.org TLSA") && !asked.contains("@198.51.100.1:53 w.example.org A") && !asked.contains("@198.51.100.1:53 geo.example.org A"), "\(asked)")
 
+        XCTAssertEqual(AnswerParity.presentation("paren(1).sp ace.*.example.org."), "paren\\0401\\041.sp\\032ace.*.example.org.")
+        XCTAssertEqual(AnswerParity.presentation("b\u{FC}cher.example."), "b\\195\\188cher.example.", "bytes, not characters")
+
         // The new zone's server answers one question differently: listed with both answers, asked again first.
         s.dns.setAuthoritative(address: newAddress, "example.org", .txt, .answer([], authoritative: true))
         let before = s.dns.log.count

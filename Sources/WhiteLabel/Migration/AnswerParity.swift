@@ -45,10 +45,24 @@ public struct AnswerParity: Sendable, Equatable, Codable {
             else if DNSRecordType(rawValue: r.type.uppercased()) == nil { reason = "\(r.type.uppercased()) records (a type vanityns does not ask)" }
             else { reason = nil }
             if let reason { skipped[reason, default: 0] += 1; continue }
-            let name = RecordCopy.canonicalName(r.name), type = DNSRecordType(rawValue: r.type.uppercased())!
+            let name = presentation(RecordCopy.canonicalName(r.name)), type = DNSRecordType(rawValue: r.type.uppercased())!
             if seen.insert("\(name) \(type.rawValue)").inserted { out.append((name, type)) }
         }
         return (out, skipped)
+    }
+
+    /// A decoded name in DNS presentation form, as the resolver reads it: every byte but letters, digits, `-`, `_`
+    /// and `*` written as a decimal escape (`paren(1)` is `paren\0401\041`, a space `\032`).
+    static func presentation(_ name: String) -> String {
+        var out = ""
+        for label in name.split(separator: ".", omittingEmptySubsequences: true) {
+            for byte in label.utf8 {
+                let c = Character(UnicodeScalar(byte))
+                if byte < 0x80 && (c.isLetter || c.isNumber || "-_*".contains(c)) { out.append(c) } else { out += String(format: "\\%03d", byte) }
+            }
+            out += "."
+        }
+        return out.isEmpty ? "." : out
     }
 
     /// An outcome as one line of text for a difference.
@@ -85,11 +99,13 @@ extension WhiteLabelEngine {
         var differences: [AnswerDifference] = []
         for attempt in 0...max(0, retries) {
             if attempt > 0 { try? await Task.sleep(nanoseconds: UInt64(retryDelay * 1e9)) }
-            differences = await ask(pending, old: old.address, new: new.address, port: check.queryPort)
+            let (differing, unaskable) = await ask(pending, old: old.address, new: new.address, port: check.queryPort)
+            if attempt == 0 && unaskable > 0 { report.notAsked["names the resolver cannot send", default: 0] += unaskable }
+            differences = differing
+            if attempt == 0 { report.asked = questions.count - unaskable }
             if differences.isEmpty { break }
             pending = differences.map { (name: $0.name, type: DNSRecordType(rawValue: $0.type)!) }
         }
-        report.asked = questions.count
         report.differences = differences.sorted { ($0.name, $0.type) < ($1.name, $1.type) }
         return report
     }
@@ -119,11 +135,12 @@ extension WhiteLabelEngine {
         return (String(Canonical.name(hosts[first]).dropLast()), found[first]!)
     }
 
-    /// Asks both servers every question, 16 at a time, and returns the questions answered differently.
-    private func ask(_ questions: [(name: String, type: DNSRecordType)], old: String, new: String, port: Int) async -> [AnswerDifference] {
+    /// Asks both servers every question, 16 at a time: the questions answered differently, and how many could not
+    /// be sent at all (the same `.error` on both sides).
+    private func ask(_ questions: [(name: String, type: DNSRecordType)], old: String, new: String, port: Int) async -> ([AnswerDifference], Int) {
         let resolver = self.resolver, timeout = lookupTimeout
-        return await withTaskGroup(of: AnswerDifference?.self) { group in
-            var next = 0, out: [AnswerDifference] = []
+        return await withTaskGroup(of: (AnswerDifference?, Bool).self) { group in
+            var next = 0, out: [AnswerDifference] = [], unaskable = 0
             func start() {
                 guard next < questions.count else { return }
                 let q = questions[next]; next += 1
@@ -131,12 +148,17 @@ extension WhiteLabelEngine {
                     async let a = resolver.queryAuthoritative(q.name, type: q.type, address: old, port: port, timeout: timeout)
                     async let b = resolver.queryAuthoritative(q.name, type: q.type, address: new, port: port, timeout: timeout)
                     let (x, y) = await (a, b)
-                    return x == y ? nil : AnswerDifference(name: q.name, type: q.type.rawValue, old: AnswerParity.text(x), new: AnswerParity.text(y))
+                    if case .error = x, x == y { return (nil, true) }
+                    return (x == y ? nil : AnswerDifference(name: q.name, type: q.type.rawValue, old: AnswerParity.text(x), new: AnswerParity.text(y)), false)
                 }
             }
             for _ in 0..<16 { start() }
-            while let d = await group.next() { if let d { out.append(d) }; start() }
-            return out
+            while let (d, cannot) = await group.next() {
+                if let d { out.append(d) }
+                if cannot { unaskable += 1 }
+                start()
+            }
+            return (out, unaskable)
         }
     }
 }
