@@ -100,9 +100,11 @@ extension WhiteLabelEngine {
         for attempt in 0...max(0, retries) {
             if attempt > 0 { try? await Task.sleep(nanoseconds: UInt64(retryDelay * 1e9)) }
             let (differing, unaskable) = await ask(pending, old: old.address, new: new.address, port: check.queryPort)
-            if attempt == 0 && unaskable > 0 { report.notAsked["names the resolver cannot send", default: 0] += unaskable }
+            if attempt == 0 {
+                report.asked = questions.count - unaskable
+                if unaskable > 0 { report.notAsked["names the resolver cannot send"] = unaskable }
+            }
             differences = differing
-            if attempt == 0 { report.asked = questions.count - unaskable }
             if differences.isEmpty { break }
             pending = differences.map { (name: $0.name, type: DNSRecordType(rawValue: $0.type)!) }
         }

@@ -49,11 +49,15 @@ enum MigratedRegistrar {
 
     /// Domains Route 53 Domains holds whose name servers are not the vanity hosts yet and were not updated here.
     static func pending(_ s: WizardState) -> [String] {
-        let hosts = Set(vanityHosts(s).map { DomainName(trusted: $0).fqdn })
-        return domains(s).filter { d in
+        domains(s).filter { d in
             guard case let .loaded(held?) = s.migratedRegistrar.current[d] else { return false }
-            return s.migratedRegistrar.applied[d] == nil && Set(held.map { DomainName(trusted: $0.name).fqdn }) != hosts
+            return s.migratedRegistrar.applied[d] == nil && !holdsVanityHosts(held, s)
         }
+    }
+
+    /// The domain's name servers at Route 53 Domains are already the vanity hosts (case and final dot aside).
+    static func holdsVanityHosts(_ held: [DomainNameserver], _ s: WizardState) -> Bool {
+        Set(held.map { DomainName(trusted: $0.name).fqdn }) == Set(vanityHosts(s).map { DomainName(trusted: $0).fqdn })
     }
 
     static func confirm(_ s: inout WizardState) {
@@ -83,7 +87,7 @@ enum MigratedRegistrar {
             case (_, .loading?): return "\(d) (migrated): setting its name servers at Route 53 Domains…"
             case (_, .loaded?): return "\(d) (migrated): name servers set at Route 53 Domains to \(hosts) (the registry takes a few minutes)."
             case let (_, .failed(m)?): return "\(d) (migrated): Route 53 Domains refused the update: \(m)"
-            case let (now?, _) where Set(now.map { DomainName(trusted: $0.name).fqdn }) == Set(vanityHosts(s).map { DomainName(trusted: $0).fqdn }):
+            case let (now?, _) where holdsVanityHosts(now, s):
                 return "\(d) (migrated): Route 53 Domains already has \(hosts)."
             case let (now?, _):
                 return "\(d) (migrated) is at Route 53 Domains with \(now.map(\.name).joined(separator: " ")); m sets \(hosts) (no glue)."
