@@ -39,13 +39,14 @@ public struct AnswerParity: Sendable, Equatable, Codable {
     static func questions(zone: String, records: [ResourceRecordSet]) -> (questions: [(name: String, type: DNSRecordType)], notAsked: [String: Int]) {
         var seen = Set<String>(), out: [(String, DNSRecordType)] = [], skipped: [String: Int] = [:]
         for r in records where !RecordCopy.isApexNSOrSOA(r, zone: zone) {
+            let type = DNSRecordType(rawValue: r.type.uppercased())
             let reason: String?
             if r.trafficPolicyInstanceId != nil { reason = "traffic policy records" }
             else if r.setIdentifier != nil { reason = "routing-policy sets (the answer depends on who asks)" }
-            else if DNSRecordType(rawValue: r.type.uppercased()) == nil { reason = "\(r.type.uppercased()) records (a type vanityns does not ask)" }
+            else if type == nil { reason = "\(r.type.uppercased()) records (a type vanityns does not ask)" }
             else { reason = nil }
-            if let reason { skipped[reason, default: 0] += 1; continue }
-            let name = presentation(RecordCopy.canonicalName(r.name)), type = DNSRecordType(rawValue: r.type.uppercased())!
+            guard reason == nil, let type else { skipped[reason!, default: 0] += 1; continue }
+            let name = presentation(RecordCopy.canonicalName(r.name))
             if seen.insert("\(name) \(type.rawValue)").inserted { out.append((name, type)) }
         }
         return (out, skipped)
