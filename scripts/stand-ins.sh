@@ -16,8 +16,11 @@ while True:
 
 STANDINS_DIR="$(mktemp -d /tmp/vanityns-standins.XXXXXX)"
 MOTO_PORT="$(free_port)"
+# Nothing is bound yet, so a free port can come back twice: each must differ from the ones before it.
 PROXY_PORT="$(free_port)"
+while [ "$PROXY_PORT" = "$MOTO_PORT" ]; do PROXY_PORT="$(free_port)"; done
 DNS_PORT="$(free_udp_port)"
+while [ "$DNS_PORT" = "$MOTO_PORT" ] || [ "$DNS_PORT" = "$PROXY_PORT" ]; do DNS_PORT="$(free_udp_port)"; done
 MOTO_URL="http://127.0.0.1:$PROXY_PORT"
 export AWS_ACCESS_KEY_ID=AKIDSANDBOX00000001 AWS_SECRET_ACCESS_KEY=sandbox-secret-not-real AWS_DEFAULT_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true

@@ -122,7 +122,11 @@ public final class MotoServer: @unchecked Sendable {
     public init(pendingSeconds: Double = 0.2, buckets: Bool = false, limits: Limits? = nil, recordPageSize: Int? = nil) throws {
         motoPort = LocalServices.freePort()
         process = try SpawnedProcess(arguments: ["moto_server", "-H", "127.0.0.1", "-p", String(motoPort)])
-        port = LocalServices.freePort()
+        // moto has not bound its port yet, so the kernel may hand the same free port out again: a proxy on it would
+        // forward to itself and every call would hang (seen once in CI).
+        var proxyPort = LocalServices.freePort()
+        while proxyPort == motoPort { proxyPort = LocalServices.freePort() }
+        port = proxyPort
         let script = LocalServices.packageRoot.appendingPathComponent("scripts/route53-proxy.py").path
         proxy = try SpawnedProcess(arguments: ["python3", script, String(port), "http://127.0.0.1:\(motoPort)",
                                                "--pending", String(pendingSeconds)] + (buckets ? ["--buckets"] : [])
