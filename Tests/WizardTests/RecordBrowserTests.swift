@@ -266,8 +266,25 @@ struct RecordBrowserTests {
         _ = s.update(.page(generation: 1, .zones([HostedZone(id: "Z9", name: "solo.example.", callerReference: "x")])))
         #expect(s.view().lines.contains { $0.contains("solo.example") && $0.contains("…") })
         _ = s.update(.key(.enter))
-        _ = s.update(.key(.escape))  // back before the set listings answered
+        // Back before the set listings answered: the zones listing lost its later answers, so it starts again.
+        #expect(s.update(.key(.escape)) == [.listZones(setId: nil, setIds: ["N1"], generation: 3)])
+        _ = s.update(.page(generation: 3, .zones([HostedZone(id: "Z9", name: "solo.example.", callerReference: "x")])))
         #expect(s.view().lines.contains { $0.contains("solo.example") && $0.contains("…") && !$0.contains("own name servers") })
+    }
+
+    @Test("zones: enter on every zone before the sets have all answered lists the sets first, so no zone is called own name servers by mistake")
+    func enterBeforeTheSetsAnswered() async {
+        let r53 = FakeRoute53()
+        var s = BrowserState(size: Size(width: 80, height: 24), account: AccountInfo(endpoint: "e"))
+        let open = s.update(.key(.enter))  // "All hosted zones" is drawn before any set has answered
+        #expect(open == [.listZones(setId: nil, setIds: nil, generation: 1)])
+        for m in await LogAndBrowserTests.browserMsgs(open[0], r53: r53) { _ = s.update(m) }
+        let lines = s.view().lines
+        #expect(lines.contains { $0.contains("example.com ") && $0.contains("N0284911Q2UJ8DKK2") }, "\(lines)")
+        #expect(lines.contains { $0.contains("other.org ") && $0.contains("own name servers") }, "\(lines)")
+        // Back to the sets, whose listing was cut short: listed again, not shown as whole.
+        #expect(s.update(.key(.escape)) == [.listSets(generation: 2)])
+        #expect(s.animating)
     }
 
     @Test("c copies the thing under the cursor with OSC 52 and says so")

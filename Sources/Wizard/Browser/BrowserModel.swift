@@ -36,8 +36,8 @@ public enum BrowserMsg: Sendable {
 public enum BrowserCommand: Sendable, Equatable {
     case listSets(generation: Int)
     /// The zones of one set, or (setId nil) every zone, then which of `setIds` serves each: one ListHostedZones per
-    /// set, never a GetHostedZone per zone.
-    case listZones(setId: String?, setIds: [String], generation: Int)
+    /// set, never a GetHostedZone per zone. `setIds` nil: the sets were not all listed yet, so the runner lists them.
+    case listZones(setId: String?, setIds: [String]?, generation: Int)
     case listRecords(zoneId: String, generation: Int)
     /// One listing of the account's zones, to name the zones alias targets point into.
     case listZoneNames
@@ -100,6 +100,8 @@ public struct BrowserState: Sendable {
     public var level: Level = .sets
     public var listings: [Listing] = [Listing(), Listing(), Listing()]
     public var titles = ["Reusable delegation sets", "", ""]
+    /// How each level's listing was started, to start it again when the user comes back before it answered in full.
+    var listingCommands: [(@Sendable (Int) -> BrowserCommand)?] = [{ .listSets(generation: $0) }, nil, nil]
     public var generation = 0
     public var filter = ""
     public var filtering = false
@@ -145,8 +147,8 @@ public struct BrowserState: Sendable {
         return true
     }
 
-    mutating func startListing(_ lvl: Level, title: String, _ make: (Int) -> BrowserCommand) -> [BrowserCommand] {
-        generation += 1
+    mutating func startListing(_ lvl: Level, title: String, _ make: @escaping @Sendable (Int) -> BrowserCommand) -> [BrowserCommand] {
+        generation += 1; listingCommands[lvl.rawValue] = make
         level = lvl; listings[lvl.rawValue] = Listing(); titles[lvl.rawValue] = title; filter = ""; recordsLevel.typeFilter = nil
         Self.levels[lvl.rawValue].reset(&self)
         return [make(generation)]

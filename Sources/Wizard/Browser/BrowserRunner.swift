@@ -33,9 +33,11 @@ public struct BrowserRunner: Sendable {
         case let .listSets(g):
             _ = await pages(g, route53.listReusableDelegationSetPages(), BrowserPage.sets)
         case let .listZones(setId, setIds, g):
-            guard await pages(g, route53.listHostedZonePages(delegationSetId: setId), finish: setIds.isEmpty, BrowserPage.zones) else { return }
+            guard await pages(g, route53.listHostedZonePages(delegationSetId: setId), finish: setIds?.isEmpty == true, BrowserPage.zones) else { return }
             do {
-                for id in setIds {
+                var sets = setIds ?? []
+                if setIds == nil { sets = try await route53.listReusableDelegationSets().compactMap(\.id) }
+                for id in sets {
                     var ids: [String] = []
                     for try await page in route53.listHostedZonePages(delegationSetId: id) { ids += page.map(\.id) }
                     send(.zoneSets(generation: g, setId: id, zoneIds: ids))

@@ -77,7 +77,11 @@ extension BrowserState {
         case .typeFilter: RecordsLevel.nextType(&self)
         case .back:
             if filtered { filtering = false; filter = ""; recordsLevel.typeFilter = nil; return [] }
-            if level != .sets { generation += 1; level = Level(rawValue: level.rawValue - 1)!; listings[level.rawValue].done = true }
+            guard level != .sets else { return [] }
+            let up = Level(rawValue: level.rawValue - 1)!
+            // A listing left before it answered in full lost its later pages: it starts again rather than pass for whole.
+            if !listings[up.rawValue].done, let again = listingCommands[up.rawValue] { return startListing(up, title: titles[up.rawValue], again) }
+            generation += 1; level = up
         case .open:
             guard let i = vis.contains(current.cursor) ? current.cursor : vis.first else { return [] }
             return handler.open(&self, i)

@@ -29,7 +29,10 @@ public enum SetsLevel: BrowserLevelHandler {
         let sets = s.setsLevel.sets
         let key = i == 0 ? nil : sets[i - 1].id
         s.zonesLevel.zonesSet = key
-        let all = sets.compactMap(\.id)
+        // enter can come before the sets have answered in full: then the runner lists them itself, so a zone in a
+        // set not yet listed is never called one with its own name servers.
+        let listed = s.listings[BrowserState.Level.sets.rawValue]
+        let all = listed.done && listed.error == nil ? sets.compactMap(\.id) : nil
         return s.startListing(.zones, title: key.map { "Zones in set \($0)" } ?? "All hosted zones") {
             .listZones(setId: key, setIds: key == nil ? all : [], generation: $0)
         }
