@@ -19,7 +19,7 @@ public struct Confirmation: Sendable, Equatable {
 public enum ZoneDecision: Sendable, Equatable { case apply, skip }
 
 /// Progress of one zone's apply, as the apply step shows it.
-public struct ApplyProgress: Sendable, Equatable {
+public struct ApplyProgress: ZoneProgressLine {
     public var zone: String
     public var journal: String?
     public var changeId: String?
@@ -27,6 +27,7 @@ public struct ApplyProgress: Sendable, Equatable {
     public var elapsed: Double?
     public var done = false
     public var error: String?
+    public init(zone: String) { self.zone = zone }
 }
 
 /// A message one step owns (each step file declares its own `Msg`): it applies itself to the state.

@@ -50,7 +50,7 @@ extension WizardState {
         case .toggleLog: focusLog.toggle(); return []
         case .quit:
             if hasUnfinishedWork {
-                confirm = Confirmation(question: apply.applying != nil
+                confirm = Confirmation(question: apply.queue.running != nil
                     ? "An apply is running. Quit anyway? The journal keeps the old values; the next run offers to resume."
                     : "Quit the wizard? Zones already applied stay applied; nothing else has been changed.", action: .quit)
             } else { exitCode = 0 }

@@ -117,8 +117,15 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
         let zones = [zone(home, home: true)] + request.extraZones.map { zone($0 + ".", home: false) }
         return WhiteLabelPlan(request: request, setId: request.setId, homeDomain: home, homeDomainUnicode: nil, nameServers: [], zones: zones, warnings: [])
     }
+    /// How many more times applying each zone (by name, trailing dot) fails before it succeeds.
+    var applyFailures: [String: Int] = [:]
     func apply(_ zone: ZonePlan, of plan: WhiteLabelPlan, events: @escaping @Sendable (ApplyEvent) -> Void) async throws {
         events(.journalSaved(path: "/state/journal-\(zone.zoneName)json"))
+        let fails = lock.withLock { () -> Bool in
+            guard let n = applyFailures[zone.zoneName], n > 0 else { return false }
+            applyFailures[zone.zoneName] = n - 1; return true
+        }
+        if fails { throw Route53Error.service(code: "PriorRequestNotComplete", message: "The request was rejected because Route 53 was still processing a prior request.", status: 400, requestId: nil) }
         events(.submitted(zoneName: zone.zoneName, changeId: "C1"))
         events(.waiting(zoneName: zone.zoneName, changeId: "C1", status: .pending, elapsedSeconds: 2))
         events(.inSync(zoneName: zone.zoneName, changeId: "C1"))
@@ -160,9 +167,16 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
         let usage = SetUsage(count: 2, limit: 100, limitNote: nil)
         return MigrationPlan(setId: request.setId, setNameServers: [], zones: zones, setUsage: usage, accountUsage: usage, notes: [])
     }
+    /// How many more times each zone's copy (by name, trailing dot) fails after creating the zone.
+    var migrateFailures: [String: Int] = [:]
     func migrate(_ zone: ZoneMigration, of plan: MigrationPlan, events: @escaping @Sendable (MigrationEvent) -> Void) async throws -> ParityReport {
         let name = zone.zoneName
         events(.zoneCreated(zone: name, zoneId: "ZNEW"))
+        let fails = lock.withLock { () -> Bool in
+            guard let n = migrateFailures[name], n > 0 else { return false }
+            migrateFailures[name] = n - 1; return true
+        }
+        if fails { throw Route53Error.service(code: "Throttling", message: "Rate exceeded", status: 400, requestId: nil) }
         for (i, b) in zone.batches.enumerated() {
             events(.batchSubmitted(zone: name, index: i + 1, of: zone.batches.count, records: b.count, changeId: "CM\(i + 1)"))
             events(.waiting(zone: name, changeId: "CM\(i + 1)", elapsedSeconds: 1))

@@ -184,6 +184,30 @@ struct MigrationWizardTests {
         #expect(skip.screen.contains("zone 1 of 1: example.com (home zone)"))
     }
 
+    @Test("a copy that fails is shown with its error; r copies it again, s skips it and the vanity plan goes on without it")
+    func copyFailureRetriedOrSkipped() async {
+        for key in ["r", "s"] {
+            let engine = FakeEngine()
+            engine.migrateFailures = ["other.org.": key == "r" ? 1 : 9]
+            var h = await Self.atZones(Size(width: 80, height: 24), engine: engine)
+            await Self.pickOther(&h)
+            await h.keys(.enter, .char("y"))
+            #expect(h.screen.contains("✗ other.org            failed"), "\(h.lines)")
+            #expect(h.lines[23].contains("r retry") && h.lines[23].contains("s skip zone") && !h.lines[23].contains("enter"), "\(h.lines[23])")
+            await h.key(.char(Character(key)))
+            if key == "r" {
+                #expect(engine.migrated == ["other.org."])
+                #expect(h.screen.contains("✓ other.org            copied"), "\(h.lines)")
+            } else {
+                #expect(engine.migrated.isEmpty)
+                #expect(h.screen.contains("other.org            skipped after an error"), "\(h.lines)")
+            }
+            await h.key(.enter)
+            #expect(h.state.step == .plan)
+            #expect(h.state.request.extraZones == (key == "r" ? ["other.org"] : []), "only a proven copy is switched")
+        }
+    }
+
     @Test("the migrate screens in ASCII: nothing but ASCII on screen")
     func ascii() async {
         var h = await Self.atZones(Size(width: 80, height: 24))

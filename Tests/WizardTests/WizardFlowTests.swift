@@ -199,6 +199,29 @@ struct WizardFlowTests {
         #expect(h.engine.applied == ["shop.example."])
     }
 
+    @Test("apply: a zone that fails is shown with its error, then r retries it or s skips it and the others go on")
+    func applyFailureRetriedOrSkipped() async {
+        for key in ["r", "s"] {
+            let e = FakeEngine()
+            e.applyFailures = ["example.com.": key == "r" ? 1 : 9]
+            var h = Harness(engine: e)
+            await Self.toPlan(&h)
+            await h.keys(.char("y"), .char("y"))
+            #expect(h.state.step == .apply)
+            #expect(h.screen.contains("failed"), "\(h.lines)")
+            #expect(h.lines[23].contains("r retry") && h.lines[23].contains("s skip zone"), "\(h.lines[23])")
+            #expect(e.applied.isEmpty, "the zone after the failed one waits for the user's answer")
+            await h.key(.char(Character(key)))
+            if key == "r" {
+                #expect(e.applied == ["example.com.", "shop.example."])
+            } else {
+                #expect(e.applied == ["shop.example."])
+                #expect(h.screen.contains("skipped after an error"), "\(h.lines)")
+            }
+            #expect(h.screen.contains("Done. Next: the registrar"), "\(h.lines)")
+        }
+    }
+
     @Test("plan failure is shown and nothing is applied")
     func planError() async {
         let e = FakeEngine()

@@ -10,19 +10,11 @@ enum CopyApply {
     typealias B = KeyBinding<WizardAction>
 
     static func act(_ s: inout WizardState, _ a: WizardAction) -> [WizardCommand] {
-        let failed = s.migration.progress.first { $0.error != nil }
         switch a {
-        case .retry:
-            guard let failed, s.migration.copying == nil else { return [] }
-            s.migration.update(failed.zone) { $0.error = nil; $0.status = "retrying" }
-            return MigrationFlow.nextCopy(&s)
-        case .skip:
-            guard let failed, s.migration.copying == nil else { return [] }
-            s.migration.update(failed.zone) { $0.error = nil; $0.status = "skipped after an error" }
-            s.migration.queue.removeAll { $0 == failed.zone }
-            return MigrationFlow.nextCopy(&s)
+        case .retry: return s.migration.queue.retryFailed() ? MigrationFlow.nextCopy(&s) : []
+        case .skip: return s.migration.queue.skipFailed() ? MigrationFlow.nextCopy(&s) : []
         case .choose:
-            guard s.migration.copying == nil && s.migration.queue.isEmpty else { return [] }
+            guard s.migration.queue.idle else { return [] }
             // The copies exist now: plan every zone's vanity batch, the copies among the set's zones.
             s.migration.finished = true
             return s.go(.plan)
@@ -31,14 +23,14 @@ enum CopyApply {
     }
 
     static func keys(_ s: WizardState) -> [B] {
-        let m = s.migration
-        if m.copying != nil { return [] }
-        if m.progress.contains(where: { $0.error != nil }) { return [B([.char("r")], "r", "retry", .retry), B([.char("s")], "s", "skip zone", .skip)] }
-        return m.queue.isEmpty ? [B([.enter], "enter", "plan the switch", .choose)] : []
+        let q = s.migration.queue
+        if q.running != nil { return [] }
+        if q.failed != nil { return [B([.char("r")], "r", "retry", .retry), B([.char("s")], "s", "skip zone", .skip)] }
+        return q.waiting.isEmpty ? [B([.enter], "enter", "plan the switch", .choose)] : []
     }
 
     static func back(_ s: inout WizardState) -> [WizardCommand] {
-        if s.migration.copying != nil || s.migration.progress.contains(where: { $0.done }) {
+        if s.migration.queue.running != nil || s.migration.queue.lines.contains(where: { $0.done }) {
             s.notice = ("Zones were copied: going back is not possible. Press enter to continue.", .warn); return []
         }
         s.migration.decisions = [:]; s.plan.planIndex = 0; s.plan.planRecord = 0
@@ -48,8 +40,8 @@ enum CopyApply {
     static func draw(_ s: WizardState, _ f: inout Frame, _ r: Rect) {
         let m = s.migration
         var y = r.y
-        for p in m.progress where y < r.maxY {
-            let mark = p.error != nil || (p.done && !p.identical) ? Glyph.cross : p.done ? Glyph.check : (m.copying == p.zone ? s.spin : " ")
+        for p in m.queue.lines where y < r.maxY {
+            let mark = p.error != nil || (p.done && !p.identical) ? Glyph.cross : p.done ? Glyph.check : (m.queue.running == p.zone ? s.spin : " ")
             f.put("\(mark) \(TextWidth.pad(WizardState.bare(p.zone), to: 20)) \(p.status)", x: r.x, y: y, width: r.width,
                   role: p.error != nil || (p.done && !p.identical) ? .error : p.done ? .ok : .normal)
             y += 1
@@ -58,7 +50,7 @@ enum CopyApply {
             }
             if let e = p.error { s.paragraph(&f, e, x: r.x + 2, y: &y, width: r.width - 2, maxY: r.maxY, role: .error) }
         }
-        guard m.copying == nil && m.queue.isEmpty && y < r.maxY - 1 else { return }
+        guard m.queue.idle && y < r.maxY - 1 else { return }
         y += 1
         let text = m.copied.isEmpty ? "No zone was copied. enter plans the other zones' batches."
             : "Copied; the old zones are unchanged. enter plans the switch of the new zones to the vanity hosts."

@@ -14,10 +14,8 @@ public enum MigrationFlow {
         public var plan: Loadable<MigrationPlan> = .idle
         /// The answer for each zone's copy, by zone name.
         public var decisions: [String: ZoneDecision] = [:]
-        public var queue: [String] = []
-        public var progress: [CopyProgress] = []
-        /// The zone being copied.
-        public var copying: String?
+        /// The confirmed copies, made one at a time (`queue.running`), with their progress lines.
+        public var queue = ZoneQueue<CopyProgress>()
         /// The copies are done or skipped: the plan step plans the vanity batches, the copies among them.
         public var finished = false
         /// Zones copied with identical parity (ASCII, trailing dot), in order.
@@ -30,13 +28,14 @@ public enum MigrationFlow {
     }
 
     /// One zone's copy as the apply step shows it.
-    public struct CopyProgress: Sendable, Equatable {
+    public struct CopyProgress: ZoneProgressLine {
         public var zone: String
         public var status = "waiting to start"
         public var parity: [String] = []
         public var done = false
         public var identical = false
         public var error: String?
+        public init(zone: String) { self.zone = zone }
     }
 
     public enum Msg: WizardStepMsg {
@@ -52,7 +51,7 @@ public enum MigrationFlow {
                 s.plan.planIndex = 0; s.plan.planRecord = 0
                 return MigrationFlow.settle(&s)
             case let .event(e):
-                s.migration.update(e.zone) { p in
+                s.migration.queue.update(e.zone) { p in
                     switch e {
                     case let .parity(_, report): p.parity = MigrationRenderer.parity(report)
                     // One unwrapped line per item: the apply step's paragraphs wrap them to the pane.
@@ -62,19 +61,17 @@ public enum MigrationFlow {
                 }
                 return []
             case let .copied(zone, r):
-                s.migration.copying = nil
                 switch r {
                 case let .success(report):
-                    s.migration.update(zone) { p in
-                        p.done = true; p.identical = report.proven
+                    s.migration.queue.finish(zone, error: nil) { p in
+                        p.identical = report.proven
                         p.status = report.proven ? "copied" : "copied, but the copy differs (not switched)"
                         if p.parity.isEmpty { p.parity = MigrationRenderer.parity(report) }
                     }
                     if report.proven && !s.migration.copied.contains(zone) { s.migration.copied.append(zone) }
-                    s.migration.queue.removeAll { $0 == zone }
                     return MigrationFlow.nextCopy(&s)
                 case let .failure(e):
-                    s.migration.update(zone) { $0.error = e.message; $0.status = "failed" }
+                    s.migration.queue.finish(zone, error: e.message)
                     return []
                 }
             }
@@ -106,24 +103,14 @@ public enum MigrationFlow {
     /// The apply step's start while copying: the confirmed zones, one after the other.
     static func startCopies(_ s: inout WizardState) -> [WizardCommand] {
         let zones = (s.migration.plan.value?.zones ?? []).map(\.zoneName).filter { s.migration.decisions[$0] == .apply }
-        s.migration.queue = zones.filter { z in !s.migration.progress.contains { $0.zone == z && $0.done } }
-        for z in zones where !s.migration.progress.contains(where: { $0.zone == z }) { s.migration.progress.append(CopyProgress(zone: z)) }
+        s.migration.queue.waiting = zones.filter { z in !s.migration.queue.lines.contains { $0.zone == z && $0.done } }
+        for z in zones { s.migration.queue.update(z) { _ in } }
         return nextCopy(&s)
     }
 
     static func nextCopy(_ s: inout WizardState) -> [WizardCommand] {
-        guard s.migration.copying == nil, let next = s.migration.queue.first, let plan = s.migration.plan.value,
-              let zone = plan.zones.first(where: { $0.zoneName == next }) else { return [] }
-        s.migration.copying = next
-        s.migration.update(next) { $0.status = "starting" }
+        guard let plan = s.migration.plan.value, let zone = s.migration.queue.startNext(in: plan.zones, named: \.zoneName) else { return [] }
         return [.migrate(zone, plan)]
-    }
-}
-
-extension MigrationFlow.State {
-    mutating func update(_ zone: String, _ f: (inout MigrationFlow.CopyProgress) -> Void) {
-        if let i = progress.firstIndex(where: { $0.zone == zone }) { f(&progress[i]) }
-        else { var p = MigrationFlow.CopyProgress(zone: zone); f(&p); progress.append(p) }
     }
 }
 

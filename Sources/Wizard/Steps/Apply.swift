@@ -13,16 +13,9 @@ public enum ApplyStep: WizardStepHandler {
         /// The unfinished zones the journal holds (nil: not read yet).
         public var unfinished: [String]? = nil
         public var resumeAnswered = false
-        public var applyQueue: [String] = []
-        public var progress: [ApplyProgress] = []
-        /// The zone being applied.
-        public var applying: String?
+        /// The confirmed zones, applied one at a time (`queue.running`), with their progress lines.
+        public var queue = ZoneQueue<ApplyProgress>()
         public var applyStarted = false
-
-        mutating func updateProgress(_ zone: String, _ f: (inout ApplyProgress) -> Void) {
-            if let i = progress.firstIndex(where: { $0.zone == zone }) { f(&progress[i]) }
-            else { var p = ApplyProgress(zone: zone); f(&p); progress.append(p) }
-        }
     }
 
     public enum Msg: WizardStepMsg {
@@ -38,7 +31,7 @@ public enum ApplyStep: WizardStepHandler {
                 if zones.isEmpty { s.apply.resumeAnswered = true; return startApply(&s, resume: false) }
                 return []
             case let .applyEvent(zone, e):
-                s.apply.updateProgress(zone) { p in
+                s.apply.queue.update(zone) { p in
                     switch e {
                     case let .journalSaved(path): p.journal = path; p.status = "old values saved"
                     case let .zoneCreated(_, id): p.status = "zone created (\(id))"
@@ -50,14 +43,12 @@ public enum ApplyStep: WizardStepHandler {
                 }
                 return []
             case let .applyFinished(zone, r):
-                s.apply.applying = nil
                 switch r {
                 case .success:
-                    s.apply.updateProgress(zone) { p in p.done = true; if p.status != "already done" { p.status = "in sync" } }
-                    s.apply.applyQueue.removeAll { $0 == zone }
+                    s.apply.queue.finish(zone, error: nil) { p in if p.status != "already done" { p.status = "in sync" } }
                     return nextApply(&s)
                 case let .failure(e):
-                    s.apply.updateProgress(zone) { $0.error = e.message; $0.status = "failed" }
+                    s.apply.queue.finish(zone, error: e.message)
                     return []
                 }
             }
@@ -68,13 +59,13 @@ public enum ApplyStep: WizardStepHandler {
 
     static func enter(_ s: inout WizardState) -> [WizardCommand] {
         if s.copyPhase { return MigrationFlow.startCopies(&s) }
-        s.apply.unfinished = nil; s.apply.resumeAnswered = false; s.apply.applyStarted = false; s.apply.progress = []
+        s.apply.unfinished = nil; s.apply.resumeAnswered = false; s.apply.applyStarted = false; s.apply.queue = ZoneQueue()
         return [.checkUnfinished]
     }
 
     static func back(_ s: inout WizardState) -> [WizardCommand] {
         if s.copyPhase { return CopyApply.back(&s) }
-        if s.apply.applying != nil || s.apply.progress.contains(where: \.done) {
+        if s.apply.queue.running != nil || s.apply.queue.lines.contains(where: \.done) {
             s.notice = ("Zones were applied: going back is not possible. Press enter to continue.", .warn); return []
         }
         s.plan.planIndex = 0; s.plan.decisions = [:]; PlanStep.skipEmptyZones(&s)
@@ -86,15 +77,8 @@ public enum ApplyStep: WizardStepHandler {
         switch a {
         case .resume: s.apply.resumeAnswered = true; return startApply(&s, resume: true)
         case .no: s.apply.resumeAnswered = true; return startApply(&s, resume: false)
-        case .retry:
-            guard let failed = s.apply.progress.first(where: { $0.error != nil }) else { return [] }
-            s.apply.updateProgress(failed.zone) { $0.error = nil; $0.status = "retrying" }
-            return nextApply(&s)
-        case .skip:
-            guard let failed = s.apply.progress.first(where: { $0.error != nil }) else { return [] }
-            s.apply.updateProgress(failed.zone) { $0.error = nil; $0.status = "skipped after an error" }
-            s.apply.applyQueue.removeAll { $0 == failed.zone }
-            return nextApply(&s)
+        case .retry: return s.apply.queue.retryFailed() ? nextApply(&s) : []
+        case .skip: return s.apply.queue.skipFailed() ? nextApply(&s) : []
         case .choose: return s.goNext()
         default: return []
         }
@@ -111,8 +95,8 @@ public enum ApplyStep: WizardStepHandler {
             // changes left follows its answer in the plan, unless the step 7 question ("resume?") was answered yes.
             return z.isEmpty || resuming == nil
         }.map(\.zoneName)
-        s.apply.applyQueue = queue
-        s.apply.progress = queue.map { ApplyProgress(zone: $0) }
+        s.apply.queue.waiting = queue
+        s.apply.queue.lines = queue.map { ApplyProgress(zone: $0) }
         if queue.isEmpty {
             s.notice = zones.allSatisfy(\.isEmpty) ? ("Nothing to change: every zone already uses the vanity hosts.", .ok)
                                                    : ("No zone was confirmed, so nothing was changed.", .warn)
@@ -121,10 +105,7 @@ public enum ApplyStep: WizardStepHandler {
     }
 
     static func nextApply(_ s: inout WizardState) -> [WizardCommand] {
-        guard s.apply.applying == nil, let next = s.apply.applyQueue.first, let p = s.plan.result.value,
-              let zone = p.zones.first(where: { $0.zoneName == next }) else { return [] }
-        s.apply.applying = next
-        s.apply.updateProgress(next) { $0.status = "starting" }
+        guard let p = s.plan.result.value, let zone = s.apply.queue.startNext(in: p.zones, named: \.zoneName) else { return [] }
         return [.apply(zone, p)]
     }
 
@@ -135,16 +116,16 @@ public enum ApplyStep: WizardStepHandler {
             b = CopyApply.keys(s)
         } else if a.unfinished.map({ !$0.isEmpty }) == true && !a.resumeAnswered {
             b = [B([.char("y")], "y", "resume", .resume), B([.char("n")], "n", "do not resume", .no)]
-        } else if a.progress.contains(where: { $0.error != nil }) && a.applying == nil {
+        } else if a.queue.failed != nil {
             b = [B([.char("r")], "r", "retry", .retry), B([.char("s")], "s", "skip zone", .skip)]
-        } else if a.applying == nil && a.applyStarted {
+        } else if a.queue.running == nil && a.applyStarted {
             b = [B([.enter], "enter", "continue", .choose)]
         }
         return WizardState.keys(b)
     }
 
     static func animating(_ s: WizardState) -> Bool {
-        s.copyPhase ? s.migration.copying != nil : s.apply.applying != nil || s.apply.unfinished == nil
+        s.copyPhase ? s.migration.queue.running != nil : s.apply.queue.running != nil || s.apply.unfinished == nil
     }
 
     static func boxTitle(_ s: WizardState) -> String { s.copyPhase ? "Apply ─ copying zones into set \(s.migration.plan.value?.setId ?? "")" : title }
@@ -159,9 +140,9 @@ public enum ApplyStep: WizardStepHandler {
             s.paragraph(&f, "Resume it now? Resuming applies those zones' planned changes again (safe: a zone already done is recognised). y resumes, n leaves them for later.", x: r.x, y: &y, width: r.width, maxY: r.maxY)
             return
         }
-        if a.progress.isEmpty { f.put("Nothing to apply. Press enter to continue.", x: r.x, y: y, role: .dim); return }
-        for p in a.progress where y < r.maxY {
-            let mark = p.error != nil ? Glyph.cross : p.done ? Glyph.check : (a.applying == p.zone ? s.spin : " ")
+        if a.queue.lines.isEmpty { f.put("Nothing to apply. Press enter to continue.", x: r.x, y: y, role: .dim); return }
+        for p in a.queue.lines where y < r.maxY {
+            let mark = p.error != nil ? Glyph.cross : p.done ? Glyph.check : (a.queue.running == p.zone ? s.spin : " ")
             let elapsed = p.elapsed.map { String(format: "  %.0f s", $0) } ?? ""
             f.put("\(mark) \(TextWidth.pad(WizardState.bare(p.zone), to: 28)) \(p.status)\(elapsed)", x: r.x, y: y, width: r.width,
                   role: p.error != nil ? .error : p.done ? .ok : .normal)
@@ -170,7 +151,7 @@ public enum ApplyStep: WizardStepHandler {
             if let c = p.changeId, y < r.maxY { f.put("    change:  \(c)", x: r.x, y: y, width: r.width, role: .dim); y += 1 }
             if let e = p.error { s.paragraph(&f, "    " + e, x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .error) }
         }
-        if a.applying == nil && a.applyQueue.isEmpty && y < r.maxY - 1 {
+        if a.queue.idle && y < r.maxY - 1 {
             y += 1
             f.put("Done. Next: the registrar (enter).", x: r.x, y: y, role: .ok)
         }
