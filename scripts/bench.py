@@ -25,6 +25,7 @@ import argparse, json, os, re, statistics, subprocess, sys, time, urllib.request
 import boto3
 
 RESULTS = []  # (benchmark, vanityns, bound or minimum, peer, verdict)
+ALL = {"1", "2", "3", "4", "5", "6", "7"}
 
 
 def record(what, ours, bound, peer, verdict):
@@ -114,7 +115,7 @@ def main():
     ap.add_argument("--endpoint", required=True)
     ap.add_argument("--dns-port", type=int)
     ap.add_argument("--binary", required=True)
-    ap.add_argument("--only", default="1,2,3,4,5,6,7")
+    ap.add_argument("--only", default=",".join(sorted(ALL)))
     ap.add_argument("--standins", help="the stand-ins' folder (registry.json for benchmark 6)")
     ap.add_argument("--results", help="write the results as a Markdown table here")
     a = ap.parse_args()
@@ -135,13 +136,20 @@ def main():
         import bench_migrate
         bench_migrate.migrate_bench(a, env, r53, record)
     if a.results:
+        rows = list(RESULTS)
+        if only != ALL and os.path.exists(a.results):
+            # A partial run (--only) replaces its own rows and keeps the others' last figures, in their order.
+            new = {r[0]: r for r in RESULTS}
+            kept = [[c.strip() for c in l.strip().strip("|").split(" | ")]
+                    for l in open(a.results) if l.startswith("| ") and not l.startswith(("| benchmark ", "| ---"))]
+            rows = [new.pop(k[0], k) for k in kept] + list(new.values())
         with open(a.results, "w") as f:
             f.write("# vanityns benchmarks\n\n")
             f.write("Made by `make bench` (`scripts/bench.sh`) in one run on this project's 2-core machine, against moto behind\n"
                     "`scripts/route53-proxy.py --buckets` (Route 53's published request buckets enforced, changes PENDING for\n"
                     "1 s), with a release build. Only the ratios carry over to other machines.\n\n")
             f.write("| benchmark | vanityns | bound or minimum | peer | verdict |\n| --- | --- | --- | --- | --- |\n")
-            for row in RESULTS:
+            for row in rows:
                 f.write("| " + " | ".join(row) + " |\n")
         print(f"wrote {a.results}")
 
