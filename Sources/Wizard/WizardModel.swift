@@ -6,7 +6,7 @@ import Terminal
 
 /// What a confirmation does when answered yes: `quit` for the wizard, the others for the step that asked.
 public enum PendingAction: Sendable, Equatable {
-    case quit, createSet, createSetFromZone(id: String, name: String), registrarApply, registrarApplyMigrated
+    case quit, createSet, createSetFromZone(id: String, name: String), registrarApply, registrarApplyMigrated, lowerOldNSTTL
 }
 
 /// A yes/no question over the current step.
@@ -79,6 +79,10 @@ public enum WizardCommand: Sendable, Equatable {
     case planMigration(MigrationRequest)
     /// One zone's copy into the set, then its parity check.
     case migrate(ZoneMigration, MigrationPlan)
+    /// The copied zones' old apex NS with `ttl`, for those not at it already (nothing written).
+    case oldNSTTLChanges(zones: [String], ttl: Int)
+    /// Saves one old zone's NS in its migration journal, then lowers its TTL.
+    case lowerOldNSTTL(zone: String, PlannedChange)
     case registrarLookup(WhiteLabelPlan)
     case registrarRows(WhiteLabelPlan)
     case registrarApply(domain: String, [DomainNameserver])

@@ -90,6 +90,16 @@ public struct WizardRunner: Sendable {
             let name = zone.zoneName
             let r = await Self.result { try await engine.migrate(zone, of: plan) { send(.step(MigrationFlow.Msg.event($0))) } }
             send(.step(MigrationFlow.Msg.copied(zone: name, r)))
+        case let .oldNSTTLChanges(zones, ttl):
+            let r = await Self.result {
+                var items: [OldNSTTL.Item] = []
+                for z in zones { if let c = try await engine.oldNSTTLChange(zone: z, ttl: ttl) { items.append(OldNSTTL.Item(zone: z, change: c)) } }
+                return items
+            }
+            send(.step(OldNSTTL.Msg.planned(r)))
+        case let .lowerOldNSTTL(zone, change):
+            let r = await Self.result { try await engine.applyOldNSTTL(zone: zone, change); return true }
+            send(.step(OldNSTTL.Msg.lowered(zone: zone, r)))
         case let .registrarLookup(plan):
             guard let lookup = context.registrarLookup else { send(.step(RegistrarStep.Msg.registrarLooked(.success(nil)))); return }
             send(.step(RegistrarStep.Msg.registrarLooked(await Self.result { try await lookup(plan) })))

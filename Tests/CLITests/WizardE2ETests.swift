@@ -300,6 +300,25 @@ import Glibc
         let ids = try account.zoneIds("legacy.org.")
         #expect(ids.count == 2)
         let new = try #require(ids.first { $0 != old })
+
+        // t: the old zone's NS TTL lowered before the switch (confirmed), the old value saved for `migrate --undo`.
+        func oldNSTTL() throws -> String {
+            try account.moto.boto3("""
+            rs = r53.list_resource_record_sets(HostedZoneId='\(old)')['ResourceRecordSets']
+            print([r['TTL'] for r in rs if r['Type'] == 'NS' and r['Name'] == 'legacy.org.'][0])
+            """).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let before = try oldNSTTL()
+        try t.sendKeys("t")
+        try t.waitForText("Lower the apex NS TTL of the old zones")
+        #expect(try oldNSTTL() == before, "nothing written before y")
+        try t.sendKeys("y")
+        try t.waitForText("-> 300 s (old value saved)", timeout: 30)
+        #expect(try oldNSTTL() == "300")
+        let journals = try FileManager.default.contentsOfDirectory(atPath: account.stateDir).filter { $0.hasPrefix("migration-") && $0.contains("legacy") }
+        #expect(journals.count == 1, "\(journals)")
+        let saved = try journals.first.map { try String(contentsOfFile: account.stateDir + "/" + $0, encoding: .utf8) } ?? ""
+        #expect(saved.contains("savedOldNS") && saved.contains("\(before)"), "the old NS with its TTL \(before) is in the journal")
         try t.sendKeys("Enter")
 
         // 6 again: the home zone and the copy, each confirmed like every batch.
@@ -328,7 +347,7 @@ import Glibc
         try t.sendKeys("y")
         #expect(try t.waitForExit() == 0)
 
-        // The old zone is as it was; the new one is in the set and switched to the vanity hosts.
+        // The old zone keeps its records (only its NS TTL was lowered); the new one is in the set and switched.
         let setId = try account.setOfZone(new)
         let sets = try account.setIds()
         #expect(!setId.isEmpty && sets.contains(setId))

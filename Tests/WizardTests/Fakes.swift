@@ -167,6 +167,16 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
         let usage = SetUsage(count: 2, limit: 100, limitNote: nil)
         return MigrationPlan(setId: request.setId, setNameServers: [], zones: zones, setUsage: usage, accountUsage: usage, notes: [])
     }
+    /// Old zones whose apex NS TTL is already low, and those lowered (by name, trailing dot).
+    var lowTTLZones: Set<String> = []
+    var loweredTTL: [String] = []
+    func oldNSTTLChange(zone: String, ttl: Int) async throws -> PlannedChange? {
+        guard !lowTTLZones.contains(zone) else { return nil }
+        let ns = ResourceRecordSet(name: zone, type: "NS", ttl: 172800, values: ["ns-9.awsdns-09.com."])
+        var after = ns; after.ttl = ttl
+        return PlannedChange(role: .apexNS, action: .upsert, before: ns, after: after)
+    }
+    func applyOldNSTTL(zone: String, _ change: PlannedChange) async throws { lock.withLock { loweredTTL.append(zone) } }
     /// How many more times each zone's copy (by name, trailing dot) fails after creating the zone.
     var migrateFailures: [String: Int] = [:]
     func migrate(_ zone: ZoneMigration, of plan: MigrationPlan, events: @escaping @Sendable (MigrationEvent) -> Void) async throws -> ParityReport {
@@ -237,6 +247,11 @@ struct Harness {
 
     var screen: String { state.view().text }
     var lines: [String] { state.view().lines }
+    /// The screen as running text: box borders dropped and runs of spaces made one, so a wrapped sentence reads whole.
+    var prose: String {
+        lines.map { $0.replacingOccurrences(of: "│", with: " ") }.joined(separator: " ")
+            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    }
 }
 
 /// A value shared with a @Sendable closure in a test.

@@ -208,6 +208,37 @@ struct MigrationWizardTests {
         }
     }
 
+    @Test("after the copy, t shows the old zones' NS TTL and lowers it to 300 s once confirmed; then enter plans the switch", arguments: WizardFlowTests.sizes)
+    func lowerOldNSTTL(size: Size) async {
+        var h = await Self.atZones(size)
+        await Self.pickOther(&h)
+        await h.keys(.enter, .char("y"))
+        let footer = h.lines[size.height - 1]
+        #expect(footer.contains("enter plan the switch") && footer.contains("t lower old NS TTL first"), "\(footer)")
+        #expect(h.prose.contains("t first lowers the old zones' NS TTL to 300 s, so resolvers follow the switch within minutes."), "\(h.prose)")
+        await h.key(.char("t"))
+        #expect(h.state.confirm?.question.hasPrefix("Lower the apex NS TTL of the old zones to 300 s (now: other.org 172800 s)?") == true)
+        #expect(h.screen.contains("Lower the apex NS TTL of the old zones") && h.screen.contains("restores it."), "\(h.lines)")
+        #expect(h.engine.loweredTTL.isEmpty, "nothing is written before y")
+        await h.key(.char("y"))
+        #expect(h.engine.loweredTTL == ["other.org."])
+        #expect(h.screen.contains("old zone's NS TTL: 172800 -> 300 s (old value saved)"), "\(h.lines)")
+        #expect(h.prose.contains("Copied; the old zones keep every record. enter plans the switch"), "\(h.prose)")
+        #expect(!h.lines[size.height - 1].contains("t lower"), "asked once")
+        await h.key(.enter)
+        #expect(h.state.step == .plan && h.state.request.extraZones == ["other.org"])
+
+        // An old zone already at 300 s: said so, nothing asked or written.
+        let engine = FakeEngine()
+        engine.lowTTLZones = ["other.org."]
+        var low = await Self.atZones(size, engine: engine)
+        await Self.pickOther(&low)
+        await low.keys(.enter, .char("y"), .char("t"))
+        #expect(low.state.confirm == nil && engine.loweredTTL.isEmpty)
+        #expect(low.screen.contains("The old zones' NS TTL is already 300 s or lower."), "\(low.lines)")
+        #expect(low.screen.contains("old zone's NS TTL: already 300 s or lower"), "\(low.lines)")
+    }
+
     @Test("the migrate screens in ASCII: nothing but ASCII on screen")
     func ascii() async {
         var h = await Self.atZones(Size(width: 80, height: 24))

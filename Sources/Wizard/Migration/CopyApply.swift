@@ -13,6 +13,7 @@ enum CopyApply {
         switch a {
         case .retry: return s.migration.queue.retryFailed() ? MigrationFlow.nextCopy(&s) : []
         case .skip: return s.migration.queue.skipFailed() ? MigrationFlow.nextCopy(&s) : []
+        case .lowerTTL: return OldNSTTL.start(&s)
         case .choose:
             guard s.migration.queue.idle else { return [] }
             // The copies exist now: plan every zone's vanity batch, the copies among the set's zones.
@@ -26,7 +27,8 @@ enum CopyApply {
         let q = s.migration.queue
         if q.running != nil { return [] }
         if q.failed != nil { return [B([.char("r")], "r", "retry", .retry), B([.char("s")], "s", "skip zone", .skip)] }
-        return q.waiting.isEmpty ? [B([.enter], "enter", "plan the switch", .choose)] : []
+        guard q.waiting.isEmpty else { return [] }
+        return [B([.enter], "enter", "plan the switch", .choose)] + (OldNSTTL.offered(s) ? [B([.char("t")], "t", "lower old NS TTL first", .lowerTTL)] : [])
     }
 
     static func back(_ s: inout WizardState) -> [WizardCommand] {
@@ -49,11 +51,14 @@ enum CopyApply {
                 s.paragraph(&f, line, x: r.x + 2, y: &y, width: r.width - 2, maxY: r.maxY, role: p.identical ? .ok : .warn)
             }
             if let e = p.error { s.paragraph(&f, e, x: r.x + 2, y: &y, width: r.width - 2, maxY: r.maxY, role: .error) }
+            if let ttl = OldNSTTL.line(s, zone: p.zone) { s.paragraph(&f, ttl.text, x: r.x + 2, y: &y, width: r.width - 2, maxY: r.maxY, role: ttl.failed ? .error : .dim) }
         }
         guard m.queue.idle && y < r.maxY - 1 else { return }
         y += 1
+        let kept = s.oldNSTTL.lowered.isEmpty ? "the old zones are unchanged" : "the old zones keep every record"
         let text = m.copied.isEmpty ? "No zone was copied. enter plans the other zones' batches."
-            : "Copied; the old zones are unchanged. enter plans the switch of the new zones to the vanity hosts."
+            : "Copied; \(kept). enter plans the switch of the new zones to the vanity hosts."
+            + (OldNSTTL.offered(s) ? " t first lowers the old zones' NS TTL to \(OldNSTTL.ttl) s, so resolvers follow the switch within minutes." : "")
         s.paragraph(&f, text, x: r.x, y: &y, width: r.width, maxY: r.maxY, role: m.copied.isEmpty ? .warn : .ok)
     }
 }

@@ -63,6 +63,10 @@ public enum ApplyStep: WizardStepHandler {
         return [.checkUnfinished]
     }
 
+    static func perform(_ s: inout WizardState, _ p: PendingAction) -> [WizardCommand] {
+        p == .lowerOldNSTTL ? OldNSTTL.perform(&s) : []
+    }
+
     static func back(_ s: inout WizardState) -> [WizardCommand] {
         if s.copyPhase { return CopyApply.back(&s) }
         if s.apply.queue.running != nil || s.apply.queue.lines.contains(where: \.done) {
