@@ -28,7 +28,7 @@ enum CopyApply {
         if q.running != nil { return [] }
         if q.failed != nil { return [B([.char("r")], "r", "retry", .retry), B([.char("s")], "s", "skip zone", .skip)] }
         guard q.waiting.isEmpty else { return [] }
-        return [B([.enter], "enter", "plan the switch", .choose)] + (OldNSTTL.offered(s) ? [B([.char("t")], "t", "lower old NS TTL first", .lowerTTL)] : [])
+        return [B([.enter], "enter", "plan the switch", .choose)] + (OldNSTTL.offered(s) ? [B([.char("t")], "t", "lower old NS TTL", .lowerTTL)] : [])
     }
 
     static func back(_ s: inout WizardState) -> [WizardCommand] {
