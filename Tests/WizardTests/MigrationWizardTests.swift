@@ -228,7 +228,7 @@ struct MigrationWizardTests {
         await h.key(.enter)
         #expect(h.state.step == .plan && h.state.request.extraZones == ["other.org"])
 
-        // An old zone already at 300 s: said so, nothing asked or written.
+        // An old zone already under 300 s: said so, and its TTL is never raised.
         let engine = FakeEngine()
         engine.lowTTLZones = ["other.org."]
         var low = await Self.atZones(size, engine: engine)

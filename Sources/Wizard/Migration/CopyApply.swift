@@ -15,7 +15,7 @@ enum CopyApply {
         case .skip: return s.migration.queue.skipFailed() ? MigrationFlow.nextCopy(&s) : []
         case .lowerTTL: return OldNSTTL.start(&s)
         case .choose:
-            guard s.migration.queue.idle else { return [] }
+            guard s.migration.queue.idle && !OldNSTTL.busy(s) else { return [] }
             // The copies exist now: plan every zone's vanity batch, the copies among the set's zones.
             s.migration.finished = true
             return s.go(.plan)
@@ -27,7 +27,7 @@ enum CopyApply {
         let q = s.migration.queue
         if q.running != nil { return [] }
         if q.failed != nil { return [B([.char("r")], "r", "retry", .retry), B([.char("s")], "s", "skip zone", .skip)] }
-        guard q.waiting.isEmpty else { return [] }
+        guard q.waiting.isEmpty && !OldNSTTL.busy(s) else { return [] }
         return [B([.enter], "enter", "plan the switch", .choose)] + (OldNSTTL.offered(s) ? [B([.char("t")], "t", "lower old NS TTL", .lowerTTL)] : [])
     }
 

@@ -54,6 +54,11 @@ enum OldNSTTL {
         return s.migration.queue.idle && !s.migration.copied.isEmpty && t.lowered.isEmpty && !t.changes.isLoading && t.changes.value?.isEmpty != true
     }
 
+    /// The old NS are being read or lowered: the switch waits for them.
+    static func busy(_ s: WizardState) -> Bool {
+        s.oldNSTTL.changes.isLoading || s.oldNSTTL.lowered.values.contains { $0.isLoading }
+    }
+
     /// t: reads each copied zone's old apex NS (nothing written).
     static func start(_ s: inout WizardState) -> [WizardCommand] {
         guard offered(s) else { return [] }
