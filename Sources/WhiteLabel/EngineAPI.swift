@@ -257,7 +257,7 @@ public protocol WhiteLabelService: Sendable {
     func planMigration(_ request: MigrationRequest) async throws -> MigrationPlan
     /// One zone's move: the new zone in the set, the copy batch by batch (each waited INSYNC), then the parity check.
     func migrate(_ zone: ZoneMigration, of plan: MigrationPlan, events: @escaping @Sendable (MigrationEvent) -> Void) async throws -> ParityReport
-    /// A migrated zone's old apex NS with `ttl`, before the cut-over; nil when it has that TTL already.
+    /// A migrated zone's old apex NS with `ttl`, before the cut-over; nil when its TTL is `ttl` or lower already.
     func oldNSTTLChange(zone: String, ttl: Int) async throws -> PlannedChange?
     /// Saves the old NS in the zone's migration journal (what `migrate --undo` restores), then lowers it.
     func applyOldNSTTL(zone: String, _ change: PlannedChange) async throws

@@ -93,10 +93,7 @@ public struct WizardRunner: Sendable {
         case let .oldNSTTLChanges(zones, ttl):
             let r = await Self.result {
                 var items: [OldNSTTL.Item] = []
-                for z in zones {
-                    // Lowered only: an old zone already at or under `ttl` keeps its value.
-                    if let c = try await engine.oldNSTTLChange(zone: z, ttl: ttl), (c.before?.ttl ?? 0) > ttl { items.append(OldNSTTL.Item(zone: z, change: c)) }
-                }
+                for z in zones { if let c = try await engine.oldNSTTLChange(zone: z, ttl: ttl) { items.append(OldNSTTL.Item(zone: z, change: c)) } }
                 return items
             }
             send(.step(OldNSTTL.Msg.planned(r)))

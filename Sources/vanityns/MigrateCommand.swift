@@ -122,7 +122,10 @@ struct MigrateCommand: AsyncParsableCommand {
     private func cutOver(_ copied: [String], home: String, engine: WhiteLabelEngine, services s: Services) async throws {
         if let ttl = oldNSTTL {
             for zone in copied {
-                guard let change = try await engine.oldNSTTLChange(zone: zone, ttl: ttl) else { continue }
+                guard let change = try await engine.oldNSTTLChange(zone: zone, ttl: ttl) else {
+                    Console.error("\nOld zone \(zone): apex NS TTL already \(ttl) s or lower, left as it is")
+                    continue
+                }
                 Console.error("\nOld zone \(zone): apex NS TTL \(change.before?.ttl.map(String.init) ?? "?") -> \(ttl) (saved; --undo restores it)")
                 if try Console.confirm("Lower the old zone's NS TTL?", assumeYes: yes) { try await engine.applyOldNSTTL(zone: zone, change) }
             }

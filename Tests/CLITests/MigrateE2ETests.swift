@@ -165,6 +165,34 @@ import TestSupport
         #expect(try writes() == afterSet, "no write for a refused move")
     }
 
+    @Test func cutOverLowersTheOldNSTTLFirstThenSwitchesTheCopy() throws {
+        let old = try seed("cut.example", records: 40)
+        /// The apex NS of the old zone or of its copy, as "TTL value value ..." (boto3, by zone id).
+        func apexNS(copy: Bool) throws -> String {
+            try f.moto.boto3("""
+            ids = [z['Id'].split('/')[-1] for z in r53.list_hosted_zones()['HostedZones'] if z['Name'] == 'cut.example.']
+            zid = [i for i in ids if (i != '\(old)') == \(copy ? "True" : "False")][0]
+            ns = [r for r in r53.list_resource_record_sets(HostedZoneId=zid)['ResourceRecordSets'] if r['Type'] == 'NS' and r['Name'] == 'cut.example.'][0]
+            print(ns['TTL'], ' '.join(sorted(v['Value'].rstrip('.') for v in ns['ResourceRecords'])))
+            """).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let before = try apexNS(copy: false)
+        let ttl = try #require(before.split(separator: " ").first.map(String.init))
+        let args = ["migrate", "--set", f.setId, "--zone", "cut.example", "--domain", "example.com", "--old-ns-ttl", "300", "--yes"]
+        let r = try f.vanity(args)
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stderr.contains("Old zone cut.example.: apex NS TTL \(ttl) -> 300 (saved; --undo restores it)"), "\(r.stderr)")
+        let after = try apexNS(copy: false)
+        #expect(after == "300" + before.dropFirst(ttl.count), "only the old zone's NS TTL changed: \(before) -> \(after)")
+        #expect(try apexNS(copy: true).hasSuffix("ns1.example.com ns2.example.com ns3.example.com ns4.example.com"), "the copy is switched")
+
+        // A rerun finds the TTL lowered already and leaves it.
+        let again = try f.vanity(args)
+        #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
+        #expect(again.stderr.contains("Old zone cut.example.: apex NS TTL already 300 s or lower, left as it is"), "\(again.stderr)")
+        #expect(try apexNS(copy: false) == after)
+    }
+
     @Test func oneZoneFailingDoesNotStopTheOthersAndUndoRemovesACopy() throws {
         let good = try seed("good.example", records: 300)
         // bad.example holds a TXT record set of 33,000 value characters: Route 53 takes no batch that large, so its

@@ -307,6 +307,34 @@ final class MigrationEngineTests: XCTestCase {
         XCTAssertNotNil(after.safeToDeleteAt)
     }
 
+    func testOldNSTTLIsOnlyLoweredItsOldValueSavedAndUndoRestoresIt() async throws {
+        let (s, old) = try await stand()
+        let engine = s.engine()
+        let plan = try await engine.planMigration(request(s))
+        _ = try await engine.migrate(plan.zones[0], of: plan)
+        let original = try XCTUnwrap(s.r53.record(zoneId: old, name: "example.org.", type: "NS")?.ttl)
+        XCTAssertGreaterThan(original, 300)
+        let change = try await engine.oldNSTTLChange(zone: "example.org", ttl: 300)
+        XCTAssertEqual(change?.before?.ttl, original)
+        XCTAssertEqual(change?.after.ttl, 300)
+        XCTAssertEqual(change?.after.resourceRecords, change?.before?.resourceRecords, "only the TTL changes")
+        try await engine.applyOldNSTTL(zone: "example.org", XCTUnwrap(change))
+        XCTAssertEqual(s.r53.record(zoneId: old, name: "example.org.", type: "NS")?.ttl, 300)
+        XCTAssertEqual(engine.migrationJournal(zone: "example.org")?.savedOldNS?.ttl, original, "the old NS is saved for undo")
+        let again = try await engine.oldNSTTLChange(zone: "example.org", ttl: 300)
+        let raise = try await engine.oldNSTTLChange(zone: "example.org", ttl: 3600)
+        XCTAssertNil(again, "already at 300 s")
+        XCTAssertNil(raise, "a TTL is lowered, never raised")
+
+        // Undo before the cut-over (the parent still delegates to the old zone) puts the old TTL back.
+        let oldNS = try await s.r53.getHostedZone(id: old).delegationSet!.nameServers
+        s.dns.set("org", .ns, .answer(["a0.org.example."], authoritative: false))
+        s.dns.setAddresses("a0.org.example.", v4: ["198.51.100.53"], v6: [])
+        s.dns.setReferral(address: "198.51.100.53", "example.org", nameServers: oldNS.map { $0 + "." })
+        try await engine.undoMigration(engine.undoPlan(zone: "example.org", queryPort: 53, target: .system))
+        XCTAssertEqual(s.r53.record(zoneId: old, name: "example.org.", type: "NS")?.ttl, original)
+    }
+
     func testResyncCopiesWhatChangedInTheOldZoneDeletionsIncluded() async throws {
         let (s, old) = try await stand()
         let engine = s.engine()

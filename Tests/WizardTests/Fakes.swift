@@ -170,9 +170,9 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
     /// Old zones whose apex NS TTL is already low (60 s), and those lowered (by name, trailing dot).
     var lowTTLZones: Set<String> = []
     var loweredTTL: [String] = []
-    /// Like the engine: any other TTL is a change (for a 60 s zone, one that would raise it).
     func oldNSTTLChange(zone: String, ttl: Int) async throws -> PlannedChange? {
-        let ns = ResourceRecordSet(name: zone, type: "NS", ttl: lowTTLZones.contains(zone) ? 60 : 172800, values: ["ns-9.awsdns-09.com."])
+        guard !lowTTLZones.contains(zone) else { return nil }
+        let ns = ResourceRecordSet(name: zone, type: "NS", ttl: 172800, values: ["ns-9.awsdns-09.com."])
         var after = ns; after.ttl = ttl
         return PlannedChange(role: .apexNS, action: .upsert, before: ns, after: after)
     }

@@ -119,11 +119,12 @@ extension WhiteLabelEngine {
         try saveMigration(entry)
     }
 
-    /// The old zone's apex NS with `ttl`, to make resolvers follow the cut-over quickly; nil when it already has it.
+    /// The old zone's apex NS with `ttl`, to make resolvers follow the cut-over quickly; nil when its TTL is already
+    /// `ttl` or lower (it is never raised).
     public func oldNSTTLChange(zone: String, ttl: Int) async throws -> PlannedChange? {
         guard let entry = migrationJournal(zone: zone) else { return nil }
         let records = try await route53.listResourceRecordSets(zoneId: entry.sourceZoneId)
-        guard let ns = Planner.find(records, name: DomainName(trusted: entry.zoneName), type: "NS"), ns.ttl != ttl else { return nil }
+        guard let ns = Planner.find(records, name: DomainName(trusted: entry.zoneName), type: "NS"), (ns.ttl ?? 0) > ttl else { return nil }
         var after = ns; after.ttl = ttl
         return PlannedChange(role: .apexNS, action: .upsert, before: ns, after: after)
     }
