@@ -293,9 +293,12 @@ import Glibc
 
         // 7: the copy, its progress and parity line, then the same answers from the old zone's name server and the
         // new one's (nsd serves each zone at its own servers' addresses); each call in the log.
-        let copied = try t.waitForText("answers: the same", timeout: 60)
+        // The answers line comes with the copy's last event, the "copied" mark just after it, when the copy returns.
+        let copied = try t.waitFor(timeout: 60) { lines in
+            lines.contains { $0.contains("answers: the same") } && lines.contains { $0.contains("✓ legacy.org") && $0.contains("copied") }
+        }
         #expect(copied.contains { $0.contains("parity: identical") })
-        #expect(copied.contains { $0.contains("✓ legacy.org") && $0.contains("copied") })
+        #expect(copied.contains { $0.contains("answers: the same") } && copied.contains { $0.contains("✓ legacy.org") && $0.contains("copied") }, "\(copied)")
         #expect(copied.contains { $0.contains("CreateHostedZone") || $0.contains("ChangeResourceRecordSets") || $0.contains("ListResourceRecordSets") })
         let ids = try account.zoneIds("legacy.org.")
         #expect(ids.count == 2)
@@ -328,7 +331,12 @@ import Glibc
         try t.sendKeys("y")
         try t.waitForText("Done. Next: the registrar", timeout: 30)
         try t.sendKeys("Enter")
-        let registrar = try t.waitForText("legacy.org (migrated)", timeout: 20)
+        // The migrated domain's line changes once Route 53 Domains answers the lookup, and the glue table fills in
+        // from its own lookups: wait for both.
+        let registrar = try t.waitFor(timeout: 20) { lines in
+            lines.joined(separator: " ").contains("legacy.org (migrated) is at Route 53 Domains with") && lines.last?.contains("m update migrated") == true
+                && lines.contains { $0.contains("ns1.example.com  127.0.0.2") }
+        }
         #expect(registrar.joined(separator: " ").contains("ns1.example.com ns2.example.com ns3.example.com ns4.example.com (no glue)"))
         #expect(registrar.contains { $0.contains("ns1.example.com  127.0.0.2") }, "the home domain's table with its glue")
         #expect(registrar.joined(separator: " ").contains("legacy.org (migrated) is at Route 53 Domains with"), "\(registrar)")
