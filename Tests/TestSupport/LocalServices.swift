@@ -7,8 +7,20 @@ import Glibc
 /// Helpers that start real stand-ins on loopback for tests: the moto server as Route 53, Python (boto3) as the
 /// independent checker. Each test starts what it needs on a free port and stops it when done.
 public enum LocalServices {
-    /// A free TCP port on 127.0.0.1, found by binding port 0.
+    /// Ports `freePort` has handed out in this process.
+    private static let handedOut = HandedOutPorts()
+
+    /// A free TCP port on 127.0.0.1, found by binding port 0, and never one handed out before in this process: a
+    /// server told its port has often not bound it yet, so the kernel can offer that port again (moto's port given
+    /// to its proxy once made every call hang in CI).
     public static func freePort() -> Int {
+        while true {
+            let port = unboundPort()
+            if port == 0 || handedOut.claim(port) { return port }
+        }
+    }
+
+    private static func unboundPort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
@@ -122,11 +134,7 @@ public final class MotoServer: @unchecked Sendable {
     public init(pendingSeconds: Double = 0.2, buckets: Bool = false, limits: Limits? = nil, recordPageSize: Int? = nil) throws {
         motoPort = LocalServices.freePort()
         process = try SpawnedProcess(arguments: ["moto_server", "-H", "127.0.0.1", "-p", String(motoPort)])
-        // moto has not bound its port yet, so the kernel may hand the same free port out again: a proxy on it would
-        // forward to itself and every call would hang (seen once in CI).
-        var proxyPort = LocalServices.freePort()
-        while proxyPort == motoPort { proxyPort = LocalServices.freePort() }
-        port = proxyPort
+        port = LocalServices.freePort()
         let script = LocalServices.packageRoot.appendingPathComponent("scripts/route53-proxy.py").path
         proxy = try SpawnedProcess(arguments: ["python3", script, String(port), "http://127.0.0.1:\(motoPort)",
                                                "--pending", String(pendingSeconds)] + (buckets ? ["--buckets"] : [])
@@ -222,4 +230,12 @@ public final class MotoServer: @unchecked Sendable {
     public func stop() { proxy.terminate(); process.terminate() }
 
     deinit { stop() }
+}
+
+/// The set of ports `LocalServices.freePort` has handed out, shared by every test in the process.
+private final class HandedOutPorts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ports = Set<Int>()
+    /// True the first time `port` is claimed.
+    func claim(_ port: Int) -> Bool { lock.withLock { ports.insert(port).inserted } }
 }
