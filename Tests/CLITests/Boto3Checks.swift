@@ -26,4 +26,21 @@ extension MotoServer {
         guard let line = try records(zone).first(where: { $0.hasPrefix("\(name) \(type) ") }) else { return nil }
         return Int(line.split(separator: " ")[2])
     }
+
+    /// The ids of the hosted zones named `name` (trailing dot).
+    func zoneIds(_ name: String) throws -> [String] {
+        try boto3("print('\\n'.join(z['Id'].split('/')[-1] for z in r53.list_hosted_zones()['HostedZones'] if z['Name'] == '\(name)'))")
+            .split(separator: "\n").map(String.init)
+    }
+
+    /// The apex NS of one zone, by id (two zones can share a name): its TTL, and its values sorted, without the
+    /// final dot, joined by spaces.
+    func apexNS(zoneId: String, _ name: String) throws -> (ttl: String, values: String) {
+        let line = try boto3("""
+        ns = [r for r in r53.list_resource_record_sets(HostedZoneId='\(zoneId)')['ResourceRecordSets'] if r['Type'] == 'NS' and r['Name'] == '\(name)'][0]
+        print(ns['TTL'], ' '.join(sorted(v['Value'].rstrip('.') for v in ns['ResourceRecords'])))
+        """).trimmingCharacters(in: .whitespacesAndNewlines)
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        return (parts.first ?? "", parts.count > 1 ? parts[1] : "")
+    }
 }

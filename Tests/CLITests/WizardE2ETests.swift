@@ -305,12 +305,7 @@ import Glibc
         let new = try #require(ids.first { $0 != old })
 
         // t: the old zone's NS TTL lowered before the switch (confirmed), the old value saved for `migrate --undo`.
-        func oldNSTTL() throws -> String {
-            try account.moto.boto3("""
-            rs = r53.list_resource_record_sets(HostedZoneId='\(old)')['ResourceRecordSets']
-            print([r['TTL'] for r in rs if r['Type'] == 'NS' and r['Name'] == 'legacy.org.'][0])
-            """).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        func oldNSTTL() throws -> String { try account.moto.apexNS(zoneId: old, "legacy.org.").ttl }
         let before = try oldNSTTL()
         try t.sendKeys("t")
         try t.waitForText("Lower the apex NS TTL of the old zones")
@@ -359,10 +354,7 @@ import Glibc
         let setId = try account.setOfZone(new)
         let sets = try account.setIds()
         #expect(!setId.isEmpty && sets.contains(setId))
-        let ns = try account.moto.boto3("""
-        rs = r53.list_resource_record_sets(HostedZoneId='\(new)')['ResourceRecordSets']
-        print(' '.join(sorted(v['Value'].rstrip('.') for r in rs if r['Type'] == 'NS' and r['Name'] == 'legacy.org.' for v in r['ResourceRecords'])))
-        """).trimmingCharacters(in: .whitespacesAndNewlines)
+        let ns = try account.moto.apexNS(zoneId: new, "legacy.org.").values
         #expect(ns == "ns1.example.com ns2.example.com ns3.example.com ns4.example.com", "the copy is switched to the vanity hosts")
         #expect(try account.setOfZone(old) != setId, "the old zone stays where it was")
     }
@@ -473,10 +465,7 @@ final class WizardAccount: @unchecked Sendable {
             .split(separator: "\n").map(String.init)
     }
 
-    func zoneIds(_ name: String) throws -> [String] {
-        try moto.boto3("print('\\n'.join(z['Id'].split('/')[-1] for z in r53.list_hosted_zones()['HostedZones'] if z['Name'] == '\(name)'))")
-            .split(separator: "\n").map(String.init)
-    }
+    func zoneIds(_ name: String) throws -> [String] { try moto.zoneIds(name) }
 
     func setOfZone(_ id: String) throws -> String {
         try moto.boto3("print(r53.get_hosted_zone(Id='\(id)')['DelegationSet'].get('Id', '').split('/')[-1])")

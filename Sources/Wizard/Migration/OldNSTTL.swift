@@ -83,8 +83,9 @@ enum OldNSTTL {
             return ("old zone's NS TTL: \(before) -> \(ttl) s (old value saved)", false)
         case let .failed(m)?: return ("old zone's NS TTL not lowered: \(m)", true)
         default:
-            guard case .loaded = s.oldNSTTL.changes, s.migration.copied.contains(zone) else { return nil }
-            return s.oldNSTTL.changes.value?.contains { $0.zone == zone } == true ? nil : ("old zone's NS TTL: already \(ttl) s or lower", false)
+            // Read, and no change for it: its TTL is already low.
+            guard let items = s.oldNSTTL.changes.value, s.migration.copied.contains(zone), !items.contains(where: { $0.zone == zone }) else { return nil }
+            return ("old zone's NS TTL: already \(ttl) s or lower", false)
         }
     }
 }
