@@ -6,6 +6,7 @@ import PackageDescription
 /// Modules, from the edge inwards:
 /// - `CCurl`, `CXML2`, `CNcursesw`, `CLDNS`, `CIDN2`: system libraries through pkg-config, with small C shims
 ///   where Swift cannot call the C API directly (variadic setopt, function-like macros).
+/// - `CProcessGuard`: starting helpers (credential_process) with a clean signal state, ending them with vanityns.
 /// - `CVersion`: the version `--version` prints, stamped by `make` at link time.
 /// - `Route53`: credentials, SigV4, libcurl transport, XML codec, typed operations, retry and rate limiting.
 /// - `Resolver`: DNS lookups and authoritative queries with ldns.
@@ -33,8 +34,10 @@ let package = Package(
         .systemLibrary(name: "CIDN2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
         // Header only: the version string, stamped at link time by `make` (see Sources/CVersion/shim.h).
         .systemLibrary(name: "CVersion"),
+        // posix_spawn with a clean signal state, and the guard that ends children with vanityns (a signal handler in C).
+        .target(name: "CProcessGuard"),
         .target(name: "Route53", dependencies: [
-            "CCurl", "CXML2",
+            "CCurl", "CXML2", "CProcessGuard",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Resolver", dependencies: ["CLDNS"]),

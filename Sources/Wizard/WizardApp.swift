@@ -86,9 +86,12 @@ public enum WizardApp {
                                                 run: @escaping @Sendable (P.Command, @escaping @Sendable (P.Msg) -> Void) async -> Void) async -> Int32 {
         let (code, after) = await withCheckedContinuation { (cont: CheckedContinuation<(Int32, [String]), Never>) in
             let thread = Thread {
+                // A credential_process started while the screen is up gets no terminal to prompt on or draw over.
+                ChildProcess.detachedFromTerminal = true
                 let driver = CursesDriver(outbox: outbox)
                 let result = drive(driver: driver, events: context.events, make: make, initial: initial, run: run)
                 driver.end()
+                ChildProcess.detachedFromTerminal = false
                 cont.resume(returning: result)
             }
             thread.name = "vanityns-screen"

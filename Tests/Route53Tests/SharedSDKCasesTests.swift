@@ -224,7 +224,7 @@ import TestSupport
         func send(_ request: HTTPRequest, timeout: Double) async throws -> HTTPResponse {
             let uri = request.urlString
             let found: Exchange? = lock.withLock {
-                guard let i = exchanges.firstIndex(where: { $0.method == request.method && $0.uri == uri }) else {
+                guard let i = exchanges.firstIndex(where: { $0.method == request.method && Self.sameURI($0.uri, uri) }) else {
                     unexpected.append("\(request.method) \(uri)"); return nil
                 }
                 bodies[uri, default: []].append(String(decoding: request.body, as: UTF8.self))
@@ -232,6 +232,18 @@ import TestSupport
             }
             guard let found else { throw Route53Error.transport("no recorded exchange") }
             return HTTPResponse(status: found.status, headers: [:], body: Data(found.response.utf8))
+        }
+
+        /// The same request target: the same path and the same query parameters, in whatever order (the cases' rule:
+        /// a query is compared as a set of parameters).
+        static func sameURI(_ recorded: String, _ sent: String) -> Bool {
+            func parts(_ uri: String) -> (String, [String]) {
+                let split = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+                let query = split.count > 1 ? split[1].split(separator: "&").map(String.init).sorted() : []
+                return (String(split[0]), query)
+            }
+            let (a, b) = (parts(recorded), parts(sent))
+            return a.0 == b.0 && a.1 == b.1
         }
     }
 
@@ -286,7 +298,10 @@ import TestSupport
             do {
                 let files = try AWSConfigFiles.load(environment: env)
                 let services = CredentialServices(environment: env, configFiles: files, transport: replay, maxAttempts: 3, clock: { clock })
-                return .success(try await CredentialChain.standard(services).credentials())
+                // A profile-provider case is the profile provider alone, with the case's profile; the others, the chain.
+                let provider = name.hasPrefix("profile-provider/") ? CredentialChain.profileProvider(services)
+                                                                    : try CredentialChain.standard(services)
+                return .success(try await provider.credentials())
             } catch { return .failure(error) }
         }()
         if let ok = result["Ok"] as? [String: Any] {

@@ -83,12 +83,11 @@ public enum CredentialChain {
         if useEnvironment {
             add("environment", EnvironmentCredentialProvider(environment: environment), decides: false)
         }
-        let label = "profile \(name)"
-        var plan: CredentialPlan?
-        var planError: Route53Error?
-        do { plan = try CredentialPlanner(files: configFiles).plan(profile: name) } catch let e as Route53Error { planError = e }
-        if let planError { add(label, FailedSource(error: planError), decides: true) }
-        if case .assumeRole? = plan { add(label, plan!.provider(services), decides: true) }
+        let own = profileSources(name, services)
+        func addOwn() { for source in own.sources { add(source.name, source.provider, decides: source.decides) } }
+        // A role chain (or a broken profile) decides before the environment's web identity; the profile's other
+        // sources come after it, as in botocore.
+        if own.beforeWebIdentity { addOwn() }
         if useEnvironment, let tokenFile = environment["AWS_WEB_IDENTITY_TOKEN_FILE"], !tokenFile.isEmpty {
             let role = environment["AWS_ROLE_ARN"].flatMap { $0.isEmpty ? nil : $0 } ?? configFiles.value("role_arn", profile: name)
             let provider: any CredentialProvider
@@ -101,18 +100,40 @@ public enum CredentialChain {
             }
             add("web identity (environment)", provider, decides: true)
         }
-        switch plan {
-        case .assumeRole?: break
-        case nil where planError != nil: break
-        case .staticKeys?, nil:
-            sources.append((label, ProfileCredentialProvider(profile: name, configFiles: configFiles)))
-            sources.append(("credential_process (profile \(name))",
-                            ProcessCredentialProvider(profile: name, configFiles: configFiles, environment: environment)))
-        case let other?: add(label, other.provider(services), decides: true)
-        }
+        if !own.beforeWebIdentity { addOwn() }
         sources.append(("container", ContainerCredentialProvider(environment: environment, transport: services.transport)))
         sources.append(("instance metadata", InstanceMetadataCredentialProvider(environment: environment, transport: services.transport)))
         return CachedCredentialProvider(wrapping: CredentialChainProvider(sources: sources, decisive: decisive), clock: services.clock)
+    }
+
+    /// The named profile's own sources, without the environment, the container or instance metadata: what the SDKs'
+    /// profile provider resolves (a role chain, web identity, IAM Identity Center, `aws login`, the files' keys,
+    /// `credential_process`). `beforeWebIdentity`: a role chain or a profile that does not plan comes before the
+    /// environment's web identity token in the full chain.
+    static func profileSources(_ name: String, _ services: CredentialServices)
+        -> (sources: [(name: String, provider: any CredentialProvider, decides: Bool)], beforeWebIdentity: Bool) {
+        let configFiles = services.configFiles
+        let label = "profile \(name)"
+        let plan: CredentialPlan?
+        do { plan = try CredentialPlanner(files: configFiles).plan(profile: name) } catch {
+            return ([(label, FailedSource(error: error as? Route53Error ?? .credentials("\(error)")), true)], true)
+        }
+        switch plan {
+        case .assumeRole?: return ([(label, plan!.provider(services), true)], true)
+        case .staticKeys?, nil:
+            return ([(label, ProfileCredentialProvider(profile: name, configFiles: configFiles), false),
+                     ("credential_process (profile \(name))",
+                      ProcessCredentialProvider(profile: name, configFiles: configFiles, environment: services.environment), false)], false)
+        case let other?: return ([(label, other.provider(services), true)], false)
+        }
+    }
+
+    /// The profile provider alone (the profile from `--profile`, `AWS_PROFILE` or `default`), as the SDKs'
+    /// shared profile-provider cases exercise it.
+    public static func profileProvider(_ services: CredentialServices) -> any CredentialProvider {
+        let own = profileSources(profileName(explicit: services.explicitProfile, environment: services.environment), services)
+        return CredentialChainProvider(sources: own.sources.map { ($0.name, $0.provider) },
+                                       decisive: Set(own.sources.filter(\.decides).map(\.name)))
     }
 }
 

@@ -24,11 +24,16 @@ public struct ProcessCredentialProvider: CredentialProvider {
             throw Route53Error.credentials("credential_process of profile `\(profile)`: program `\(program)` not found"
                 + (program.contains("/") ? "" : " on PATH"))
         }
-        let result = try await Self.run(path, Array(argv.dropFirst()), environment: environment)
+        let result = try await run(path, Array(argv.dropFirst()), commandLine: program)
         let what = "credential_process of profile `\(profile)`"
         guard result.status == 0 else {
             let line = result.stderr.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-            throw Route53Error.credentials("\(what) exited with status \(result.status)" + (line.isEmpty ? "" : ": \(line)"))
+            let hint = ChildProcess.detachedFromTerminal
+                ? " (it ran without a terminal, since the screen was up: a helper that prompts cannot be answered there; answer it "
+                    + "first in this shell, e.g. `vanityns sets list --profile \(profile)`, if it keeps its session, or use a profile whose "
+                    + "helper does not prompt)"
+                : ""
+            throw Route53Error.credentials("\(what) exited with status \(result.status)" + (line.isEmpty ? "" : ": \(line)") + hint)
         }
         if let object = try? JSONSerialization.jsonObject(with: result.stdout) as? [String: Any] {
             guard (object["Version"] as? Int) == 1 else {
@@ -95,17 +100,39 @@ public struct ProcessCredentialProvider: CredentialProvider {
 
     struct Result: Sendable { var status: Int32; var stdout: Data; var stderr: String }
 
-    /// Runs the program off the cooperative thread pool, reading both pipes to the end.
-    static func run(_ path: String, _ args: [String], environment: [String: String]) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
+    /// How long a `credential_process` may run before it is ended (the AWS SDK for Go v2's limit): 60 s, or
+    /// `VANITYNS_CREDENTIAL_PROCESS_TIMEOUT` seconds.
+    public static let defaultTimeout = 60.0
+    public static let timeoutVariable = "VANITYNS_CREDENTIAL_PROCESS_TIMEOUT"
+
+    /// The limit from `environment`; a value that is not a positive number of seconds is a configuration error.
+    static func timeout(_ environment: [String: String]) throws -> Double {
+        guard let text = environment[timeoutVariable], !text.isEmpty else { return defaultTimeout }
+        guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
+            throw Route53Error.configuration("\(timeoutVariable)=\(text) is not a number of seconds above 0 (default \(Int(defaultTimeout)))")
+        }
+        return seconds
+    }
+
+    /// Runs the program off the cooperative thread pool, reading both pipes to the end, within the time limit.
+    func run(_ path: String, _ args: [String], commandLine: String) async throws -> Result {
+        let limit = try Self.timeout(environment)
+        let environment = environment, profile = profile
+        return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 do {
-                    let o = try ChildProcess.run(path, args, environment: environment)
+                    let o = try ChildProcess.run(path, args, environment: environment, timeout: limit)
                     continuation.resume(returning: Result(status: o.status, stdout: o.stdout, stderr: String(decoding: o.stderr, as: UTF8.self)))
+                } catch ChildProcess.Failure.timedOut(let seconds) {
+                    continuation.resume(throwing: Route53Error.credentials(
+                        "credential_process of profile `\(profile)` (`\(commandLine)`) did not finish within \(Self.seconds(seconds)) and was ended; "
+                        + "check that it does not wait for input, or raise \(Self.timeoutVariable)"))
                 } catch {
-                    continuation.resume(throwing: Route53Error.credentials("credential_process `\(path)` could not start: \(error.localizedDescription)"))
+                    continuation.resume(throwing: Route53Error.credentials("credential_process of profile `\(profile)` (`\(path)`) could not start: \(error)"))
                 }
             }
         }
     }
+
+    static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : "\(s) s" }
 }
