@@ -3,10 +3,12 @@
 SHELL := /bin/bash
 # zsh, fish and man-db: the package test loads the completions and renders the man page; dpkg-dev: dpkg-shlibdeps
 # for the .deb's Depends; lintian: `make deb` fails on lintian errors; openssl: the CA-bundle test makes its own
-# certificate (the sign-in stubs verify DPoP proofs with Python's cryptography, which moto brings).
+# certificate (the sign-in stubs verify DPoP proofs with Python's cryptography, which moto brings); bind9-utils:
+# named-checkzone checks `export --format bind`. pip: octodns and octodns-route53 check `export --format octodns`
+# (octodns-validate, and octodns-dump through octoDNS's own Route 53 provider), python-hcl2 parses the Terraform.
 APT_PACKAGES := libncurses-dev libcurl4-openssl-dev libxml2-dev libldns-dev libidn2-dev pkg-config tmux nsd ldnsutils python3-pil fonts-dejavu-core \
-  zsh fish man-db dpkg-dev lintian openssl
-PIP_PACKAGES := moto[server]==5.2.1 boto3 awscli
+  zsh fish man-db dpkg-dev lintian openssl bind9-utils
+PIP_PACKAGES := moto[server]==5.2.1 boto3 awscli octodns==1.22.0 octodns-route53==1.3.1 python-hcl2==8.1.4
 SWIFT_FLAGS ?=
 # Seconds per fuzz target: `make fuzz` (FUZZ_SECONDS) and the short pass in `make test`.
 FUZZ_SECONDS ?= 60
@@ -24,8 +26,9 @@ deps:
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
-	@python3 -c 'import moto, boto3, flask_cors; assert moto.__version__ == "5.2.1"' 2>/dev/null && command -v moto_server >/dev/null && command -v aws >/dev/null \
-	  || { echo "installing pip packages: $(PIP_PACKAGES)"; python3 -m pip install -q "moto[server]==5.2.1" boto3 awscli; }
+	@python3 -c 'import moto, boto3, flask_cors, octodns_route53, hcl2; assert moto.__version__ == "5.2.1"' 2>/dev/null && command -v moto_server >/dev/null \
+	  && command -v aws >/dev/null && command -v octodns-validate >/dev/null \
+	  || { echo "installing pip packages: $(PIP_PACKAGES)"; python3 -m pip install -q $(foreach p,$(PIP_PACKAGES),"$(p)"); }
 
 build: deps
 	swift build $(SWIFT_FLAGS)
