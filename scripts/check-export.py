@@ -12,7 +12,10 @@
              zone and, with --set-id, of the set and every zone in it.
 
 Prints JSON {"ok": bool, "problems": [...], "checked": {...}}.
-Usage: check-export.py --endpoint URL --zone-id Z --format bind|octodns|terraform --path FILE_OR_DIR [--set-id S]
+  import:    the zone `vanityns import` wrote from an exported master file holds every plain record set of the zone
+             the file came from, the same (apex NS and SOA aside): --path is the imported zone's id.
+
+Usage: check-export.py --endpoint URL --zone-id Z --format bind|octodns|terraform|import --path FILE_OR_DIR_OR_ZONE [--set-id S]
 """
 import argparse, json, os, re, subprocess, sys, tempfile
 
@@ -211,18 +214,43 @@ def check_terraform(r53, zone_id, set_id, path, problems, checked):
     checked.update(resources=resources, import_ids=len(ids))
 
 
+def check_import(r53, zone_id, other_id, problems, checked):
+    """The zone an import wrote (other_id) against the zone the file was exported from: every plain record set the
+    same (name, type, TTL, values in any order), apex NS and SOA aside."""
+    def plain(zid):
+        apex = r53.get_hosted_zone(Id=zid)["HostedZone"]["Name"].lower()
+        out = {}
+        for rs in record_sets(r53, zid):
+            name = octal_to_bytes(rs["Name"]).lower()
+            if route53_only(rs) or (name.decode(errors="replace") == apex and rs["Type"] in ("NS", "SOA")):
+                continue
+            values = [octal_to_bytes(v["Value"]) for v in rs["ResourceRecords"]]
+            if rs["Type"] in ("HTTPS", "SVCB"):
+                # A SvcParam value may be written with or without quotes (RFC 9460 §2.1): the same on the wire.
+                values = [re.sub(rb'=\"([^" ]*)\"', rb"=\1", v) for v in values]
+            out[(name, rs["Type"])] = (rs.get("TTL"), sorted(values))
+        return out
+    a, b = plain(zone_id), plain(other_id)
+    for k in sorted(set(a) | set(b)):
+        if a.get(k) != b.get(k):
+            problems.append(f"{k[0].decode(errors='replace')} {k[1]}: exported zone {a.get(k)!r:.200} / imported zone {b.get(k)!r:.200}")
+    checked.update(plain=len(a))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--endpoint", required=True)
     p.add_argument("--zone-id", required=True)
     p.add_argument("--set-id")
-    p.add_argument("--format", required=True, choices=["bind", "octodns", "terraform"])
-    p.add_argument("--path", required=True)
+    p.add_argument("--format", required=True, choices=["bind", "octodns", "terraform", "import"])
+    p.add_argument("--path", help="the exported file or folder; with --format import, the imported zone's id")
     a = p.parse_args()
     r53 = route53(a.endpoint)
     problems, checked = [], {}
     if a.format == "bind":
         check_bind(r53, a.zone_id, a.path, problems, checked)
+    elif a.format == "import":
+        check_import(r53, a.zone_id, a.path, problems, checked)
     elif a.format == "octodns":
         check_octodns(r53, a.zone_id, a.endpoint, a.path, problems, checked)
     else:

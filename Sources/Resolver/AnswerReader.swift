@@ -49,7 +49,7 @@ enum AnswerReader {
     }
 
     /// Takes ownership of a malloc'd C string: copies it and frees it.
-    private static func text(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+    static func text(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
         guard let pointer else { return "" }
         defer { free(pointer) }
         return String(cString: pointer)

@@ -16,7 +16,7 @@ struct VanityNS: AsyncParsableCommand {
         """,
         version: String(cString: vns_version()),
         subcommands: [Sets.self, Zones.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self, CheckCommand.self,
-                      SyncCommand.self, AuditCommand.self, MigrateCommand.self, RollbackCommand.self, FinalizeCommand.self, ExportCommand.self, Browse.self])
+                      SyncCommand.self, AuditCommand.self, MigrateCommand.self, RollbackCommand.self, FinalizeCommand.self, ExportCommand.self, ImportCommand.self, Browse.self])
 
     @OptionGroup var global: GlobalOptions
 

@@ -93,4 +93,49 @@ import TestSupport
         let octo = try vanity(["export", "--zone", "every.example", "--format", "octodns"])
         #expect(octo.status == 64 && octo.stderr.contains("give --out DIR"), "\(octo.stderr)")
     }
+
+    @Test func aBindExportImportedIntoANewZoneInTheSetHoldsEveryPlainRecord() throws {
+        let file = NSTemporaryDirectory() + "vanityns-import-\(UUID().uuidString).zone"
+        let exported = try vanity(["export", "--zone", zoneId, "--format", "bind"])
+        try exported.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+        let writesBefore = try moto.writeRequests()
+        let plan = try vanity(["import", "--zone", "every.example", "--from", "bind", file, "--set", setId, "--plan"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(plan.stdout.contains("into a new zone in set \(setId)") && plan.stdout.contains("the file's apex, not imported"), "\(plan.stdout)")
+        #expect(try moto.writeRequests() == writesBefore, "--plan writes nothing")
+
+        let run = try vanity(["import", "--zone", "every.example", "--from", "bind", file, "--set", setId, "--yes"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("parity: identical"), "\(run.stdout)")
+        let newId = try #require(run.stdout.split(separator: "\n").last { $0.hasPrefix("imported into") }
+            .flatMap { $0.split(separator: "(").last?.split(separator: ")").first }.map(String.init), "\(run.stdout)")
+        #expect(newId != zoneId)
+        let result = try check("import", newId)
+        #expect(result["ok"] as? Bool == true, "\(result["problems"] ?? "")")
+
+        // A rerun finds the zone it made and has nothing to write.
+        let writes = try moto.writeRequests()
+        let again = try vanity(["import", "--zone", "every.example", "--from", "bind", file, "--set", setId, "--yes"])
+        #expect(again.status == 0 && again.stdout.contains("nothing to import"), "\(again.stdout)\n\(again.stderr)")
+        #expect(try moto.writeRequests() == writes, "the rerun wrote nothing")
+    }
+
+    @Test func aFileThatDoesNotParseNamesItsLineAndColumnAndWritesNothing() throws {
+        let file = NSTemporaryDirectory() + "vanityns-bad-\(UUID().uuidString).zone"
+        try """
+        $ORIGIN every.example.
+        $TTL 300
+        @    IN SOA ns1.every.example. hostmaster.every.example. 1 7200 900 1209600 300
+        www  IN A   192.0.2.1
+        mail IN AAAA not-an-address
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let writes = try moto.writeRequests()
+        let r = try vanity(["import", "--zone", "every.example", "--from", "bind", file, "--set", setId, "--yes"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("\(file):5:14: the file does not parse"), "\(r.stderr)")
+        #expect(r.stderr.contains("Nothing was written"))
+        #expect(try moto.writeRequests() == writes)
+        let format = try vanity(["import", "--zone", "every.example", "--from", "octodns", file])
+        #expect(format.status == 64 && format.stderr.contains("--from bind FILE"), "\(format.stderr)")
+    }
 }
