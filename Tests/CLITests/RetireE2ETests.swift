@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `vanityns retire` end to end against the stand-ins, for a domain at another registrar (the data plane's registry
+/// file plays it): after a full set-up, each step waits for its precondition (the registry, the parent's NS TTL), then
+/// the zones go back to the AWS names, the glue goes, the set stays (it still serves zones). boto3 checks the end
+/// state; a rerun after a run cut short converges, and a rerun when done writes nothing.
+@Suite(.serialized) final class RetireE2ETests {
+    let f: WhiteLabelFixture
+    init() throws { f = try WhiteLabelFixture(domains: false) }
+    deinit { f.stop() }
+
+    static let hosts = ["ns1", "ns2", "ns3", "ns4"]
+    static let v4 = ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"]
+
+    func awsNames() throws -> [String] {
+        try f.moto.boto3("print(' '.join(r53.get_reusable_delegation_set(Id='\(f.setId)')['DelegationSet']['NameServers']))")
+            .split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
+    @Test func retireWaitsForTheRegistryAndTheTTLThenPutsEveryZoneBackAndRemovesTheGlue() throws {
+        try f.dns.setRegistry(domains: ["example.com.": zip(Self.hosts, Self.v4).map { h, a in ["Name": "\(h).example.com", "GlueIps": [a]] }])
+        let apply = try f.vanity(["apply", "--yes", "--set", f.setId, "--domain", "example.com"])
+        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        try f.dns.waitForMotoChanges()
+        let aws = try awsNames()
+        #expect(try f.values("example.com.", "ns1.example.com.", "A") == ["127.0.0.2"], "set up first")
+
+        // 1-2: the registry still delegates to the vanity hosts: nothing is written, the names to enter are printed.
+        let writes = try f.moto.writeRequests()
+        let first = try f.vanity(["retire", "--yes", "--set", f.setId, "--domain", "example.com"])
+        #expect(first.status == 4, "\(first.stdout)\n\(first.stderr)")
+        #expect(first.stdout.contains("set its name servers to: \(aws.joined(separator: " "))"), "\(first.stdout)")
+        #expect(try f.moto.writeRequests() == writes, "nothing written while the registry still delegates to the vanity hosts")
+
+        // The registrar now has the AWS names; the parent's NS TTL is still to run out.
+        try f.dns.setRegistry(domains: ["example.com.": aws.map { ["Name": $0] }])
+        let waiting = try f.vanity(["retire", "--yes", "--set", f.setId, "--domain", "example.com"])
+        #expect(waiting.status == 5 && waiting.stderr.contains("waiting out the parent's NS TTL"), "\(waiting.stdout)\n\(waiting.stderr)")
+        #expect(try f.moto.writeRequests() == writes)
+
+        // A run cut short after its first zone (as a kill would leave it): shop.example is already back.
+        try f.moto.boto3("""
+        zid = [z['Id'] for z in r53.list_hosted_zones()['HostedZones'] if z['Name'] == 'shop.example.'][0]
+        r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={'Changes': [{'Action': 'UPSERT', 'ResourceRecordSet':
+            {'Name': 'shop.example.', 'Type': 'NS', 'TTL': 172800, 'ResourceRecords': [{'Value': n} for n in '\(aws.joined(separator: " "))'.split()]}}]})
+        """)
+        let done = try f.vanity(["retire", "--yes", "--no-cache-wait", "--set", f.setId, "--domain", "example.com"])
+        #expect(done.status == 0, "\(done.stdout)\n\(done.stderr)")
+        #expect(done.stdout.contains("step 5, set: \(f.setId) kept"), "\(done.stdout)")
+        for zone in ["example.com.", "shop.example.", "blog.example."] {
+            #expect(Set(try f.values(zone, zone, "NS").map { String($0.dropLast($0.hasSuffix(".") ? 1 : 0)) }) == Set(aws.map { String($0.dropLast($0.hasSuffix(".") ? 1 : 0)) }), "\(zone)")
+            let soa = try f.values(zone, zone, "SOA").joined(separator: " ")
+            #expect(soa.hasPrefix("\(aws[0].hasSuffix(".") ? aws[0] : aws[0] + ".") awsdns-hostmaster.amazon.com. "), "\(zone): \(soa)")
+        }
+        for h in Self.hosts {
+            #expect(try f.values("example.com.", "\(h).example.com.", "A").isEmpty, "\(h)'s glue is gone")
+            #expect(try f.values("example.com.", "\(h).example.com.", "AAAA").isEmpty)
+        }
+        #expect(!(try f.values("example.com.", "www.example.com.", "A")).isEmpty, "other records stay")
+
+        // Done: a rerun changes nothing.
+        let after = try f.moto.writeRequests()
+        let again = try f.vanity(["retire", "--yes", "--no-cache-wait", "--set", f.setId, "--domain", "example.com"])
+        #expect(again.status == 0 && again.stdout.contains("step 4, glue: no vanity host records left"), "\(again.stdout)\n\(again.stderr)")
+        #expect(try f.moto.writeRequests() == after)
+    }
+}
