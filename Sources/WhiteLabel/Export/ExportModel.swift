@@ -87,16 +87,20 @@ public struct Route53Only: Sendable, Equatable {
 /// TXT string as a three-digit *octal* escape (`\052` is `*`), a master file as a *decimal* one (`\042`).
 public enum ZoneFileText {
     /// A value (or a name) with each `\ooo` octal escape rewritten as `\DDD` decimal; `\"`, `\\` and the rest unchanged.
-    public static func value(_ route53: String) -> String {
-        guard route53.contains("\\") else { return route53 }
-        let b = Array(route53.utf8)
+    public static func value(_ route53: String) -> String { reescape(route53, from: 8, to: 10) }
+
+    /// Rewrites every three-digit escape `\ddd` written in base `from` (8: Route 53's, 10: a master file's) in base
+    /// `to`; other backslash escapes are kept as they are.
+    static func reescape(_ text: String, from: Int, to: Int) -> String {
+        guard text.contains("\\") else { return text }
+        let b = Array(text.utf8)
         var out: [UInt8] = []
         var i = 0
-        func isOctal(_ j: Int) -> Bool { j < b.count && b[j] >= 0x30 && b[j] <= 0x37 }
+        func digit(_ j: Int) -> Int? { j < b.count && b[j] >= 0x30 && Int(b[j] - 0x30) < from ? Int(b[j] - 0x30) : nil }
         while i < b.count {
-            if b[i] == 0x5c, isOctal(i + 1), isOctal(i + 2), isOctal(i + 3) {
-                let v = Int(b[i + 1] - 0x30) * 64 + Int(b[i + 2] - 0x30) * 8 + Int(b[i + 3] - 0x30)
-                out.append(contentsOf: Array(String(format: "\\%03d", v).utf8)); i += 4
+            if b[i] == 0x5c, let d1 = digit(i + 1), let d2 = digit(i + 2), let d3 = digit(i + 3) {
+                let v = (d1 * from + d2) * from + d3
+                out.append(contentsOf: Array(String(format: to == 8 ? "\\%03o" : "\\%03d", v).utf8)); i += 4
             } else if b[i] == 0x5c, i + 1 < b.count {
                 out.append(b[i]); out.append(b[i + 1]); i += 2
             } else {

@@ -48,24 +48,7 @@ public struct ImportJournal: Codable, Sendable {
 /// Master-file text turned into Route 53's: decimal `\DDD` escapes become Route 53's octal `\ooo`, and in a name any
 /// byte other than a letter, digit, `-`, `_` or a lone `*` is escaped, as Route 53 itself writes names.
 public enum Route53Text {
-    public static func value(_ zoneFile: String) -> String {
-        guard zoneFile.contains("\\") else { return zoneFile }
-        let b = Array(zoneFile.utf8)
-        var out: [UInt8] = []
-        var i = 0
-        func isDigit(_ j: Int) -> Bool { j < b.count && b[j] >= 0x30 && b[j] <= 0x39 }
-        while i < b.count {
-            if b[i] == 0x5c, isDigit(i + 1), isDigit(i + 2), isDigit(i + 3) {
-                let v = Int(b[i + 1] - 0x30) * 100 + Int(b[i + 2] - 0x30) * 10 + Int(b[i + 3] - 0x30)
-                out.append(contentsOf: Array(String(format: "\\%03o", v).utf8)); i += 4
-            } else if b[i] == 0x5c, i + 1 < b.count {
-                out.append(b[i]); out.append(b[i + 1]); i += 2
-            } else {
-                out.append(b[i]); i += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func value(_ zoneFile: String) -> String { ZoneFileText.reescape(zoneFile, from: 10, to: 8) }
 
     /// An absolute name from ldns (`\DDD`, `\X` escapes) in Route 53's form, lower case, with the final dot.
     public static func name(_ zoneFile: String) -> String {
