@@ -181,8 +181,10 @@ def main():
         c.stop.set()
         asker.join()
     slowest = max(c.latencies) if c.latencies else (0, "")
+    times = sorted(t for t, _ in c.latencies) or [0]
     print(json.dumps({"questions": c.questions, "unanswered": len(c.unanswered), "wrong": len(c.wrong), "late": len(c.late),
                       "changes": c.changes, "slowest_change_s": slowest[0], "slowest_change": slowest[1],
+                      "median_change_s": times[len(times) // 2], "changes_over_1s": sum(1 for t in times if t > 1),
                       "unanswered_questions": c.unanswered[:20], "wrong_answers": c.wrong[:20], "late_answers": c.late[:20]},
                      indent=1))
 

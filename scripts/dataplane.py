@@ -13,11 +13,12 @@ name server by rewriting it; default: moto's four on 127.0.0.2-5), a derived hos
 and a question to ::ffff:127.0.0.2 over an IPv6 socket reaches the nsd on 127.0.0.2, so both families answer from the
 host's own server (an addresses file may still give ::1, the main nsd). The name servers are grouped: a zone's hosts
 go together, and groups sharing an address merge; each group is an nsd of its own on its hosts' IPv4 addresses,
-serving its zones (one per name: the first) and the awsdns address zones (A/AAAA of every AWS host). So two zones of
-one name (an old zone on its own servers, its copy in a set) each answer at their own servers, as in Route 53.
-The main nsd, on 127.0.0.1 and ::1, serves the address zones and one zone per name: the one the registry delegates to
-(a delegation host's address, AWS host or vanity glue, among the zone's serving addresses), else the first. Without --route53 (fallback): the main nsd alone on 127.0.0.1, ::1 and every
-IPv4 address of the addresses file and of the derived hosts named in apex NS records, serving the first zone of each name.
+serving its zones (one per name: the first) and nothing else, as an AWS name server does. So two zones of one name
+(an old zone on its own servers, its copy in a set) each answer at their own servers, as in Route 53.
+The main nsd, on 127.0.0.1 and ::1, serves the awsdns address zones (A/AAAA of every AWS host) and one zone per name:
+the one the registry delegates to (a delegation host's address, AWS host or vanity glue, among the zone's serving
+addresses), else the first. Without --route53 (fallback): the main nsd alone on 127.0.0.1, ::1 and every IPv4 address
+of the addresses file and of the derived hosts named in apex NS records, serving the first zone of each name.
 
 It also plays the registry: for each domain registered in moto's Route 53 Domains, and each domain of the registry
 file (domains at other registrars), the parent zone (com. for example.com) with a delegation to the domain's name
@@ -43,12 +44,16 @@ the others untouched.
 After each sync that changed what is served it writes the generation number to STATE/generation; a caller that needs
 what moto holds now to be served writes a nonce to STATE/sync-request and waits for STATE/sync-ack to hold it (written
 once every nsd serves a fetch that began after the request; a request cuts the wait between syncs short).
---timing prints each sync's fetch and apply seconds to stderr.
+--timing prints each sync's fetch and apply seconds to stderr. With --route53, moto is read again only when the proxy
+counted a request that may have changed something (GET /__proxy/writes, which answers as soon as the count moves, so
+a change is seen at once), on a sync request, or every --refetch seconds: between changes a sync reads nothing.
 
 Usage: dataplane.py --moto http://127.0.0.1:PORT [--route53 http://127.0.0.1:PROXYPORT] --port DNSPORT --state DIR
-                    [--addresses FILE] [--interval S] [--once] [--registry FILE] [--registry-servers N] [--timing]
+                    [--addresses FILE] [--interval S] [--refetch S] [--once] [--registry FILE] [--registry-servers N]
+                    [--timing]
 """
-import argparse, ctypes, hashlib, json, os, re, shutil, signal, subprocess, sys, tempfile, time, urllib.request, uuid
+import argparse, ctypes, hashlib, json, os, re, shutil, signal, subprocess, sys, tempfile, threading, time, uuid
+import urllib.request
 
 import boto3
 
@@ -125,6 +130,28 @@ def fetch_zone_name_servers(route53):
     """{zone id: [host]}: the name servers the proxy gives each zone (GetHostedZone's), from its control endpoint."""
     with urllib.request.urlopen(route53.rstrip("/") + "/__proxy/zone-name-servers", timeout=30) as r:
         return {zid: [h.lower().rstrip(".") for h in hosts] for zid, hosts in json.load(r).items()}
+
+
+class WriteWatch:
+    """The proxy's count of requests that may have changed something (GET /__proxy/writes), kept up to date by a
+    thread that asks the proxy to answer as soon as the count moves; `moved` is set when it does."""
+
+    def __init__(self, route53):
+        self.url, self.count, self.moved = route53.rstrip("/") + "/__proxy/writes", None, threading.Event()
+        threading.Thread(target=self.watch, daemon=True).start()
+
+    def watch(self):
+        while True:
+            query = "" if self.count is None else f"?after={self.count}&wait=5"
+            try:
+                with urllib.request.urlopen(self.url + query, timeout=15) as r:
+                    count = json.load(r)["writes"]
+            except Exception:  # the proxy restarting, or not this proxy: None makes every sync read moto
+                count = None
+                time.sleep(0.5)
+            if count != self.count:
+                self.count = count
+                self.moved.set()
 
 
 def value_text(v):
@@ -403,7 +430,7 @@ class NSD:
                                      preexec_fn=lambda: ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM))
 
     def update(self, zones):
-        """Starts serving `zones` instead of what it serves, without closing a socket; finish() waits for nsd-control."""
+        """Starts serving `zones` instead of what it serves, without closing a socket; step() runs its nsd-control."""
         self.commands = (["reconfig"] if self.write(zones) else []) + ["reload"]
         self.control_run = self.next_command()
 
@@ -426,9 +453,10 @@ class NSD:
     def loaded(self):
         """True once every listen address answers the sentinel with the last serial written."""
         if self.proc.poll() is not None:
-            sys.stderr.write(open(os.path.join(self.state, "nsd.stderr")).read()[-2000:])
-            sys.stderr.write(open(os.path.join(self.state, "nsd.log")).read()[-2000:] if os.path.exists(os.path.join(self.state, "nsd.log")) else "")
-            raise SystemExit("nsd did not start; see " + self.state)
+            for name in ("nsd.stderr", "nsd.log"):
+                if os.path.exists(os.path.join(self.state, name)):
+                    sys.stderr.write(open(os.path.join(self.state, name)).read()[-2000:])
+            raise SystemExit("nsd stopped; see " + self.state)
         for address in self.listen:
             r = dnsprobe.query(address, self.port, self.sentinel, "SOA", 0.2)
             if not (r and r[2] and r[2][0].split()[2] == str(self.serial)):
@@ -491,7 +519,9 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--state", required=True)
     ap.add_argument("--addresses")
-    ap.add_argument("--interval", type=float, default=0.5)
+    ap.add_argument("--interval", type=float, default=0.5, help="seconds between syncs")
+    ap.add_argument("--refetch", type=float, default=5, help="seconds after which moto is read again even if the proxy "
+                    "saw no write")
     ap.add_argument("--once", action="store_true")
     ap.add_argument("--registry", help="registry file: domains at other registrars, per-server overrides, silent servers")
     ap.add_argument("--registry-servers", type=int, default=2, help="how many servers the registry has (127.0.0.100 up)")
@@ -514,7 +544,8 @@ def main():
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, stop)
     request_file, ack_file = os.path.join(a.state, "sync-request"), os.path.join(a.state, "sync-ack")
-    acked = None
+    acked, cache, writes_seen, fetched_at = None, None, None, 0.0
+    watch = WriteWatch(a.route53) if a.route53 else None
     while True:
         # A caller that wants "served = moto now" writes a nonce; it is acknowledged after a fetch that began later.
         request = open(request_file).read() if os.path.exists(request_file) else None
@@ -524,24 +555,36 @@ def main():
             with open(a.addresses) as f:
                 addresses = json.load(f)
         addresses = {h.lower().rstrip("."): fams for h, fams in addresses.items()}
-        try:
-            hosted = fetch_zones(r53)
-            zone_hosts = fetch_zone_name_servers(a.route53) if a.route53 else {}
-        except Exception as e:  # moto or the proxy restarting: keep serving what we have
-            sys.stderr.write(f"dataplane: {e}\n")
-            time.sleep(a.interval)
-            continue
-        named = apex_ns_hosts(hosted) + [h for hosts in zone_hosts.values() for h in hosts]
+        # moto is read again when the proxy answered a request that may have changed it, when a caller asks for a
+        # sync (a test may write to moto past the proxy), and every --refetch seconds; else the last reading serves.
+        if watch:
+            watch.moved.clear()
+        writes = watch.count if watch else None
+        if (cache is None or writes is None or writes != writes_seen or (request is not None and request != acked)
+                or time.monotonic() - fetched_at > a.refetch):
+            try:
+                hosted = fetch_zones(r53)
+                zone_hosts = fetch_zone_name_servers(a.route53) if a.route53 else {}
+            except Exception as e:  # moto or the proxy restarting: keep serving what we have
+                sys.stderr.write(f"dataplane: {e}\n")
+                time.sleep(a.interval)
+                continue
+            try:
+                registrations = fetch_registrations(domains)
+            except Exception as e:  # Route 53 Domains unavailable: the registry file alone
+                sys.stderr.write(f"dataplane: route53domains: {e}\n")
+                registrations = {}
+            cache, writes_seen, fetched_at = (hosted, zone_hosts, registrations), writes, time.monotonic()
+        hosted, zone_hosts, registrations = cache
+        # The derived hosts to give addresses: with the proxy, those of the zones in moto's listing (a zone created or
+        # deleted between the two readings would otherwise bring hosts without their zone: lone groups, started and
+        # stopped again a moment later); without it, those named in apex NS records.
+        named = [h for zid, _, _ in hosted for h in zone_hosts.get(zid, [])] if a.route53 else apex_ns_hosts(hosted)
         addresses = dict(addresses, **derived_addresses(named, addresses))
         registry = {}
         if a.registry and os.path.exists(a.registry):
             with open(a.registry) as f:
                 registry = json.load(f)
-        try:
-            registrations = fetch_registrations(domains)
-        except Exception as e:  # Route 53 Domains unavailable: the registry file alone
-            sys.stderr.write(f"dataplane: route53domains: {e}\n")
-            registrations = {}
         wanted = wanted_servers(a, hosted, zone_hosts, addresses, registry, registrations)
         t_fetched = time.monotonic()
         did = apply(servers, wanted, a.port, a.state, sockets)
@@ -560,10 +603,10 @@ def main():
             acked = request
         if a.once:
             return
-        # Sleeps `interval`, or less when a caller asks for a sync.
+        # Sleeps `interval`, or less when the proxy saw a write or a caller asks for a sync.
         deadline = time.monotonic() + a.interval
         while time.monotonic() < deadline:
-            if os.path.exists(request_file) and open(request_file).read() != acked:
+            if (watch and watch.moved.is_set()) or (os.path.exists(request_file) and open(request_file).read() != acked):
                 break
             time.sleep(0.02)
 
@@ -588,12 +631,11 @@ def wanted_servers(a, hosted, zone_hosts, addresses, registry, registrations):
             wanted[("registry", host, address)] = ((address,), only)
     main_listen = ("127.0.0.1", "::1")
     if a.route53:
-        # Each group of name servers: its own nsd on their IPv4 addresses.
+        # Each group of name servers: its own nsd on their IPv4 addresses, serving its zones alone (as an AWS name
+        # server does; the hosts' addresses are the main server's), so a new zone's hosts touch no other group.
         reserved = set(main_listen) | {address for address, _ in views.values()}
         for listen, members in serving_groups(hosted, zone_hosts, addresses, reserved):
-            texts = dict(awsdns)
-            texts.update({o: t for o, t in one_per_name(members).items() if o not in texts})
-            wanted[("group", listen)] = (listen, texts)
+            wanted[("group", listen)] = (listen, one_per_name(members))
     else:  # without the proxy, one nsd on every address, serving the first zone of each name
         main_listen = tuple(sorted({"127.0.0.1", "::1"} | {v for fams in addresses.values() for v in v4(fams.get("A", []))}))
     wanted[("main", main_listen)] = (main_listen, zones)

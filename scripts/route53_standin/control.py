@@ -8,11 +8,14 @@ are not counted), POST /__proxy/stats/reset sets them to zero; POST /__proxy/dro
 creates act but lose their answer (the connection closes); POST /__proxy/page-size?n=N caps ListResourceRecordSets
 pages; POST /__proxy/limits?sets=5&... sets or (with "none") unsets a limit; POST /__proxy/dnssec?zone=ID&status=S sets
 GetDNSSEC's answer; POST /__proxy/traffic-policy-instance?zone=ID&name=N&type=T[&policy=P&version=V&ttl=S&id=I]
-registers an instance; GET /__proxy/zone-name-servers answers {zone id: [its four name servers]} ([] for a private one).
+registers an instance; GET /__proxy/zone-name-servers answers {zone id: [its four name servers]} ([] for a private one);
+GET /__proxy/writes answers {"writes": N}, the requests answered so far that may have changed something (every one but
+a GET), so dataplane.py reads moto again only when N moved; with ?after=M&wait=S it answers once N is not M, or after
+S seconds (at most 10): dataplane.py hears of a change at once instead of polling for it.
 """
 import json, uuid
 
-from .store import lock, state
+from .store import lock, state, writes_changed
 from .wire import bare, tag
 from .answers import LIMIT_KEYS
 from .records import record_name
@@ -28,7 +31,7 @@ class ControlMixin:
                     "/__proxy/drop-creates": self.control_drop_creates, "/__proxy/page-size": self.control_page_size,
                     "/__proxy/limits": self.control_limits, "/__proxy/dnssec": self.control_dnssec,
                     "/__proxy/traffic-policy-instance": self.control_traffic_policy_instance,
-                    "/__proxy/zone-name-servers": self.control_zone_name_servers}
+                    "/__proxy/zone-name-servers": self.control_zone_name_servers, "/__proxy/writes": self.control_writes}
         if path not in handlers:
             return self.answer(404, b"{}")
         with lock:
@@ -71,6 +74,12 @@ class ControlMixin:
                     "TrafficPolicyType": q.get("type", "A").upper()}
         state["traffic"].setdefault(zid, []).append(instance)
         return instance
+
+    def control_writes(self, q):
+        if "after" in q:  # the lock is held here; waiting on the condition releases it
+            after = int(q["after"])
+            writes_changed.wait_for(lambda: state["writes"] != after, timeout=min(10.0, float(q.get("wait", "5"))))
+        return {"writes": state["writes"]}
 
     def control_zone_name_servers(self, _):
         """{zone id: [its four name servers]} as GetHostedZone answers them here ([] for a private zone)."""

@@ -11,7 +11,7 @@ Usage: route53-proxy.py PORT UPSTREAM_URL [DELAY] [--pending S] [--buckets] [--c
 import argparse, http.client, http.server, time, urllib.parse
 
 from . import pacing
-from .store import lock, settings, state
+from .store import lock, settings, state, writes_changed
 from .wire import bare, error_xml, wrapped
 from .answers import AnswersMixin, parse_limits
 from .control import ControlMixin
@@ -92,7 +92,17 @@ class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, ControlMixin,
             data = self.pending(data)
         self.answer(status, data, hdrs)
 
-    do_GET = do_POST = do_DELETE = _go
+    def handle_request(self):
+        """Answers the request; then counts it as a possible write unless it was a read or a control call."""
+        try:
+            self._go()
+        finally:
+            if self.command != "GET" and not getattr(self, "control_call", True):
+                with lock:
+                    state["writes"] += 1
+                    writes_changed.notify_all()
+
+    do_GET = do_POST = do_DELETE = handle_request
 
     def log_message(self, *a):
         pass

@@ -11,6 +11,7 @@ import threading, types
 settings = types.SimpleNamespace(pending=0.0, delay=0.0, buckets=False)
 
 lock = threading.RLock()
+writes_changed = threading.Condition(lock)  # notified when state["writes"] moves (GET /__proxy/writes?after=N waits)
 state = {
     "zone_refs": {},      # CallerReference -> zone id, never forgotten (Route 53 refuses a reference reused after a delete)
     "set_refs": {},       # CallerReference -> set id
@@ -25,5 +26,6 @@ state = {
     "limits": {},         # "zones-per-set" / "hosted-zones" / "sets" -> limit, from --limits and POST /__proxy/limits
     "page_size": 300,
     "stats": {"requests": 0, "throttled": 0, "by_operation": {}},
+    "writes": 0,          # requests answered that may have changed something (all but GETs), for GET /__proxy/writes
 }
 zone_writes = threading.Lock()  # one ChangeResourceRecordSets at a time: each batch is checked against the zone it changes
