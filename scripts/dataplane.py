@@ -9,14 +9,16 @@ route53-proxy.py gives the zone (GetHostedZone's, from its GET /__proxy/zone-nam
 (ns-2048.awsdns-64.com, ...) for a zone in one of moto's sets, else four of its own or its set's
 (ns-<k>.awsdns-<j>.com ..., k < 2048). A host's addresses come from the addresses file (so a test can "move" an AWS
 name server by rewriting it; default: moto's four on 127.0.0.2-5), a derived host's from k (127.1.<k / 250>.<k % 250
-+ 1>); every AAAA is ::1. The name servers are grouped: a zone's hosts go together, and groups sharing an address
-merge; each group is an nsd of its own on its hosts' IPv4 addresses, serving its zones (one per name: the first) and
-the awsdns address zones (A/AAAA of every AWS host), restarted only when that changes. So two zones of one name (an
-old zone on its own servers, its copy in a set) each answer at their own servers, as in Route 53.
-The main nsd, on 127.0.0.1 and ::1 (so IPv6 to any AWS host reaches it), serves the address zones and one zone per
-name: the one the registry delegates to (a delegation host's address, AWS host or vanity glue, among the zone's
-serving addresses), else the first. Without --route53 (fallback): the main nsd alone on 127.0.0.1, ::1 and every
-IPv4 address of the addresses file and of the derived hosts named in apex NS records, serving the first zone of each name.
++ 1>). Each host's AAAA is the IPv4-mapped form of its A (::ffff:127.0.0.2): loopback has no IPv6 address but ::1,
+and a question to ::ffff:127.0.0.2 over an IPv6 socket reaches the nsd on 127.0.0.2, so both families answer from the
+host's own server (an addresses file may still give ::1, the main nsd). The name servers are grouped: a zone's hosts
+go together, and groups sharing an address merge; each group is an nsd of its own on its hosts' IPv4 addresses,
+serving its zones (one per name: the first) and nothing else, as an AWS name server does. So two zones of one name
+(an old zone on its own servers, its copy in a set) each answer at their own servers, as in Route 53.
+The main nsd, on 127.0.0.1 and ::1, serves the awsdns address zones (A/AAAA of every AWS host) and one zone per name:
+the one the registry delegates to (a delegation host's address, AWS host or vanity glue, among the zone's serving
+addresses), else the first. Without --route53 (fallback): the main nsd alone on 127.0.0.1, ::1 and every IPv4 address
+of the addresses file and of the derived hosts named in apex NS records, serving the first zone of each name.
 
 It also plays the registry: for each domain registered in moto's Route 53 Domains, and each domain of the registry
 file (domains at other registrars), the parent zone (com. for example.com) with a delegation to the domain's name
@@ -34,22 +36,42 @@ The registry file (JSON, reread at every sync):
    "servers": {"b.registry.test.": {"example.com.": [...]}},
    "silent": [{"Name": "c.registry.test.", "Address": "127.0.0.102"}]}
 
+No question goes unanswered while what is served changes: an nsd whose zones change is reloaded in place
+(nsd-control reconfig and reload, its sockets open throughout, see NSD), a new group's nsd starts before one it
+replaces stops (reuseport lets both hold an address for that moment), and a group that appears or goes away leaves
+the others untouched.
+
 After each sync that changed what is served it writes the generation number to STATE/generation; a caller that needs
 what moto holds now to be served writes a nonce to STATE/sync-request and waits for STATE/sync-ack to hold it (written
-once every nsd serves a fetch that began after the request).
+once every nsd serves a fetch that began after the request; a request cuts the wait between syncs short).
+--timing prints each sync's fetch and apply seconds to stderr. With --route53, moto is read again only when the proxy
+counted a request that may have changed something (GET /__proxy/writes, which answers as soon as the count moves, so
+a change is seen at once), on a sync request, or every --refetch seconds: between changes a sync reads nothing.
 
 Usage: dataplane.py --moto http://127.0.0.1:PORT [--route53 http://127.0.0.1:PROXYPORT] --port DNSPORT --state DIR
-                    [--addresses FILE] [--interval S] [--once] [--registry FILE] [--registry-servers N]
+                    [--addresses FILE] [--interval S] [--refetch S] [--once] [--registry FILE] [--registry-servers N]
+                    [--timing]
 """
-import argparse, ctypes, hashlib, json, os, re, shutil, signal, subprocess, sys, time, urllib.request
+import argparse, ctypes, hashlib, json, os, re, shutil, signal, subprocess, sys, tempfile, threading, time, uuid
+import urllib.request
 
 import boto3
 
+import dnsprobe
+
+
+def host_addresses(ipv4):
+    """{"A": [ipv4], "AAAA": [::ffff:ipv4]}: an AWS host's two addresses. The IPv6 one is the IPv4-mapped form of
+    the IPv4 one, so a question over IPv6 reaches the same nsd as over IPv4 (loopback has no other IPv6 address than
+    ::1, which is the main nsd's)."""
+    return {"A": [ipv4], "AAAA": ["::ffff:" + ipv4]}
+
+
 DEFAULT_ADDRESSES = {
-    "ns-2048.awsdns-64.com": {"A": ["127.0.0.2"], "AAAA": ["::1"]},
-    "ns-2049.awsdns-65.net": {"A": ["127.0.0.3"], "AAAA": ["::1"]},
-    "ns-2050.awsdns-66.org": {"A": ["127.0.0.4"], "AAAA": ["::1"]},
-    "ns-2051.awsdns-67.co.uk": {"A": ["127.0.0.5"], "AAAA": ["::1"]},
+    "ns-2048.awsdns-64.com": host_addresses("127.0.0.2"),
+    "ns-2049.awsdns-65.net": host_addresses("127.0.0.3"),
+    "ns-2050.awsdns-66.org": host_addresses("127.0.0.4"),
+    "ns-2051.awsdns-67.co.uk": host_addresses("127.0.0.5"),
 }
 
 
@@ -57,16 +79,16 @@ DERIVED_NAME_SERVER = re.compile(r"^ns-(\d{1,4})\.awsdns-\d\d\.(com|net|org|co\.
 
 
 def derived_address(host):
-    """{"A": [127.1.<k / 250>.<k % 250 + 1>], "AAAA": ["::1"]} for a name server the proxy derives (k < 2048), else None."""
+    """host_addresses(127.1.<k / 250>.<k % 250 + 1>) for a name server the proxy derives (k < 2048), else None."""
     m = DERIVED_NAME_SERVER.match(host)
     if not m or int(m.group(1)) >= 2048:
         return None
     k = int(m.group(1))
-    return {"A": [f"127.1.{k // 250}.{k % 250 + 1}"], "AAAA": ["::1"]}
+    return host_addresses(f"127.1.{k // 250}.{k % 250 + 1}")
 
 
 def derived_addresses(hosts, addresses):
-    """{host: {"A": [...], "AAAA": ["::1"]}} for the derived name servers among `hosts` the addresses map lacks."""
+    """{host: {"A": [...], "AAAA": [...]}} for the derived name servers among `hosts` the addresses map lacks."""
     found = {}
     for host in hosts:
         host = host.lower().rstrip(".")
@@ -108,6 +130,28 @@ def fetch_zone_name_servers(route53):
     """{zone id: [host]}: the name servers the proxy gives each zone (GetHostedZone's), from its control endpoint."""
     with urllib.request.urlopen(route53.rstrip("/") + "/__proxy/zone-name-servers", timeout=30) as r:
         return {zid: [h.lower().rstrip(".") for h in hosts] for zid, hosts in json.load(r).items()}
+
+
+class WriteWatch:
+    """The proxy's count of requests that may have changed something (GET /__proxy/writes), kept up to date by a
+    thread that asks the proxy to answer as soon as the count moves; `moved` is set when it does."""
+
+    def __init__(self, route53):
+        self.url, self.count, self.moved = route53.rstrip("/") + "/__proxy/writes", None, threading.Event()
+        threading.Thread(target=self.watch, daemon=True).start()
+
+    def watch(self):
+        while True:
+            query = "" if self.count is None else f"?after={self.count}&wait=5"
+            try:
+                with urllib.request.urlopen(self.url + query, timeout=15) as r:
+                    count = json.load(r)["writes"]
+            except Exception:  # the proxy restarting, or not this proxy: None makes every sync read moto
+                count = None
+                time.sleep(0.5)
+            if count != self.count:
+                self.count = count
+                self.moved.set()
 
 
 def value_text(v):
@@ -314,41 +358,110 @@ def address_zones(addresses):
 
 
 class NSD:
-    def __init__(self, state, port, listen):
-        os.makedirs(state, exist_ok=True)
-        self.state, self.port, self.listen, self.proc = state, port, listen, None
+    """One nsd on `listen` (addresses) at `port`, its files in `state`. Zones change in place: `nsd-control reconfig`
+    (zones added or removed) and `nsd-control reload` (changed zone files) over a unix socket in `sockets`, so its
+    sockets never close and every question is answered, by the old zones until the new ones are loaded. Its own
+    sentinel zone (<id>.dataplane.invalid.) holds a serial that counts its loads: `loaded()` is true once every address
+    answers with the serial last written, that is once everything written so far is served. `reuseport` (which needs
+    two server processes in nsd) lets a new nsd bind an address an old one still holds, so a group of name servers
+    can take over an address before the old group stops."""
+
+    def __init__(self, state, port, listen, sockets):
+        os.makedirs(os.path.join(state, "zones"), exist_ok=True)
+        self.state, self.port, self.listen, self.proc = state, port, tuple(listen), None
+        self.id = uuid.uuid4().hex[:12]
+        self.sentinel = f"n{self.id}.dataplane.invalid."
+        self.control = os.path.join(sockets, self.id + ".ctl")
+        self.serial, self.files, self.origins, self.texts = 0, {}, None, None
+        self.commands, self.control_run = [], None
+
+    def conf_path(self):
+        return os.path.join(self.state, "nsd.conf")
 
     def write(self, zones):
+        """Writes the zone files that changed, the sentinel and nsd.conf; returns True when the set of zones changed."""
+        self.texts = zones
+        self.serial += 1
+        zones = dict(zones)
+        zones[self.sentinel] = (f"$ORIGIN {self.sentinel}\n{self.sentinel} 60 IN SOA ns.{self.sentinel} h.{self.sentinel} "
+                                f"{self.serial} 7200 900 1209600 60\n{self.sentinel} 60 IN NS ns.{self.sentinel}\n")
         zdir = os.path.join(self.state, "zones")
-        os.makedirs(zdir, exist_ok=True)
+        for origin, text in zones.items():
+            if self.files.get(origin) == text:
+                continue
+            path = os.path.join(zdir, self.zone_file(origin))
+            with open(path + ".tmp", "w") as f:
+                f.write(text)
+            os.replace(path + ".tmp", path)
+            self.files[origin] = text
+        for origin in [o for o in self.files if o not in zones]:
+            self.files.pop(origin)
+            try:
+                os.remove(os.path.join(zdir, self.zone_file(origin)))
+            except FileNotFoundError:
+                pass
         conf = ["server:", "  username: \"\"", "  chroot: \"\"", f"  zonesdir: \"{zdir}\"",
                 f"  pidfile: \"{self.state}/nsd.pid\"", "  database: \"\"", f"  xfrdfile: \"{self.state}/xfrd.state\"",
                 f"  zonelistfile: \"{self.state}/zone.list\"", "  verbosity: 0", "  hide-version: yes",
-                "  reuseport: no", "  server-count: 1", "  tcp-count: 20", "  round-robin: no",
+                "  reuseport: yes", "  server-count: 2", "  tcp-count: 20", "  round-robin: no",
+                "  rrl-ratelimit: 0", "  rrl-whitelist-ratelimit: 0",
                 f"  xfrdir: \"{self.state}\"", f"  logfile: \"{self.state}/nsd.log\""]
         for a in self.listen:
             conf.append(f"  ip-address: {a}@{self.port}")
-        conf += ["remote-control:", "  control-enable: no"]
-        for i, (origin, text) in enumerate(sorted(zones.items())):
-            fname = f"z{i}.zone"
-            with open(os.path.join(zdir, fname), "w") as f:
-                f.write(text)
-            conf += ["zone:", f"  name: \"{origin}\"", f"  zonefile: \"{fname}\""]
-        with open(os.path.join(self.state, "nsd.conf"), "w") as f:
+        conf += ["remote-control:", "  control-enable: yes", f"  control-interface: {self.control}"]
+        for origin in sorted(zones):
+            conf += ["zone:", f"  name: \"{origin}\"", f"  zonefile: \"{self.zone_file(origin)}\""]
+        with open(self.conf_path() + ".tmp", "w") as f:
             f.write("\n".join(conf) + "\n")
+        os.replace(self.conf_path() + ".tmp", self.conf_path())
+        added_or_removed = self.origins is not None and self.origins != set(zones)
+        self.origins = set(zones)
+        return added_or_removed
+
+    @staticmethod
+    def zone_file(origin):
+        return "z-" + hashlib.sha1(origin.encode()).hexdigest()[:16] + ".zone"
 
     def start(self):
-        """Starts nsd on what write() wrote; started() tells whether it came up."""
-        self.stop()
+        """Starts nsd on what write() wrote; loaded() tells when it serves."""
         # nsd gets SIGTERM if this script dies, however it dies (PR_SET_PDEATHSIG), so no nsd outlives a test.
-        self.proc = subprocess.Popen(["nsd", "-d", "-c", os.path.join(self.state, "nsd.conf")],
+        self.proc = subprocess.Popen(["nsd", "-d", "-c", self.conf_path()],
                                      stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.state, "nsd.stderr"), "a"),
                                      preexec_fn=lambda: ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM))
 
-    def started(self):
+    def update(self, zones):
+        """Starts serving `zones` instead of what it serves, without closing a socket; step() runs its nsd-control."""
+        self.commands = (["reconfig"] if self.write(zones) else []) + ["reload"]
+        self.control_run = self.next_command()
+
+    def next_command(self):
+        command = self.commands.pop(0)
+        return command, subprocess.Popen(["nsd-control", "-c", self.conf_path(), command], stdout=subprocess.PIPE,
+                                         stderr=subprocess.STDOUT, text=True)
+
+    def step(self):
+        """Waits for update()'s running nsd-control command and starts the next; False once none is left."""
+        if not self.control_run:
+            return False
+        command, run = self.control_run
+        out = run.communicate()[0]
+        if run.returncode != 0:
+            sys.stderr.write(f"dataplane: nsd-control {command} ({self.state}): {out}\n")
+        self.control_run = self.next_command() if self.commands else None
+        return True
+
+    def loaded(self):
+        """True once every listen address answers the sentinel with the last serial written."""
         if self.proc.poll() is not None:
-            sys.stderr.write(open(os.path.join(self.state, "nsd.stderr")).read()[-2000:])
-            raise SystemExit("nsd did not start; see " + self.state)
+            for name in ("nsd.stderr", "nsd.log"):
+                if os.path.exists(os.path.join(self.state, name)):
+                    sys.stderr.write(open(os.path.join(self.state, name)).read()[-2000:])
+            raise SystemExit("nsd stopped; see " + self.state)
+        for address in self.listen:
+            r = dnsprobe.query(address, self.port, self.sentinel, "SOA", 0.2)
+            if not (r and r[2] and r[2][0].split()[2] == str(self.serial)):
+                return False
+        return True
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -360,16 +473,43 @@ class NSD:
         self.proc = None
 
 
-def restart(servers):
-    """Restarts these nsds together: all stopped first (an address may move from one to another), one wait."""
-    for server in servers:
+def wait_loaded(servers, timeout=30):
+    """Waits until each of `servers` serves what was last written to it."""
+    deadline = time.monotonic() + timeout
+    pending = list(servers)
+    while pending:
+        pending = [s for s in pending if not s.loaded()]
+        if pending and time.monotonic() > deadline:
+            raise SystemExit("dataplane: nsd did not load its zones within %d s; see %s" % (timeout, pending[0].state))
+        if pending:
+            time.sleep(0.01)
+
+
+def apply(servers, wanted, port, state, sockets):
+    """Makes `servers` ({key: NSD}) serve `wanted` ({key: (listen, zone texts)}) without a gap: new nsds started and
+    changed ones reloaded first, all waited until they serve, and only then the ones no longer wanted stopped (so an
+    address moving from one group to another answers throughout). Returns how many were started, reloaded and
+    stopped."""
+    started, reloaded = [], []
+    for key, (listen, texts) in wanted.items():
+        if key not in servers:
+            server = NSD(os.path.join(state, "servers", hashlib.sha1(repr(key).encode()).hexdigest()[:12]), port, listen, sockets)
+            server.write(texts)
+            server.start()
+            servers[key] = server
+            started.append(server)
+        elif servers[key].texts != texts:
+            servers[key].update(texts)
+            reloaded.append(servers[key])
+    while [server.step() for server in reloaded].count(True):
+        pass  # each pass waits for one command of every server (they run side by side) and starts its next
+    wait_loaded(started + reloaded)
+    gone = [key for key in servers if key not in wanted]
+    for key in gone:
+        server = servers.pop(key)
         server.stop()
-    for server in servers:
-        server.start()
-    if servers:
-        time.sleep(0.3)
-    for server in servers:
-        server.started()
+        shutil.rmtree(server.state, ignore_errors=True)
+    return len(started), len(reloaded), len(gone)
 
 
 def main():
@@ -379,126 +519,127 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--state", required=True)
     ap.add_argument("--addresses")
-    ap.add_argument("--interval", type=float, default=0.5)
+    ap.add_argument("--interval", type=float, default=0.5, help="seconds between syncs")
+    ap.add_argument("--refetch", type=float, default=5, help="seconds after which moto is read again even if the proxy "
+                    "saw no write")
     ap.add_argument("--once", action="store_true")
     ap.add_argument("--registry", help="registry file: domains at other registrars, per-server overrides, silent servers")
     ap.add_argument("--registry-servers", type=int, default=2, help="how many servers the registry has (127.0.0.100 up)")
+    ap.add_argument("--timing", action="store_true", help="print each sync's fetch and apply seconds to stderr")
     a = ap.parse_args()
     os.makedirs(a.state, exist_ok=True)
     r53 = boto3.client("route53", endpoint_url=a.moto, region_name="us-east-1",
                        aws_access_key_id="AKIDDATAPLANE0001", aws_secret_access_key="dataplane")
     domains = boto3.client("route53domains", endpoint_url=a.moto, region_name="us-east-1",
                            aws_access_key_id="AKIDDATAPLANE0001", aws_secret_access_key="dataplane")
-    nsd, registries, groups, last, last_registry, generation = None, {}, {}, None, None, 0
-    main_listen = ["127.0.0.1", "::1"]
-    groups_dir = os.path.join(a.state, "groups")
+    # nsd-control's unix sockets: a path has at most 107 bytes, so they live in a short folder of their own.
+    sockets = tempfile.mkdtemp(prefix="dp-")
+    servers, generation = {}, 0
 
     def stop(*_):
-        for server in [nsd] + list(registries.values()) + [g for g, _ in groups.values()]:
-            if server:
-                server.stop()
+        for server in servers.values():
+            server.stop()
+        shutil.rmtree(sockets, ignore_errors=True)
         raise SystemExit(0)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, stop)
     request_file, ack_file = os.path.join(a.state, "sync-request"), os.path.join(a.state, "sync-ack")
+    acked, cache, writes_seen, fetched_at = None, None, None, 0.0
+    watch = WriteWatch(a.route53) if a.route53 else None
     while True:
         # A caller that wants "served = moto now" writes a nonce; it is acknowledged after a fetch that began later.
         request = open(request_file).read() if os.path.exists(request_file) else None
+        t_loop = time.monotonic()
         addresses = DEFAULT_ADDRESSES
         if a.addresses and os.path.exists(a.addresses):
             with open(a.addresses) as f:
                 addresses = json.load(f)
         addresses = {h.lower().rstrip("."): fams for h, fams in addresses.items()}
-        try:
-            hosted = fetch_zones(r53)
-            zone_hosts = fetch_zone_name_servers(a.route53) if a.route53 else {}
-        except Exception as e:  # moto or the proxy restarting: keep serving what we have
-            sys.stderr.write(f"dataplane: {e}\n")
-            time.sleep(a.interval)
-            continue
-        named = apex_ns_hosts(hosted) + [h for hosts in zone_hosts.values() for h in hosts]
+        # moto is read again when the proxy answered a request that may have changed it, when a caller asks for a
+        # sync (a test may write to moto past the proxy), and every --refetch seconds; else the last reading serves.
+        if watch:
+            watch.moved.clear()
+        writes = watch.count if watch else None
+        if (cache is None or writes is None or writes != writes_seen or (request is not None and request != acked)
+                or time.monotonic() - fetched_at > a.refetch):
+            try:
+                hosted = fetch_zones(r53)
+                zone_hosts = fetch_zone_name_servers(a.route53) if a.route53 else {}
+            except Exception as e:  # moto or the proxy restarting: keep serving what we have
+                sys.stderr.write(f"dataplane: {e}\n")
+                time.sleep(a.interval)
+                continue
+            try:
+                registrations = fetch_registrations(domains)
+            except Exception as e:  # Route 53 Domains unavailable: the registry file alone
+                sys.stderr.write(f"dataplane: route53domains: {e}\n")
+                registrations = {}
+            cache, writes_seen, fetched_at = (hosted, zone_hosts, registrations), writes, time.monotonic()
+        hosted, zone_hosts, registrations = cache
+        # The derived hosts to give addresses: with the proxy, those of the zones in moto's listing (a zone created or
+        # deleted between the two readings would otherwise bring hosts without their zone: lone groups, started and
+        # stopped again a moment later); without it, those named in apex NS records.
+        named = [h for zid, _, _ in hosted for h in zone_hosts.get(zid, [])] if a.route53 else apex_ns_hosts(hosted)
         addresses = dict(addresses, **derived_addresses(named, addresses))
         registry = {}
         if a.registry and os.path.exists(a.registry):
             with open(a.registry) as f:
                 registry = json.load(f)
-        try:
-            registrations = fetch_registrations(domains)
-        except Exception as e:  # Route 53 Domains unavailable: the registry file alone
-            sys.stderr.write(f"dataplane: route53domains: {e}\n")
-            registrations = {}
-        views = registry_views(registrations, registry, a.registry_servers)
-        parents = next(iter(views.values()))[1] if views else {}
-        first_registry = registry_servers(a.registry_servers)[0][0] if a.registry_servers else None
-        delegations = registry_delegations(registrations, registry, first_registry)
-        awsdns = address_zones(addresses)
-        # The main server: one zone per name (the one the registry delegates to, else the first), the address zones,
-        # and the parent zones (for finding the registry), never over a hosted zone of that name.
-        zones = dict(awsdns)
-        prefer = delegated_to(hosted, zone_hosts, addresses, delegations)
-        zones.update({o: t for o, t in one_per_name(hosted, prefer).items() if o not in zones})
-        zones.update({o: t for o, t in parents.items() if o not in zones})
-        to_restart = []
-        registry_snapshot = json.dumps(views, sort_keys=True)
-        changed = registry_snapshot != last_registry
-        if changed:
-            for host, (address, texts) in views.items():
-                only = {o: t for o, t in texts.items() if o != "registry.test."}
-                if only:
-                    if host not in registries:
-                        registries[host] = NSD(os.path.join(a.state, "registry-" + host.split(".")[0]), a.port, [address])
-                    registries[host].write(only)
-                    to_restart.append(registries[host])
-                elif host in registries:
-                    registries.pop(host).stop()
-            last_registry = registry_snapshot
-        if a.route53:
-            # Each group of name servers: its own nsd on their IPv4 addresses, restarted only when its zones change.
-            reserved = set(main_listen) | {address for address, _ in views.values()}
-            wanted = {}
-            for listen, members in serving_groups(hosted, zone_hosts, addresses, reserved):
-                texts = dict(awsdns)
-                texts.update({o: t for o, t in one_per_name(members).items() if o not in texts})
-                wanted[listen] = texts
-            for listen in [k for k in groups if k not in wanted]:
-                server = groups.pop(listen)[0]
-                server.stop()
-                shutil.rmtree(server.state, ignore_errors=True)
-                changed = True
-            for listen, texts in wanted.items():
-                snapshot = json.dumps(texts, sort_keys=True)
-                if listen in groups and groups[listen][1] == snapshot:
-                    continue
-                key = hashlib.sha1(" ".join(listen).encode()).hexdigest()[:12]
-                server = groups[listen][0] if listen in groups else NSD(os.path.join(groups_dir, key), a.port, list(listen))
-                server.write(texts)
-                groups[listen] = (server, snapshot)
-                to_restart.append(server)
-        else:  # without the proxy, today's one nsd on every address, serving the first zone of each name
-            main_listen = sorted({"127.0.0.1", "::1"} | {v for fams in addresses.values() for v in v4(fams.get("A", []))})
-        snapshot = (json.dumps(zones, sort_keys=True), tuple(main_listen))
-        if snapshot != last:
-            if nsd is None:
-                nsd = NSD(a.state, a.port, main_listen)
-            nsd.listen = main_listen
-            nsd.write(zones)
-            to_restart.append(nsd)
-            last = snapshot
-        restart(to_restart)
-        if to_restart:
-            changed = True
-        if changed:
+        wanted = wanted_servers(a, hosted, zone_hosts, addresses, registry, registrations)
+        t_fetched = time.monotonic()
+        did = apply(servers, wanted, a.port, a.state, sockets)
+        if a.timing:
+            sys.stderr.write(f"{time.strftime('%H:%M:%S')} fetch {t_fetched - t_loop:.3f} s, apply {time.monotonic() - t_fetched:.3f} s: "
+                             f"{len(servers)} nsds, started/reloaded/stopped {did}\n")
+        if any(did):
             generation += 1
             with open(os.path.join(a.state, "generation.tmp"), "w") as f:
                 f.write(str(generation))
             os.replace(os.path.join(a.state, "generation.tmp"), os.path.join(a.state, "generation"))
-        if request is not None:
+        if request is not None and request != acked:
             with open(ack_file + ".tmp", "w") as f:
                 f.write(request)
             os.replace(ack_file + ".tmp", ack_file)
+            acked = request
         if a.once:
             return
-        time.sleep(a.interval)
+        # Sleeps `interval`, or less when the proxy saw a write or a caller asks for a sync.
+        deadline = time.monotonic() + a.interval
+        while time.monotonic() < deadline:
+            if (watch and watch.moved.is_set()) or (os.path.exists(request_file) and open(request_file).read() != acked):
+                break
+            time.sleep(0.02)
+
+
+def wanted_servers(a, hosted, zone_hosts, addresses, registry, registrations):
+    """{key: (listen addresses, {zone: text})}: every nsd that should run and what it should serve."""
+    views = registry_views(registrations, registry, a.registry_servers)
+    parents = next(iter(views.values()))[1] if views else {}
+    first_registry = registry_servers(a.registry_servers)[0][0] if a.registry_servers else None
+    delegations = registry_delegations(registrations, registry, first_registry)
+    awsdns = address_zones(addresses)
+    # The main server: one zone per name (the one the registry delegates to, else the first), the address zones,
+    # and the parent zones (for finding the registry), never over a hosted zone of that name.
+    zones = dict(awsdns)
+    prefer = delegated_to(hosted, zone_hosts, addresses, delegations)
+    zones.update({o: t for o, t in one_per_name(hosted, prefer).items() if o not in zones})
+    zones.update({o: t for o, t in parents.items() if o not in zones})
+    wanted = {}
+    for host, (address, texts) in views.items():
+        only = {o: t for o, t in texts.items() if o != "registry.test."}
+        if only:
+            wanted[("registry", host, address)] = ((address,), only)
+    main_listen = ("127.0.0.1", "::1")
+    if a.route53:
+        # Each group of name servers: its own nsd on their IPv4 addresses, serving its zones alone (as an AWS name
+        # server does; the hosts' addresses are the main server's), so a new zone's hosts touch no other group.
+        reserved = set(main_listen) | {address for address, _ in views.values()}
+        for listen, members in serving_groups(hosted, zone_hosts, addresses, reserved):
+            wanted[("group", listen)] = (listen, one_per_name(members))
+    else:  # without the proxy, one nsd on every address, serving the first zone of each name
+        main_listen = tuple(sorted({"127.0.0.1", "::1"} | {v for fams in addresses.values() for v in v4(fams.get("A", []))}))
+    wanted[("main", main_listen)] = (main_listen, zones)
+    return wanted
 
 
 if __name__ == "__main__":

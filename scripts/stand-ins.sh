@@ -48,7 +48,7 @@ done
 start_dataplane() {
   python3 "$here/dataplane.py" --moto "http://127.0.0.1:$MOTO_PORT" --route53 "$MOTO_URL" --port "$DNS_PORT" --state "$STANDINS_DIR/dns" \
     --addresses "$STANDINS_DIR/addresses.json" \
-    --registry "$STANDINS_DIR/registry.json" >"$STANDINS_DIR/dataplane.log" 2>&1 &
+    --registry "$STANDINS_DIR/registry.json" ${DATAPLANE_ARGS:-} >"$STANDINS_DIR/dataplane.log" 2>&1 &
   DATAPLANE_PID=$!
   for _ in $(seq 100); do [ -f "$STANDINS_DIR/dns/generation" ] && break; sleep 0.1; done
 }

@@ -185,6 +185,32 @@ import TestSupport
         #expect(try oldNS() == after)
     }
 
+    /// After a zone is migrated into the set and switched to the vanity hosts, verify asks each host over IPv4 and
+    /// over IPv6 and gets the same answer, the copy's (issue 23: every AAAA was the main server's ::1, which answered
+    /// with the old zone's NS and SOA).
+    @Test func aMigratedZoneVerifiesTheSameOverIPv4AndIPv6() throws {
+        let apply = try f.vanity(["apply", "--yes", "--set", f.setId, "--domain", "example.com"])
+        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        let migrate = try f.vanity(["migrate", "--set", f.setId, "--zone", "legacy.example", "--domain", "example.com", "--yes"])
+        #expect(migrate.status == 0, "\(migrate.stdout)\n\(migrate.stderr)")
+        let verify = try f.vanity(["verify", "--domain", "example.com", "--zone", "legacy.example", "--output", "json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [String: Any], "\(verify.stdout)\n\(verify.stderr)")
+        let rows = (json["rows"] as? [[String: Any]] ?? []).filter { $0["zone"] as? String == "legacy.example" }
+        let byServer = Dictionary(grouping: rows) { $0["server"] as? String ?? "" }
+        #expect(byServer.keys.sorted() == (1...4).map { "ns\($0).example.com" }, "\(rows)")
+        for (server, pair) in byServer {
+            let v6 = pair.filter { ($0["address"] as? String ?? "").contains(":") }, v4 = pair.filter { !($0["address"] as? String ?? ":").contains(":") }
+            #expect(v4.count == 1 && v6.count == 1, "\(server): one row per family: \(pair)")
+            #expect(v6.first?["address"] as? String != "::1", "\(server)'s IPv6 is its own server's")
+            for row in pair {
+                #expect(row["answered"] as? Bool == true && row["authoritative"] as? Bool == true && row["nsMatches"] as? Bool == true
+                        && (row["problems"] as? [String])?.isEmpty == true, "\(server) at \(row["address"] ?? "?"): \(row)")
+            }
+            #expect(v4.first?["soaMName"] as? String == v6.first?["soaMName"] as? String
+                    && v4.first?["soaSerial"] as? Int == v6.first?["soaSerial"] as? Int, "\(server): the same SOA over both families: \(pair)")
+        }
+    }
+
     @Test func oneZoneFailingDoesNotStopTheOthersAndUndoRemovesACopy() throws {
         let good = try seed("good.example", records: 300)
         // bad.example holds a TXT record set of 33,000 value characters: Route 53 takes no batch that large, so its

@@ -55,12 +55,36 @@ import TestSupport
         }
     }
 
+    /// Each AWS host's A and AAAA, as the main server gives them (where a user's resolver finds them), reach the same
+    /// server: the zone's NS, SOA and www answer the same over IPv4 and IPv6, and each zone's own, not the other's.
+    @Test func bothFamiliesOfEachHostAnswerFromThatHostsServer() async throws {
+        let resolver = LDNSResolver()
+        for (hosts, www) in [(old, "192.0.2.1"), (new, "192.0.2.2")] {
+            for host in hosts {
+                let a = await resolver.queryAuthoritative(host, type: .a, address: "127.0.0.1", port: dns.port, timeout: 2)
+                let aaaa = await resolver.queryAuthoritative(host, type: .aaaa, address: "127.0.0.1", port: dns.port, timeout: 2)
+                guard case .answer(let v4, _) = a, case .answer(let v6, _) = aaaa, let ipv4 = v4.first, let ipv6 = v6.first else {
+                    Issue.record("\(host): no A or AAAA at the main server: \(a) \(aaaa)"); continue
+                }
+                #expect(ipv6 != "::1", "\(host)'s IPv6 is its own server's, not the main server's")
+                for type in [DNSRecordType.ns, .soa, .a] {
+                    let name = type == .a ? "www.example.net" : "example.net"
+                    let overIPv4 = await resolver.queryAuthoritative(name, type: type, address: ipv4, port: dns.port, timeout: 2)
+                    let overIPv6 = await resolver.queryAuthoritative(name, type: type, address: ipv6, port: dns.port, timeout: 2)
+                    #expect(overIPv4 == overIPv6, "\(host) \(type) over \(ipv4) and \(ipv6)")
+                    if type == .ns { #expect(overIPv6 == .answer(hosts.map { $0 + "." }.sorted(), authoritative: true), "\(host) over \(ipv6)") }
+                    if type == .a { #expect(overIPv6 == .answer([www], authoritative: true), "\(host) over \(ipv6)") }
+                }
+            }
+        }
+    }
+
     @Test func theMainServerAnswersWithTheZoneTheRegistryDelegatesToElseTheFirst() async throws {
         #expect(await www(at: "127.0.0.1") == .answer(["192.0.2.1"], authoritative: true), "no delegation: the first zone")
 
         // Delegated to vanity hosts whose glue is the new zone's addresses.
         let glue: [[String: Any]] = try new.enumerated().map { i, host in
-            ["Name": "ns\(i + 1).example.net", "GlueIps": [try address(host), "::1"]]
+            ["Name": "ns\(i + 1).example.net", "GlueIps": [try address(host), DataPlane.ipv6(try address(host))]]
         }
         try dns.setRegistry(domains: ["example.net.": glue])
         #expect(await www(at: "127.0.0.1") == .answer(["192.0.2.2"], authoritative: true), "delegated to the set")

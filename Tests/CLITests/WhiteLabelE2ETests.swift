@@ -34,7 +34,7 @@ import TestSupport
         // glue in the home zone only, TTL 60, addresses of the AWS name servers in set order
         #expect(try f.values("example.com.", "ns1.example.com.", "A") == ["127.0.0.2"])
         #expect(try f.values("example.com.", "ns4.example.com.", "A") == ["127.0.0.5"])
-        #expect(try f.values("example.com.", "ns2.example.com.", "AAAA") == ["::1"])
+        #expect(try f.values("example.com.", "ns2.example.com.", "AAAA") == ["::ffff:127.0.0.3"])
         #expect(try f.ttl("example.com.", "ns1.example.com.", "A") == 60)
         #expect(try f.records("shop.example.").allSatisfy { !$0.hasPrefix("ns1.") })
         for zone in ["example.com.", "shop.example."] {
@@ -75,7 +75,7 @@ import TestSupport
 
         // AWS moves ns-2049 to a new address: check reports drift (3) naming the host and both addresses
         var moved = DataPlane.defaultAddresses
-        moved["ns-2049.awsdns-65.net"] = ["A": ["127.0.0.9"], "AAAA": ["::1"]]
+        moved["ns-2049.awsdns-65.net"] = DataPlane.host("127.0.0.9")
         try f.dns.setAddresses(moved)
         let drift = try f.vanity(["check", "--domain", "example.com"])
         #expect(drift.status == 3, "\(drift.stdout)\n\(drift.stderr)")
@@ -136,7 +136,7 @@ import TestSupport
         d = domains.get_domain_detail(DomainName='example.com')
         print(' '.join(sorted(n['Name'] + '=' + ','.join(n.get('GlueIps', [])) for n in d['Nameservers'])))
         """).trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(registrar == "ns1.example.com=127.0.0.2,::1 ns2.example.com=127.0.0.3,::1 ns3.example.com=127.0.0.4,::1 ns4.example.com=127.0.0.5,::1")
+        #expect(registrar == (2...5).map { "ns\($0 - 1).example.com=127.0.0.\($0),::ffff:127.0.0.\($0)" }.joined(separator: " "))
     }
 }
 

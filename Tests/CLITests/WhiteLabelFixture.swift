@@ -27,8 +27,10 @@ final class WhiteLabelFixture: @unchecked Sendable {
 
     /// Runs vanityns with `args` and the stand-ins' options; `overriding` replaces the value of one of those options
     /// (`["--domains-endpoint-url": url]`); `environment` adds to or replaces the test credentials and settings.
+    /// First waits until the data plane serves what moto holds now (the seed, the test's changes, the last command's).
     func vanity(_ args: [String], stdin: String? = nil, overriding: [String: String] = [:],
                 environment: [String: String] = [:]) throws -> LocalServices.Output {
+        try dns.waitForMotoChanges()
         var options = common
         for (i, o) in options.enumerated() where i + 1 < options.count { if let v = overriding[o] { options[i + 1] = v } }
         return try CLI.run(args + options, env: CLI.environment(moto.environment.merging(environment) { $1 }), stdin: stdin)

@@ -15,13 +15,20 @@ public final class DataPlane: @unchecked Sendable {
     private var registryFile: URL { directory.appendingPathComponent("registry.json") }
     private var generationFile: URL { directory.appendingPathComponent("dns/generation") }
 
-    /// The default addresses: moto's four name servers on 127.0.0.2 ... 127.0.0.5, all with AAAA ::1.
+    /// The default addresses: moto's four name servers on 127.0.0.2 ... 127.0.0.5 (see `host`).
     public static let defaultAddresses: [String: [String: [String]]] = [
-        "ns-2048.awsdns-64.com": ["A": ["127.0.0.2"], "AAAA": ["::1"]],
-        "ns-2049.awsdns-65.net": ["A": ["127.0.0.3"], "AAAA": ["::1"]],
-        "ns-2050.awsdns-66.org": ["A": ["127.0.0.4"], "AAAA": ["::1"]],
-        "ns-2051.awsdns-67.co.uk": ["A": ["127.0.0.5"], "AAAA": ["::1"]],
+        "ns-2048.awsdns-64.com": host("127.0.0.2"),
+        "ns-2049.awsdns-65.net": host("127.0.0.3"),
+        "ns-2050.awsdns-66.org": host("127.0.0.4"),
+        "ns-2051.awsdns-67.co.uk": host("127.0.0.5"),
     ]
+
+    /// An AWS host's A and AAAA: `ipv4` and its IPv4-mapped IPv6 form, which reaches the same nsd (loopback has no
+    /// IPv6 address but ::1, the main server's).
+    public static func host(_ ipv4: String) -> [String: [String]] { ["A": [ipv4], "AAAA": [ipv6(ipv4)]] }
+
+    /// The IPv6 address of the AWS host at `ipv4`: `::ffff:127.0.0.2` for 127.0.0.2.
+    public static func ipv6(_ ipv4: String) -> String { "::ffff:" + ipv4 }
 
     /// Starts the data plane for `moto` and waits until nsd serves.
     public init(moto: MotoServer, addresses: [String: [String: [String]]] = DataPlane.defaultAddresses) throws {

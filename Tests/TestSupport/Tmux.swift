@@ -29,11 +29,18 @@ public final class TmuxSession: Sendable {
     /// The terminal type the program sees in `TERM`.
     public let term: String
     private static let target = "vns:0.0"
-    /// Runs the program as the shell's child, then holds the terminal open a moment before exiting with the
-    /// program's status (128 + n for signal n). Without the pause a program that prints and exits at once can lose
-    /// its last output: the kernel may not yet have passed it to tmux when tmux closes the dead pane. Keyboard
-    /// signals are caught (not ignored, so the program still gets default handlers), leaving Ctrl-C to the program.
-    private static let launcher = #"trap : INT QUIT TSTP; "$@"; status=$?; sleep 0.2; exit $status"#
+    /// Runs the program as the shell's child, then holds the terminal open until tmux has read everything the
+    /// program wrote, before exiting with the program's status (128 + n for signal n). Without that a program that
+    /// prints and exits at once can lose its last output: the kernel may not yet have passed it to tmux when tmux
+    /// closes the dead pane. The shell sets the pane's title after the program's output and asks tmux (through the
+    /// pane's own $TMUX) until tmux shows that title: tmux reads a pane's output in order, so by then it has all of
+    /// it (2,000 asks at most, should a program leave the terminal unable to take a title). No fixed pause.
+    /// Keyboard signals are caught (not ignored, so the program still gets default handlers), leaving Ctrl-C to the
+    /// program.
+    private static let launcher = #"trap : INT QUIT TSTP; "$@"; status=$?; mark="vns-exited-$$"; "#
+        + #"printf '\033]2;%s\033\\' "$mark"; "#
+        + #"n=0; until [ "$(tmux display-message -p -t "$TMUX_PANE" '#{pane_title}')" = "$mark" ] || [ $n -ge 2000 ]; "#
+        + #"do n=$((n + 1)); done; exit $status"#
 
     /// Starts `command` (program and arguments, run directly, no shell) in a `width` x `height` terminal with exactly
     /// `environment` (plus `TERM` = `term` unless given). Nothing from the test process's environment leaks in.
@@ -191,14 +198,13 @@ public final class TmuxSession: Sendable {
     public var isRunning: Bool { (try? paneState())?.dead == false }
 
     /// The program's exit status once it has exited: its exit code, or 128 + signal number when a signal killed
-    /// it (as a shell reports it); nil while it runs (and for 0.2 s after, see `launcher`).
+    /// it (as a shell reports it); nil while it runs (and until tmux has read its last output, see `launcher`).
     public var exitStatus: Int32? {
         guard var state = try? paneState(), state.dead else { return nil }
         if state.status == nil, state.signal == nil {
             // Debian's tmux uses libutempter, whose own SIGCHLD handler can swallow the signal of a program that
             // exits at once (tmux issue #311): the pane is dead but never reaped. A SIGCHLD makes tmux reap it.
             _ = Glibc.kill(state.serverPID, SIGCHLD)
-            usleep(20_000)
             guard let again = try? paneState() else { return nil }
             state = again
         }
