@@ -20,6 +20,8 @@ static _Atomic pid_t guarded[VNS_GUARD_SLOTS];
 static atomic_flag installed = ATOMIC_FLAG_INIT;
 // Set while a fatal signal is being handled: the process is about to die of it.
 static atomic_int dying;
+// Spawns between posix_spawn and registration: a child exists that the table does not hold yet.
+static atomic_int spawning;
 
 int vns_guard_dying(void) { return atomic_load(&dying); }
 // What the guard replaced, per signal, to hand the signal on to once the children are ended.
@@ -123,6 +125,9 @@ void vns_end_tree(pid_t root, int grace_ms) {
 void vns_guard_end_all(int grace_ms) {
     static pid_t pids[VNS_TREE_MAX];  // static: a signal handler's stack may be small
     int count = 0;
+    // A child started a moment ago may not be in the table yet (its spawn runs on another thread): wait for it.
+    struct timespec ms = {0, 1000 * 1000};
+    for (int waited = 0; waited < 200 && atomic_load(&spawning) > 0; waited++) nanosleep(&ms, NULL);
     for (int i = 0; i < VNS_GUARD_SLOTS; i++) {
         pid_t pid = atomic_load(&guarded[i]);
         if (pid > 0 && is_running(pid)) collect_tree(pid, pids, &count, VNS_TREE_MAX);
@@ -198,13 +203,16 @@ int vns_spawn(const char *path, char *const argv[], char *const envp[], int in_f
         && (rc = posix_spawn_file_actions_adddup2(&actions, out_fd, 1)) == 0
         && (rc = posix_spawn_file_actions_adddup2(&actions, err_fd, 2)) == 0
         && (rc = posix_spawn_file_actions_addclosefrom_np(&actions, 3)) == 0) {
-        // Block the guard's signals across spawn and registration, so no child exists unregistered when one lands.
+        // Block the guard's signals on this thread across spawn and registration, and count the spawn, so that a
+        // handler running on another thread meanwhile waits for the child to be registered.
         sigset_t fatal, old;
         sigemptyset(&fatal);
         sigaddset(&fatal, SIGINT); sigaddset(&fatal, SIGTERM); sigaddset(&fatal, SIGHUP);
         pthread_sigmask(SIG_BLOCK, &fatal, &old);
+        atomic_fetch_add(&spawning, 1);
         rc = posix_spawn(pid, path, &actions, &attr, argv, envp);
         if (rc == 0) guard_add(*pid);
+        atomic_fetch_sub(&spawning, 1);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
     }
     posix_spawn_file_actions_destroy(&actions);
