@@ -1,31 +1,34 @@
 import Foundation
 import Testing
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `vanityns retire` end to end against the stand-ins, for a domain at another registrar (the data plane's registry
 /// file plays it): after a full set-up, each step waits for its precondition (the registry, the parent's NS TTL), then
 /// the zones go back to the AWS names, the glue goes, the set stays (it still serves zones). boto3 checks the end
 /// state; a rerun after a run cut short converges, and a rerun when done writes nothing.
-@Suite(.serialized) final class RetireE2ETests {
-    let f: WhiteLabelFixture
-    init() throws { f = try WhiteLabelFixture(domains: false) }
-    deinit { f.stop() }
+@Suite(.serialized) struct RetireE2ETests {
 
     static let hosts = ["ns1", "ns2", "ns3", "ns4"]
     static let v4 = ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"]
 
-    func awsNames() throws -> [String] {
+    func awsNames(_ f: WhiteLabelFixture) throws -> [String] {
         try f.moto.boto3("print(' '.join(r53.get_reusable_delegation_set(Id='\(f.setId)')['DelegationSet']['NameServers']))")
             .split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
     @Test func retireWaitsForTheRegistryAndTheTTLThenPutsEveryZoneBackAndRemovesTheGlue() throws {
+        let f = try WhiteLabelFixture(domains: false)
+        defer { f.stop() }
         try f.dns.setRegistry(domains: ["example.com.": zip(Self.hosts, Self.v4).map { h, a in ["Name": "\(h).example.com", "GlueIps": [a]] }])
-        let apply = try f.vanity(["apply", "--yes", "--set", f.setId, "--domain", "example.com"])
+        let apply = try f.vanity(["apply", "--yes", "--set", f.setId, "--domain", "example.com", "--zone", "shop.example", "--zone", "blog.example"])
         #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
         try f.dns.waitForMotoChanges()
-        let aws = try awsNames()
+        let aws = try awsNames(f)
         #expect(try f.values("example.com.", "ns1.example.com.", "A") == ["127.0.0.2"], "set up first")
+        #expect(try f.values("shop.example.", "shop.example.", "NS").first == "ns1.example.com.", "every zone of the set is on the vanity hosts")
 
         // 1-2: the registry still delegates to the vanity hosts: nothing is written, the names to enter are printed.
         let writes = try f.moto.writeRequests()
@@ -65,5 +68,37 @@ import TestSupport
         let again = try f.vanity(["retire", "--yes", "--no-cache-wait", "--set", f.setId, "--domain", "example.com"])
         #expect(again.status == 0 && again.stdout.contains("step 4, glue: no vanity host records left"), "\(again.stdout)\n\(again.stderr)")
         #expect(try f.moto.writeRequests() == after)
+    }
+
+    @Test func killedMidWayAtEveryBatchARerunFinishesTheRetirement() throws {
+        // Changes stay PENDING for a second here, so that each run can be killed while it waits for one.
+        let f = try WhiteLabelFixture(domains: false, pendingSeconds: 1)
+        defer { f.stop() }
+        try f.dns.setRegistry(domains: ["example.com.": zip(Self.hosts, Self.v4).map { h, a in ["Name": "\(h).example.com", "GlueIps": [a]] }])
+        #expect(try f.vanity(["apply", "--yes", "--set", f.setId, "--domain", "example.com", "--zone", "shop.example", "--zone", "blog.example"]).status == 0)
+        let aws = try awsNames(f)
+        try f.dns.setRegistry(domains: ["example.com.": aws.map { ["Name": $0] }])
+        try f.dns.waitForMotoChanges()
+        let args = [CLI.binary, "retire", "--yes", "--no-cache-wait", "--set", f.setId, "--domain", "example.com"] + f.common
+        let env = CLI.environment(f.moto.environment)
+        func batches() throws -> Int { try f.moto.proxyStats().byOperation["ChangeResourceRecordSets"]?.requests ?? 0 }
+        // Each run is killed (SIGKILL) as soon as it has sent one more batch, until a run finishes on its own: the
+        // zones' batches and the glue's, each cut while it waits for INSYNC.
+        var killed = 0, finished = false
+        for _ in 0..<8 where !finished {
+            let before = try batches()
+            let run = try SpawnedProcess(arguments: args, environment: env)
+            let deadline = Date().addingTimeInterval(60)
+            while run.isRunning, try batches() == before, Date() < deadline { usleep(20_000) }
+            if run.isRunning { kill(run.pid, SIGKILL); _ = run.waitForExit(); killed += 1 } else {
+                #expect(run.waitForExit() == 0); finished = true
+            }
+        }
+        #expect(finished, "no run finished after \(killed) kills")
+        #expect(killed >= 4, "three zones and the glue: each batch was cut once (\(killed) kills)")
+        for zone in ["example.com.", "shop.example.", "blog.example."] {
+            #expect(try f.values(zone, zone, "SOA").first?.hasPrefix(aws[0].hasSuffix(".") ? aws[0] : aws[0] + ".") == true, "\(zone)")
+        }
+        for h in Self.hosts { #expect(try f.values("example.com.", "\(h).example.com.", "A").isEmpty) }
     }
 }

@@ -10,8 +10,9 @@ final class WhiteLabelFixture: @unchecked Sendable {
     let setId: String
     let stateDir: String
 
-    init(domains: Bool = true) throws {
-        moto = try MotoServer()
+    /// `pendingSeconds`: how long a change stays PENDING (longer: a test can stop vanityns while it waits).
+    init(domains: Bool = true, pendingSeconds: Double = 0.2) throws {
+        moto = try MotoServer(pendingSeconds: pendingSeconds)
         let seed = LocalServices.packageRoot.appendingPathComponent("scripts/seed.py").path
         setId = try LocalServices.run("/usr/bin/env", ["python3", seed, "--moto", moto.endpoint] + (domains ? [] : ["--no-domains"]),
                                       environment: moto.environment).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
