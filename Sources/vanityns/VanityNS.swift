@@ -9,14 +9,14 @@ struct VanityNS: AsyncParsableCommand {
         abstract: "White-label (vanity) DNS name servers on Amazon Route 53, end to end.",
         discussion: """
         Run with no subcommand on a terminal for the step-by-step wizard. The subcommands do the same work \
-        non-interactively, for scripts and cron: plan, apply, verify, check, sync, audit, migrate, rollback, finalize.
+        non-interactively, for scripts and cron: plan, apply, verify, check, sync, audit, watch, migrate, rollback, finalize.
 
         Exit codes: 0 success, 1 failure, 2 verify or audit found a problem, 3 drift found, 4 sync: the registry \
         still serves old glue and the domain is at another registrar (enter the printed table there), 64 usage error.
         """,
-        version: String(cString: vns_version()),
+        version: "vanityns " + String(cString: vns_version()),
         subcommands: [Sets.self, Zones.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self, CheckCommand.self,
-                      SyncCommand.self, AuditCommand.self, MigrateCommand.self, RollbackCommand.self, FinalizeCommand.self, Browse.self])
+                      SyncCommand.self, AuditCommand.self, WatchCommand.self, MigrateCommand.self, RollbackCommand.self, FinalizeCommand.self, Browse.self])
 
     @OptionGroup var global: GlobalOptions
 

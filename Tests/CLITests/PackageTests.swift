@@ -29,14 +29,20 @@ final class PackageTests {
         return try LocalServices.run("/usr/bin/env", ["-i"] + vars.map { "\($0)=\($1)" } + args, check: false)
     }
 
-    /// `--version` is what the build was stamped with: `git describe`, or scripts/version.sh outside a checkout.
-    var expectedVersion: String {
+    /// The .deb's upstream version: its Version field without the Debian revision (`0.4.0+g1a2b3c4-1` -> `0.4.0+g1a2b3c4`).
+    var upstreamVersion: String {
         get throws {
-            let top = LocalServices.packageRoot
-            let out = FileManager.default.fileExists(atPath: top.appendingPathComponent(".git").path)
-                ? try LocalServices.run("/usr/bin/git", ["-C", top.path, "describe", "--tags", "--always", "--dirty"])
-                : try LocalServices.run(top.appendingPathComponent("scripts/version.sh").path, [])
-            return out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let field = try LocalServices.run("/usr/bin/dpkg-deb", ["-f", try #require(BuiltPackage.path), "Version"])
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            return String(field[..<(field.lastIndex(of: "-") ?? field.endIndex)])
+        }
+    }
+
+    /// What scripts/version.sh says now: the VERSION file's release number, with `+g<hash>` between releases.
+    var scriptVersion: String {
+        get throws {
+            try LocalServices.run(LocalServices.packageRoot.appendingPathComponent("scripts/version.sh").path, [])
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
 
@@ -63,7 +69,16 @@ final class PackageTests {
         let env = CLI.environment(["PATH": Self.systemPath])
         let version = try CLI.run(["--version"], env: env, binary: binary)
         #expect(version.status == 0, "\(version.stderr)")
-        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == (try expectedVersion))
+        // `vanityns 0.4.0` (a release) or `vanityns 0.4.0+g1a2b3c4` (between releases): the .deb's upstream version,
+        // and what scripts/version.sh makes of the VERSION file, the one place the number is written.
+        let printed = version.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(printed == "vanityns " + (try upstreamVersion), "\(printed)")
+        #expect(printed == "vanityns " + (try scriptVersion), "\(printed): was the .deb built from this checkout?")
+        let release = try String(contentsOf: LocalServices.packageRoot.appendingPathComponent("VERSION"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(printed.range(of: #"^vanityns [0-9]+\.[0-9]+\.[0-9]+(\+g[0-9a-f]{7,}(\.dirty)?)?$"#, options: .regularExpression) != nil,
+                "\(printed): not a numbered version")
+        #expect(printed.hasPrefix("vanityns \(release)"), "\(printed) does not start with VERSION's \(release)")
         let help = try CLI.run(["--help"], env: env, binary: binary)
         #expect(help.status == 0, "\(help.stderr)")
         for word in ["USAGE:", "sets", "zones", "verify"] { #expect(help.stdout.contains(word), "\(help.stdout)") }
