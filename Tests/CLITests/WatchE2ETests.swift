@@ -158,3 +158,98 @@ import TestSupport
         #expect((sent.first?["actions"] as? [String] ?? []).contains { $0.contains("vanityns sync --domain example.com") }, "\(sent)")
     }
 }
+
+extension WatchE2ETests {
+    /// `check` and `audit` as monitoring plugins: one status line, the guidelines' exit codes, perfdata.
+    @Test func checkAndAuditSpeakTheNagiosPluginFormat() throws {
+        let line = #"^VANITYNS (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+( \| [^\n]+)?\n$"#
+        let ok = try f.vanity(["check", "--domain", "example.com", "--output", "nagios"])
+        #expect(ok.status == 0 && ok.stdout.hasPrefix("VANITYNS OK - ") && ok.stdout.range(of: line, options: .regularExpression) != nil, "\(ok.stdout)\(ok.stderr)")
+        #expect(ok.stdout.contains("| stale_glue=0;;0;0 stale_places=0;;0;0 unverified=0;0;;0 hosts=4;;;0"), "\(ok.stdout)")
+        let audit = try f.vanity(["audit", "--domain", "example.com", "--output", "nagios"])
+        #expect(audit.status == 0 && audit.stdout.hasPrefix("VANITYNS OK - all 3 zones"), "\(audit.stdout)\(audit.stderr)")
+        #expect(audit.stdout.contains("zones=3;;;0 failing=0;;0;0 vanity=3;;;0;3"), "\(audit.stdout)")
+
+        try moveNS2()
+        let critical = try f.vanity(["check", "--domain", "example.com", "--output", "nagios"])
+        #expect(critical.status == 2 && critical.stdout.hasPrefix("VANITYNS CRITICAL - example.com: stale glue at 3 places"), "\(critical.stdout)")
+        #expect(critical.stdout.range(of: line, options: .regularExpression) != nil && critical.stdout.contains("stale_glue=6;;0;0"), "\(critical.stdout)")
+        let failing = try f.vanity(["audit", "--domain", "example.com", "--output", "nagios"])
+        #expect(failing.status == 2 && failing.stdout.hasPrefix("VANITYNS CRITICAL - 3 of 3 zones"), "the old address answers no more: \(failing.stdout)")
+        #expect(failing.stdout.contains("failing=3;;0;0"), "\(failing.stdout)")
+
+        // Route 53 unreachable: UNKNOWN, exit 3, the reason on the status line.
+        let closed = "http://127.0.0.1:\(LocalServices.freePort())"
+        let unknown = try f.vanity(["check", "--domain", "example.com", "--output", "nagios"], overriding: ["--endpoint-url": closed])
+        #expect(unknown.status == 3 && unknown.stdout.hasPrefix("VANITYNS UNKNOWN - "), "\(unknown.stdout)\(unknown.stderr)")
+        #expect(unknown.stdout.range(of: line, options: .regularExpression) != nil, "\(unknown.stdout)")
+        let elsewhere = try f.vanity(["verify", "--domain", "example.com", "--output", "nagios"])
+        #expect(elsewhere.status == 64 && elsewhere.stderr.contains("for `check` and `audit`"), "\(elsewhere.stderr)")
+    }
+}
+
+/// Bad watch.conf files: a clear error naming the file, line and key, exit 64 (1 for a set the account lacks), and
+/// nothing checked or written.
+@Suite(.serialized) final class WatchConfigE2ETests {
+    let f: WhiteLabelFixture
+    let dir: URL
+    init() throws {
+        f = try WhiteLabelFixture(domains: false)
+        dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vanityns-watchconf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    deinit { f.stop(); try? FileManager.default.removeItem(at: dir) }
+
+    func run(_ config: String) throws -> LocalServices.Output {
+        let file = dir.appendingPathComponent("watch.conf")
+        try config.write(to: file, atomically: true, encoding: .utf8)
+        try f.moto.resetProxyStats()
+        let out = try f.vanity(["watch", "--once", "--config", file.path, "--metrics-file", dir.appendingPathComponent("m.prom").path])
+        #expect(try f.moto.writeRequests() == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.prom").path), "nothing checked, no metrics")
+        #expect(!FileManager.default.fileExists(atPath: f.stateDir + "/watch.json"), "no state saved")
+        #expect(out.stdout.isEmpty, "\(out.stdout)")
+        return out
+    }
+
+    @Test func badConfigFilesAreRefusedBeforeAnythingIsChecked() throws {
+        let file = dir.appendingPathComponent("watch.conf").path
+        let unknown = try run("[domain example.com]\nset = \(f.setId)\nrepiar = route53\n")
+        #expect(unknown.status == 64 && unknown.stderr.contains("\(file) line 3: key repiar in [domain example.com]: unknown key"), "\(unknown.stderr)")
+
+        let twice = try run("# two teams\n[domain example.com]\nrepair = none\n\n[domain Example.COM.]\nrepair = route53\n")
+        #expect(twice.status == 64 && twice.stderr.contains("\(file) line 5: a second section for example.com (the first is on line 2)"), "\(twice.stderr)")
+
+        let policy = try run("[domain example.com]\nrepair = always\n")
+        #expect(policy.status == 64 && policy.stderr.contains("line 2: key repair") && policy.stderr.contains("none, route53 or route53domains"), "\(policy.stderr)")
+
+        let script = dir.appendingPathComponent("page.sh").path
+        try "#!/bin/sh\ncat >/dev/null\n".write(toFile: script, atomically: true, encoding: .utf8)   // mode 644: not executable
+        let alert = try run("[domain example.com]\nset = \(f.setId)\n\nalert_command = \(script) --team dns\n")
+        #expect(alert.status == 64 && alert.stderr.contains("line 4: key alert_command in [domain example.com]: \(script) is not executable"), "\(alert.stderr)")
+        let missing = try run("[domain example.com]\nalert_command = page-the-dns-team\n")
+        #expect(missing.status == 64 && missing.stderr.contains("page-the-dns-team is not an executable file on PATH"), "\(missing.stderr)")
+
+        let noSet = try run("[domain example.com]\nrepair = route53\n\n[domain shop.example]\nset = NOSUCHSET0000000000\n")
+        #expect(noSet.status == 1 && noSet.stderr.contains("\(file) line 5: set NOSUCHSET0000000000 for shop.example: there is no such delegation set"), "\(noSet.stderr)")
+
+        let section = try run("[profile ops]\nregion = us-east-1\n")
+        #expect(section.status == 64 && section.stderr.contains("line 1: section [profile ops]: expected [domain NAME]"), "\(section.stderr)")
+        let none = try run("# nothing yet\n")
+        #expect(none.status == 64 && none.stderr.contains("no [domain NAME] section"), "\(none.stderr)")
+    }
+
+    /// The example the .deb installs as /etc/vanityns/watch.conf is valid and, until edited, watches nothing.
+    @Test func theShippedExampleIsCommentedOut() throws {
+        let example = try String(contentsOf: LocalServices.packageRoot.appendingPathComponent("packaging/watch.conf"), encoding: .utf8)
+        let out = try run(example)
+        #expect(out.status == 64 && out.stderr.contains("no [domain NAME] section: nothing to watch"), "\(out.stderr)")
+        let uncommented = example.split(separator: "\n").map { $0.hasPrefix("# ") && ($0.contains(" = ") || $0.hasPrefix("# [domain")) ? String($0.dropFirst(2)) : String($0) }
+            .joined(separator: "\n").replacingOccurrences(of: "N0123456789ABCDEFGHIJ", with: f.setId)
+            .replacingOccurrences(of: "profile = vanityns-watch\n", with: "").replacingOccurrences(of: "/usr/local/bin/page-dns-team", with: "/bin/true")
+        let file = dir.appendingPathComponent("example.conf")
+        try uncommented.write(to: file, atomically: true, encoding: .utf8)
+        let checked = try f.vanity(["watch", "--once", "--config", file.path, "--repair", "none"])
+        #expect([0, 2].contains(checked.status) && checked.stdout.hasPrefix("example.com: glue current at"), "\(uncommented)\n\(checked.stdout)\(checked.stderr)")
+    }
+}
