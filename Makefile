@@ -4,8 +4,9 @@ SHELL := /bin/bash
 # zsh, fish and man-db: the package test loads the completions and renders the man page; dpkg-dev: dpkg-shlibdeps
 # for the .deb's Depends; lintian: `make deb` fails on lintian errors; openssl: the CA-bundle test makes its own
 # certificate (the sign-in stubs verify DPoP proofs with Python's cryptography, which moto brings).
+# prometheus: promtool checks watch's metrics file; systemd: systemd-analyze verifies the watch units of the .deb.
 APT_PACKAGES := libncurses-dev libcurl4-openssl-dev libxml2-dev libldns-dev libidn2-dev pkg-config tmux nsd ldnsutils python3-pil fonts-dejavu-core \
-  zsh fish man-db dpkg-dev lintian openssl
+  zsh fish man-db dpkg-dev lintian openssl prometheus systemd
 PIP_PACKAGES := moto[server]==5.2.1 boto3 awscli
 SWIFT_FLAGS ?=
 # Seconds per fuzz target: `make fuzz` (FUZZ_SECONDS) and the short pass in `make test`.
