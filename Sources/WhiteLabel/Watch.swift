@@ -63,13 +63,15 @@ public struct WatchOutcome: Sendable, Equatable {
     public var actions: [String] {
         var out: [String] = []
         let domain = DomainName(trusted: target.domain).ascii
+        let domainsStale = drift.items.contains { $0.location == "route53domains" }
+        if domainsStale {
+            out.append("update the glue of \(domain) at Route 53 Domains (`vanityns sync --domain \(domain)`, or repair = route53domains)")
+        }
         if !drift.registryItems.isEmpty {
-            if drift.heldByRoute53Domains == true, drift.items.allSatisfy({ $0.location != "route53domains" }) {
-                out.append("Route 53 Domains holds the current glue for \(domain); the registry has not published it yet: wait, then check again")
-            } else if drift.heldByRoute53Domains == true {
-                out.append("update the glue of \(domain) at Route 53 Domains (`vanityns sync --domain \(domain)`, or repair = route53domains)")
-            } else {
+            if drift.heldByRoute53Domains != true {
                 out.append("at the registrar of \(domain), update the glue records (host objects) to the table in `glue`")
+            } else if !domainsStale {
+                out.append("Route 53 Domains holds the current glue for \(domain); the registry has not published it yet: wait, then check again")
             }
         }
         if drift.items.contains(where: { $0.location == "route53" }) {

@@ -11,7 +11,7 @@ struct VanityNS: AsyncParsableCommand {
         Run with no subcommand on a terminal for the step-by-step wizard. The subcommands do the same work \
         non-interactively, for scripts and cron: plan, apply, verify, check, sync, audit, watch, migrate, rollback, finalize.
 
-        Exit codes: 0 success, 1 failure, 2 verify or audit found a problem, 3 drift found, 4 sync: the registry \
+        Exit codes: 0 success, 1 failure, 2 verify, audit or watch found a problem, 3 drift found, 4 sync: the registry \
         still serves old glue and the domain is at another registrar (enter the printed table there), 64 usage error.
         """,
         version: "vanityns " + String(cString: vns_version()),

@@ -54,6 +54,42 @@ final class PackageTests {
         }
     }
 
+    /// The watch service as systemd reads it: both units pass `systemd-analyze verify` (the unpacked root given as
+    /// --root, with the host's own units beside ours for the targets they name, and the man page they cite found),
+    /// hardened, and not enabled; the example watch.conf is a conffile.
+    @Test func watchUnitsVerifyAndShipDisabled() throws {
+        let units = ["lib/systemd/system/vanityns-watch.service", "lib/systemd/system/vanityns-watch.timer"]
+        for path in units + ["etc/vanityns/watch.conf"] {
+            #expect(FileManager.default.fileExists(atPath: file(path)), "\(path) missing from the .deb")
+        }
+        let hostUnits = file("usr/lib/systemd/system")
+        try FileManager.default.createDirectory(atPath: hostUnits, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: "/lib/systemd/system") where !name.hasPrefix("vanityns") {
+            try? FileManager.default.copyItem(atPath: "/lib/systemd/system/" + name, toPath: hostUnits + "/" + name)
+        }
+        let verify = try system(["systemd-analyze", "verify", "--root=\(root.path)"] + units.map { "/" + $0 },
+                                env: ["MANPATH": file("usr/share/man")])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        #expect(verify.stderr.isEmpty, "systemd-analyze warns: \(verify.stderr)")
+
+        let service = try String(contentsOfFile: file(units[0]), encoding: .utf8)
+        for line in ["Type=oneshot", "ExecStart=/usr/bin/vanityns watch --once --config /etc/vanityns/watch.conf", "DynamicUser=yes",
+                     "StateDirectory=vanityns", "ProtectSystem=strict", "NoNewPrivileges=yes", "ProtectHome=yes", "CapabilityBoundingSet="] {
+            #expect(service.contains(line), "the service lacks \(line)")
+        }
+        let timer = try String(contentsOfFile: file(units[1]), encoding: .utf8)
+        #expect(timer.contains("OnCalendar=*:0/15") && timer.contains("RandomizedDelaySec=") && timer.contains("WantedBy=timers.target"), "\(timer)")
+        // Disabled until the operator enables it: no enablement symlink, no maintainer script that would make one.
+        #expect(!FileManager.default.fileExists(atPath: file("etc/systemd")), "the package must not enable the timer")
+        let control = root.appendingPathComponent("DEBIAN-control").path
+        _ = try LocalServices.run("/usr/bin/dpkg-deb", ["-e", try #require(BuiltPackage.path), control])
+        #expect(try String(contentsOfFile: control + "/conffiles", encoding: .utf8) == "/etc/vanityns/watch.conf\n")
+        #expect(!FileManager.default.fileExists(atPath: control + "/postinst"), "no maintainer script")
+
+        let man = try system(["man", "-l", file("usr/share/man/man1/vanityns.1.gz")], env: ["MANWIDTH": "100"])
+        #expect(man.stdout.contains("watch") && man.stdout.contains("--metrics-file"), "the man page documents watch")
+    }
+
     @Test func linksNoSwiftRuntime() throws {
         let ldd = try system(["ldd", binary])
         #expect(ldd.status == 0, "\(ldd.stderr)")
