@@ -88,6 +88,13 @@ extension WhiteLabelEngine {
     /// and the `audit` of every zone of the set. `log` gets one line per change made, as it is made.
     public func watch(_ target: WatchTarget, queryPort: Int, resolver: ResolverTarget,
                       log: @escaping @Sendable (String) -> Void) async throws -> WatchOutcome {
+        // The audit starts with the first check (their DNS questions wait out a silent server together); it is asked
+        // again only when something was repaired.
+        let auditNow: @Sendable () async throws -> AuditReport = { [self] in
+            try await audit(setId: target.setId, homeDomain: target.domain, hosts: target.hosts, queryPort: queryPort, target: resolver)
+        }
+        let firstAudit = Task { try await auditNow() }
+        defer { firstAudit.cancel() }
         let first = try await checkDrift(homeDomain: target.domain, setId: target.setId, hosts: target.hosts, queryPort: queryPort, target: resolver)
         var repairs: [WatchRepair] = [], failures: [String: String] = [:]
         let domain = DomainName(trusted: target.domain)
@@ -113,12 +120,17 @@ extension WhiteLabelEngine {
                 }
             } catch { failures["route53domains"] = Self.short(error) }
         }
-        async let again = repairs.isEmpty ? first
-            : checkDrift(homeDomain: target.domain, setId: target.setId, hosts: target.hosts, queryPort: queryPort, target: resolver)
-        async let audited = audit(setId: target.setId, homeDomain: target.domain, hosts: target.hosts, queryPort: queryPort, target: resolver)
-        let (drift, audit) = try await (again, audited)
-        return WatchOutcome(target: target, setId: audit.setId, found: first.items, drift: drift, repairs: repairs, repairFailures: failures,
-                            audit: audit)
+        let drift: DriftReport, zones: AuditReport
+        if repairs.isEmpty {
+            (drift, zones) = (first, try await firstAudit.value)
+        } else {
+            firstAudit.cancel()
+            async let again = checkDrift(homeDomain: target.domain, setId: target.setId, hosts: target.hosts, queryPort: queryPort, target: resolver)
+            async let audited = auditNow()
+            (drift, zones) = try await (again, audited)
+        }
+        return WatchOutcome(target: target, setId: zones.setId, found: first.items, drift: drift, repairs: repairs, repairFailures: failures,
+                            audit: zones)
     }
 
     /// `ns2.example.com. A 127.0.0.3 -> 127.0.0.9`.
