@@ -6,7 +6,7 @@ import Resolver
 public enum RepairPolicy: String, Sendable, Codable, CaseIterable {
     /// Report only.
     case none
-    /// Rewrite the home zone's vanity host A/AAAA records (journaled, rolled back like `apply`).
+    /// Rewrite the home zone's vanity host A/AAAA records through `apply` (journal first, one atomic batch, INSYNC).
     case route53
     /// That, and the glue Route 53 Domains holds for the domain.
     case route53domains
@@ -29,7 +29,7 @@ public struct WatchRepair: Sendable, Equatable, Codable {
     public var place: String
     /// `ns2.example.com. A 127.0.0.3 -> 127.0.0.9`, one per record set or name server.
     public var changes: [String]
-    /// The journal file that holds the replaced values (route53), for `vanityns rollback`.
+    /// The journal file apply wrote before sending the batch (route53): the change as sent and how far it got.
     public var journal: String?
 }
 
@@ -106,7 +106,7 @@ extension WhiteLabelEngine {
                     try await apply(zone, of: plan) { if case let .journalSaved(path) = $0 { journal.set(path) } }
                     let changes = zone.changes.map(Self.describe)
                     repairs.append(WatchRepair(place: "route53", changes: changes, journal: journal.value))
-                    log("repaired route53 \(domain.ascii): \(changes.joined(separator: ", ")) (journal \(journal.value ?? "-"); undo: vanityns rollback --zone \(domain.ascii))")
+                    log("repaired route53 \(domain.ascii): \(changes.joined(separator: ", ")) (one batch, journaled in \(journal.value ?? "-"))")
                 }
             } catch { failures["route53"] = Self.short(error) }
         }

@@ -28,9 +28,10 @@ struct WatchCommand: AsyncParsableCommand {
           alert_command = /usr/local/bin/page-dns-team --severity high
 
         repair: none (report only, the default), route53 (rewrite the home zone's vanity host A/AAAA records to the \
-        AWS name servers' addresses now, journaled: `vanityns rollback --zone DOMAIN` undoes it), route53domains \
+        AWS name servers' addresses now, through apply: journal first, one atomic batch), route53domains \
         (also the glue Route 53 Domains holds). A registry at another registrar is never written: the alert carries \
-        the table to enter there. Every change is logged: the journal, and one line on stderr.
+        the table to enter there. Every change is logged: the journal, and one line on stderr naming the values \
+        replaced (old -> new).
 
         The alert command runs without a shell, with JSON on stdin (event problem|cleared|repaired, problems, \
         stale_glue, repaired, actions, glue), when a problem appears and when it clears, not on every run; a failed \

@@ -98,7 +98,7 @@ import TestSupport
         #expect(try f.values("example.com.", "ns2.example.com.", "A") == [Self.movedV4])
         #expect(try f.values("example.com.", "ns2.example.com.", "AAAA") == [Self.movedV6])
         let logged = first.stderr.split(separator: "\n").filter { $0.hasPrefix("vanityns watch: repaired route53 example.com") }
-        #expect(logged.count == 1 && logged[0].contains("127.0.0.3 -> 127.0.0.9") && logged[0].contains("journal "), "\(first.stderr)")
+        #expect(logged.count == 1 && logged[0].contains("127.0.0.3 -> 127.0.0.9") && logged[0].contains("journaled in \(f.stateDir)"), "\(first.stderr)")
         let metrics = try readMetrics()
         for family in ["ipv4", "ipv6"] {
             #expect(metrics[Self.glue("ns2", family, "route53")] == 1, "repaired: \(metrics)")
