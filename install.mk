@@ -29,8 +29,7 @@ DEB := dist/vanityns_$(shell scripts/version.sh --debian '$(VERSION)')_$(DEB_ARC
 # What `install` puts where; `uninstall` removes exactly these.
 INSTALLED := $(BINDIR)/vanityns $(MANDIR)/man1/vanityns.1 $(BASHCOMPDIR)/vanityns $(ZSHCOMPDIR)/_vanityns \
   $(FISHCOMPDIR)/vanityns.fish $(UNITDIR)/vanityns-watch.service $(UNITDIR)/vanityns-watch.timer
-# Not removed by uninstall: the operator's edited watch.conf.
-CONFFILES := $(SYSCONFDIR)/vanityns/watch.conf
+# watch.conf is not among them: uninstall leaves the operator's edited configuration.
 
 $(STAMP):
 	@mkdir -p $(@D) && rm -f $(@D)/version-*.o

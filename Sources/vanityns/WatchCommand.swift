@@ -95,6 +95,13 @@ struct WatchCommand: AsyncParsableCommand {
         let stateDirectory = URL(fileURLWithPath: ((options.stateDir ?? "") as NSString).expandingTildeInPath)
         var state: WatchState
         do { state = try WatchState.load(stateDirectory) } catch let e as WatchConfigError { throw Console.fail(e.description) }
+        // Where the run's results go must be writable before anything is checked (or repaired): a run whose state
+        // cannot be saved would alert again on every run.
+        try Self.requireWritable(folder: stateDirectory.path, what: "the state directory (--state-dir)", create: true)
+        if let metricsFile {
+            try Self.requireWritable(folder: URL(fileURLWithPath: metricsFile).deletingLastPathComponent().path, what: "the folder of --metrics-file \(metricsFile)",
+                                     create: false)
+        }
 
         // Every entry's services and set first: a wrong set ID stops the run before anything is checked or written.
         var services: [Services] = []
@@ -159,6 +166,14 @@ struct WatchCommand: AsyncParsableCommand {
         }
         if !failed.isEmpty { throw ExitCode(1) }
         if needsPerson { throw ExitCode(2) }
+    }
+
+    static func requireWritable(folder: String, what: String, create: Bool) throws {
+        if create { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue, access(folder, W_OK) == 0 else {
+            throw Console.fail("\(what): \(folder) is not a writable folder; nothing was checked")
+        }
     }
 
     /// One line per domain for the journal: what holds, what was repaired, what is left.

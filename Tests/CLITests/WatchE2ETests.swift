@@ -233,6 +233,16 @@ extension WatchE2ETests {
         let noSet = try run("[domain example.com]\nrepair = route53\n\n[domain shop.example]\nset = NOSUCHSET0000000000\n")
         #expect(noSet.status == 1 && noSet.stderr.contains("\(file) line 5: set NOSUCHSET0000000000 for shop.example: there is no such delegation set"), "\(noSet.stderr)")
 
+        let good = "[domain example.com]\nrepair = route53\n"
+        try good.write(to: dir.appendingPathComponent("good.conf"), atomically: true, encoding: .utf8)
+        for (option, value) in [("--state-dir", "/etc/passwd/vanityns"), ("--metrics-file", "/nonexistent-folder/vanityns.prom")] {
+            try f.moto.resetProxyStats()
+            let out = try f.vanity(["watch", "--once", "--config", dir.appendingPathComponent("good.conf").path]
+                                   + (option == "--metrics-file" ? [option, value] : []), overriding: option == "--state-dir" ? [option: value] : [:])
+            #expect(out.status == 1 && out.stderr.contains("is not a writable folder; nothing was checked"), "\(option): \(out.stderr)")
+            #expect(try f.moto.writeRequests() == 0 && out.stdout.isEmpty)
+        }
+
         let section = try run("[profile ops]\nregion = us-east-1\n")
         #expect(section.status == 64 && section.stderr.contains("line 1: section [profile ops]: expected [domain NAME]"), "\(section.stderr)")
         let none = try run("# nothing yet\n")
