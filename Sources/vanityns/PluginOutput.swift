@@ -17,6 +17,20 @@ enum PluginStatus: Int32 {
     }
 }
 
+extension PluginStatus {
+    /// A monitoring plugin's usage error is UNKNOWN (exit 3), not the parser's 64: with `--output nagios`, arguments
+    /// that do not parse (a missing --domain, a bad value) are one UNKNOWN status line, before the command runs.
+    static func refuseUnparsable(_ arguments: [String]) {
+        let nagios = zip(arguments, arguments.dropFirst()).contains { $0 == "--output" && $1 == "nagios" } || arguments.contains("--output=nagios")
+        guard nagios else { return }
+        do { _ = try VanityNS.parseAsRoot(arguments) } catch {
+            if VanityNS.exitCode(for: error) == .success { return }   // --help and --version print as usual
+            let message = VanityNS.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            Foundation.exit(unknown.emit(message.replacingOccurrences(of: "Error: ", with: "")).rawValue)
+        }
+    }
+}
+
 /// One performance datum, `'label'=value;warn;crit;min;max` (thresholds are ranges: `0` alerts above 0).
 struct PerfDatum {
     var label: String

@@ -183,6 +183,8 @@ extension WatchE2ETests {
         let unknown = try f.vanity(["check", "--domain", "example.com", "--output", "nagios"], overriding: ["--endpoint-url": closed])
         #expect(unknown.status == 3 && unknown.stdout.hasPrefix("VANITYNS UNKNOWN - "), "\(unknown.stdout)\(unknown.stderr)")
         #expect(unknown.stdout.range(of: line, options: .regularExpression) != nil, "\(unknown.stdout)")
+        let usage = try f.vanity(["check", "--output", "nagios"])   // no --domain
+        #expect(usage.status == 3 && usage.stdout.hasPrefix("VANITYNS UNKNOWN - Missing expected argument '--domain <domain>'"), "\(usage.stdout)\(usage.stderr)")
         let elsewhere = try f.vanity(["verify", "--domain", "example.com", "--output", "nagios"])
         #expect(elsewhere.status == 64 && elsewhere.stderr.contains("for `check` and `audit`"), "\(elsewhere.stderr)")
     }
