@@ -66,16 +66,34 @@ struct WatchAlert: Encodable {
     /// The alert this run owes for `outcome`, given the problems last alerted; nil when nothing changed that a person
     /// must hear about.
     static func due(_ outcome: WatchOutcome, previous: [String: String], now: Date) -> WatchAlert? {
-        let current = outcome.problems
+        due(WatchAlert(event: "", domain: outcome.target.domain, set: outcome.setId, time: now, problems: [], new: [], cleared: [],
+                       staleGlue: outcome.found, repaired: outcome.repairs, actions: outcome.actions, glue: outcome.drift.glueRows),
+            current: outcome.problems, previous: previous)
+    }
+
+    /// The alert for a domain whose check could not run (credentials expired, Route 53 unreachable): a problem of its
+    /// own (`check`), beside the ones still open, so the watchdog going blind is told once, and its recovery too.
+    static func due(failure reason: String, domain: String, set: String?, previous: [String: String], now: Date) -> (WatchAlert?, [String: String]) {
+        var current = previous
+        current["check"] = "the check of \(domain) could not run: \(reason)"
+        let alert = due(WatchAlert(event: "", domain: domain, set: set, time: now, problems: [], new: [], cleared: [], staleGlue: [], repaired: [],
+                                   actions: ["find out why: `vanityns check --domain \(domain) --verbose`"], glue: []),
+                        current: current, previous: previous)
+        return (alert, current)
+    }
+
+    /// `base` with its event and problems filled in, or nil when nothing changed that a person must hear about: a
+    /// problem new since `previous` (what was last alerted), every problem gone, or everything repaired.
+    private static func due(_ base: WatchAlert, current: [String: String], previous: [String: String]) -> WatchAlert? {
         let new = Set(current.keys).subtracting(previous.keys), gone = Set(previous.keys).subtracting(current.keys)
-        let event: String
-        if !new.isEmpty { event = "problem" }
-        else if current.isEmpty && !previous.isEmpty { event = "cleared" }
-        else if current.isEmpty && !outcome.repairs.isEmpty { event = "repaired" }
+        var alert = base
+        if !new.isEmpty { alert.event = "problem" }
+        else if current.isEmpty && !previous.isEmpty { alert.event = "cleared" }
+        else if current.isEmpty && !base.repaired.isEmpty { alert.event = "repaired" }
         else { return nil }
-        return WatchAlert(event: event, domain: outcome.target.domain, set: outcome.setId, time: now,
-                          problems: current.keys.sorted().map { Problem(key: $0, text: current[$0]!) }, new: new.sorted(), cleared: gone.sorted(),
-                          staleGlue: outcome.found, repaired: outcome.repairs, actions: outcome.actions, glue: outcome.drift.glueRows)
+        alert.problems = current.keys.sorted().map { Problem(key: $0, text: current[$0]!) }
+        alert.new = new.sorted(); alert.cleared = gone.sorted()
+        return alert
     }
 
     /// Runs `argv` (no shell) with this alert as JSON on stdin; true when it exits 0 within `timeout` seconds.

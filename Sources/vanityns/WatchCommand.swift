@@ -114,7 +114,9 @@ struct WatchCommand: AsyncParsableCommand {
                 do { _ = try await s.route53.getReusableDelegationSet(id: set) } catch let e as Route53Error where e.code == "NoSuchDelegationSet" {
                     throw Console.fail("\(entry.keyOrigins["set"] ?? "--set"): set \(set) for \(entry.target.domain): there is no such delegation set in this account "
                                        + "(`vanityns sets list` shows them); nothing was checked")
-                } catch { throw Guarded.report(error) }
+                } catch {
+                    // Route 53 unreachable or refusing: not a configuration error; the domain's check fails and alerts.
+                }
             }
             services.append(s)
         }
@@ -129,7 +131,11 @@ struct WatchCommand: AsyncParsableCommand {
                 }
             } catch {
                 failed.append(domain)
-                Console.error("vanityns watch: \(domain): the check could not run: \(Guarded.describe(error) ?? "\(error)")")
+                let reason = Guarded.describe(error) ?? "\(error)"
+                Console.error("vanityns watch: \(domain): the check could not run: \(reason)")
+                let (alert, problems) = WatchAlert.due(failure: reason, domain: domain, set: entry.target.setId,
+                                                       previous: state.domains[domain]?.problems ?? [:], now: Date())
+                Self.alert(alert, entry, problems: problems, state: &state)
                 continue
             }
             await s.flush()
@@ -138,22 +144,7 @@ struct WatchCommand: AsyncParsableCommand {
             let problems = outcome.problems
             if !problems.isEmpty { needsPerson = true }
             if global.output == .text { Console.out(Self.summary(outcome)) }
-
-            let previous = state.domains[domain]?.problems ?? [:]
-            var remember = true
-            if let alert = WatchAlert.due(outcome, previous: previous, now: Date()), let argv = entry.alertCommand {
-                let sent = alert.send(argv)
-                if sent.ok {
-                    Console.error("vanityns watch: \(domain): alert \(alert.event) sent")
-                } else {
-                    remember = false
-                    Console.error("vanityns watch: \(domain): the alert command failed (\(sent.why ?? "unknown")); it runs again on the next run")
-                }
-            }
-            if remember {
-                let since = problems.isEmpty ? nil : (state.domains[domain]?.since ?? Date())
-                state.domains[domain] = WatchState.Domain(problems: problems, since: since)
-            }
+            Self.alert(WatchAlert.due(outcome, previous: state.domains[domain]?.problems ?? [:], now: Date()), entry, problems: problems, state: &state)
         }
         if failed.isEmpty { state.lastSuccess = Date().timeIntervalSince1970 }
         do { try state.save(stateDirectory) } catch {
@@ -166,6 +157,22 @@ struct WatchCommand: AsyncParsableCommand {
         }
         if !failed.isEmpty { throw ExitCode(1) }
         if needsPerson { throw ExitCode(2) }
+    }
+
+    /// Sends the alert that is due (when the domain has an alert command) and remembers the problems as alerted;
+    /// when the command fails they are not remembered, so the next run sends the alert again.
+    static func alert(_ alert: WatchAlert?, _ entry: WatchEntry, problems: [String: String], state: inout WatchState) {
+        let domain = entry.target.domain
+        if let alert, let argv = entry.alertCommand {
+            let sent = alert.send(argv)
+            guard sent.ok else {
+                Console.error("vanityns watch: \(domain): the alert command failed (\(sent.why ?? "unknown")); it runs again on the next run")
+                return
+            }
+            Console.error("vanityns watch: \(domain): alert \(alert.event) sent")
+        }
+        let since = problems.isEmpty ? nil : (state.domains[domain]?.since ?? Date())
+        state.domains[domain] = WatchState.Domain(problems: problems, since: since)
     }
 
     static func requireWritable(folder: String, what: String, create: Bool) throws {

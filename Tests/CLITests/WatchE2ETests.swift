@@ -160,6 +160,34 @@ import TestSupport
 }
 
 extension WatchE2ETests {
+    /// The watchdog going blind (Route 53 unreachable) is an incident of its own, told once and cleared once; an
+    /// alert command that fails is run again on the next run.
+    @Test func aCheckThatCannotRunAndAFailedAlertAreEachToldOnce() throws {
+        let closed = "http://127.0.0.1:\(LocalServices.freePort())"
+        for _ in 0..<2 {
+            let blind = try f.vanity(["watch", "--once", "--domain", "example.com", "--set", f.setId, "--alert-command", "\(alertScript) \(alerts.path)"],
+                                     overriding: ["--endpoint-url": closed])
+            #expect(blind.status == 1 && blind.stderr.contains("vanityns watch: example.com: the check could not run"), "\(blind.stderr)")
+        }
+        var sent = try sentAlerts()
+        #expect(sent.count == 1 && sent[0]["event"] as? String == "problem", "\(sent)")
+        #expect((sent.first?["problems"] as? [[String: Any]] ?? []).map { $0["key"] as? String } == ["check"], "\(sent)")
+        #expect(try watch("none").status == 0)
+        sent = try sentAlerts()
+        #expect(sent.count == 2 && sent[1]["event"] as? String == "cleared" && sent[1]["cleared"] as? [String] == ["check"], "\(sent)")
+
+        try moveNS2()
+        let failing = dir.appendingPathComponent("fail.sh").path
+        try "#!/bin/sh\ncat >/dev/null\nexit 7\n".write(toFile: failing, atomically: true, encoding: .utf8)
+        chmod(failing, 0o755)
+        let refused = try f.vanity(["watch", "--once", "--domain", "example.com", "--alert-command", failing])
+        #expect(refused.status == 2 && refused.stderr.contains("the alert command failed (\(failing) exited with status 7); it runs again on the next run"),
+                "\(refused.stderr)")
+        #expect(try watch("none").status == 2)
+        sent = try sentAlerts()
+        #expect(sent.count == 3 && sent[2]["event"] as? String == "problem", "the failed alert is sent on the next run: \(sent.count)")
+    }
+
     /// `check` and `audit` as monitoring plugins: one status line, the guidelines' exit codes, perfdata.
     @Test func checkAndAuditSpeakTheNagiosPluginFormat() throws {
         let line = #"^VANITYNS (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+( \| [^\n]+)?\n$"#
