@@ -57,7 +57,9 @@ struct WatchCommand: AsyncParsableCommand {
         guard once else { throw ValidationError("watch checks once per call: give --once (the vanityns-watch.timer runs it every 15 minutes)") }
         if domain != nil, config != nil { throw ValidationError("give either --domain (one domain by flags) or --config FILE, not both") }
         if domain == nil, set != nil || hosts != nil { throw ValidationError("--set and --hosts go with --domain; in a config file they are keys of the domain's section") }
-        if global.output == .nagios { throw ValidationError("--output nagios is for `check` and `audit`; watch writes metrics (--metrics-file) and alerts") }
+        if global.output != .text {
+            throw ValidationError("watch prints one line per domain; what it gives machines is the metrics file (--metrics-file) and the alert JSON (--alert-command)")
+        }
     }
 
     /// The domains to watch, from the flags or the config file; a problem is exit 64 before anything is checked.
@@ -143,7 +145,7 @@ struct WatchCommand: AsyncParsableCommand {
             for r in outcome.repairs { state.repairs[domain, default: [:]][r.place, default: 0] += 1 }
             let problems = outcome.problems
             if !problems.isEmpty { needsPerson = true }
-            if global.output == .text { Console.out(Self.summary(outcome)) }
+            Console.out(Self.summary(outcome))
             Self.alert(WatchAlert.due(outcome, previous: state.domains[domain]?.problems ?? [:], now: Date()), entry, problems: problems, state: &state)
         }
         if failed.isEmpty { state.lastSuccess = Date().timeIntervalSince1970 }

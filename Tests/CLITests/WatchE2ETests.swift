@@ -275,6 +275,8 @@ extension WatchE2ETests {
 
         let section = try run("[profile ops]\nregion = us-east-1\n")
         #expect(section.status == 64 && section.stderr.contains("line 1: section [profile ops]: expected [domain NAME]"), "\(section.stderr)")
+        let json = try f.vanity(["watch", "--once", "--domain", "example.com", "--output", "json"])
+        #expect(json.status == 64 && json.stderr.contains("the metrics file (--metrics-file) and the alert JSON"), "\(json.stderr)")
         let none = try run("# nothing yet\n")
         #expect(none.status == 64 && none.stderr.contains("no [domain NAME] section"), "\(none.stderr)")
     }
