@@ -9,6 +9,9 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 # Debian's zsh reads vendor-completions under /usr; under any other prefix it reads site-functions.
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# /etc for PREFIX=/usr (the .deb), else PREFIX/etc. The watch service's units go where systemd looks for packages'.
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 
 RELEASE_DIR := .build-release
 # From git describe (scripts/version.sh); `make deb VERSION=1.2.0` overrides it.
@@ -25,7 +28,8 @@ DEB := dist/vanityns_$(shell scripts/version.sh --debian '$(VERSION)')_$(DEB_ARC
 
 # What `install` puts where; `uninstall` removes exactly these.
 INSTALLED := $(BINDIR)/vanityns $(MANDIR)/man1/vanityns.1 $(BASHCOMPDIR)/vanityns $(ZSHCOMPDIR)/_vanityns \
-  $(FISHCOMPDIR)/vanityns.fish
+  $(FISHCOMPDIR)/vanityns.fish $(UNITDIR)/vanityns-watch.service $(UNITDIR)/vanityns-watch.timer
+# watch.conf is not among them: uninstall leaves the operator's edited configuration.
 
 $(STAMP):
 	@mkdir -p $(@D) && rm -f $(@D)/version-*.o
@@ -44,6 +48,11 @@ install: release
 	install -D -m 644 $(GENERATED)/vanityns.bash $(DESTDIR)$(BASHCOMPDIR)/vanityns
 	install -D -m 644 $(GENERATED)/_vanityns $(DESTDIR)$(ZSHCOMPDIR)/_vanityns
 	install -D -m 644 $(GENERATED)/vanityns.fish $(DESTDIR)$(FISHCOMPDIR)/vanityns.fish
+	install -d -m 755 $(DESTDIR)$(UNITDIR)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' packaging/vanityns-watch.service.in \
+	  >$(DESTDIR)$(UNITDIR)/vanityns-watch.service && chmod 644 $(DESTDIR)$(UNITDIR)/vanityns-watch.service
+	install -m 644 packaging/vanityns-watch.timer $(DESTDIR)$(UNITDIR)/vanityns-watch.timer
+	[ -e $(DESTDIR)$(SYSCONFDIR)/vanityns/watch.conf ] || install -D -m 644 packaging/watch.conf $(DESTDIR)$(SYSCONFDIR)/vanityns/watch.conf
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))

@@ -15,8 +15,10 @@ figures are what Route 53 itself would allow, not what moto allows.
 6. `check` and `audit` with one parent server that never answers: wall time against one DNS timeout.
 7. `vanityns migrate` of 10 zones of 500 record sets: wall time and calls against the copy's minimum, beside a boto3
    script doing the same copy (scripts/bench_migrate.py).
+8. `vanityns watch --once` over a set of 100 zones, all answering (bound 5 s) and one parent server silent (bound one
+   DNS timeout + 5 s), beside `check` + `audit` run one after the other (scripts/bench_watch.py).
 
-Usage: bench.py --endpoint URL --dns-port PORT --binary .build/release/vanityns [--only 1,2,3,4,5,6,7] [--results FILE]
+Usage: bench.py --endpoint URL --dns-port PORT --binary .build/release/vanityns [--only 1,2,3,4,5,6,7,8] [--results FILE]
                 [--standins DIR]
 Timings are wall-clock medians of repeated runs; only the ratios mean something across machines.
 """
@@ -24,11 +26,11 @@ import argparse, os, subprocess, sys, time
 
 import boto3
 
-import bench_engine, bench_migrate
+import bench_engine, bench_migrate, bench_watch
 from bench_common import proxy_stats, route53_calls, timed
 
 RESULTS = []  # (benchmark, vanityns, bound or minimum, peer, verdict)
-ALL = {"1", "2", "3", "4", "5", "6", "7"}
+ALL = {"1", "2", "3", "4", "5", "6", "7", "8"}
 
 
 def record(what, ours, bound, peer, verdict):
@@ -110,6 +112,7 @@ def main():
     if "5" in only: bench_engine.wizard_bench(a, env, record)
     if "6" in only: bench_engine.dns_bench(a, env, record)
     if "7" in only: bench_migrate.migrate_bench(a, env, r53, record)
+    if "8" in only: bench_watch.watch_bench(a, env, r53, record)
     if a.results:
         rows = list(RESULTS)
         if only != ALL and os.path.exists(a.results):

@@ -16,6 +16,10 @@ rm -rf "$work" "$(dirname "$out")"/vanityns_*.deb && mkdir -p "$work/debian" "$(
 
 ${MAKE:-make} --no-print-directory install DESTDIR="$PWD/$stage" PREFIX=/usr VERSION="$upstream"
 gzip -9n "$stage/usr/share/man/man1/vanityns.1"
+# The example watch.conf is the operator's to edit: dpkg keeps their version on upgrade. The watch units are
+# installed but not enabled (no maintainer script): `systemctl enable --now vanityns-watch.timer` turns them on.
+install -d -m 755 "$stage/DEBIAN"
+find "$stage/etc" -type f -printf '/etc/%P\n' | sort >"$stage/DEBIAN/conffiles"
 
 # Changelog and copyright, as Debian policy wants them for every package.
 install -d -m 755 "$doc"

@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
-# Prints the version to build: `git describe` in a git checkout, the VERSION file in a source tarball, else 0.0.0-dev.
+# Prints the version to build, from one place: the release number in the VERSION file (0.4.0). In a git checkout
+# whose HEAD is the tag v<release> and clean, the release number alone; anywhere else in a checkout, the release
+# number with the commit, `0.4.0+g<hash>` (`.dirty` added for uncommitted changes), which sorts after the release and
+# before the next one in both Debian and semver order. Outside a checkout (a source tarball), the VERSION line as is.
+# `make` stamps this into the binary (`vanityns --version` prints `vanityns VERSION`) and names the .deb with it.
 # Only characters that are safe in a C string and a file name are kept.
-# --debian [V]: V (default: the above) as a Debian package version: v1.2-3-gabc -> 1.2+git3.gabc-1, an untagged
-# abc -> 0.0.0+gabc-1, -dirty -> +dirty or .dirty, other hyphens (1.0-rc1, 0.0.0-dev) -> ~ (sorts before the
-# release); -1 is the Debian revision, the first (and only) packaging of that version.
+# --debian [V]: V (default: the above) as a Debian package version: the upstream version V, with `-` as `~` (a
+# pre-release such as 1.0-rc1 sorts before the release) and `_` as `.`, then `-1`, the Debian revision (the first and
+# only packaging of that upstream version).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 describe() {
-    local v
-    if [ -e .git ] && v=$(git describe --tags --always --dirty 2>/dev/null); then :
-    elif [ -s VERSION ]; then v=$(head -n1 VERSION)
-    else v=0.0.0-dev
+    local release v hash
+    release=$(head -n1 VERSION 2>/dev/null | tr -cd 'A-Za-z0-9.+~_-')
+    [ -n "$release" ] || { echo "version.sh: the VERSION file (the release number, e.g. 0.4.0) is missing or empty" >&2; exit 1; }
+    v=$release
+    if [ -e .git ] && hash=$(git rev-parse --short=7 HEAD 2>/dev/null); then
+        local dirty=""
+        git diff --quiet HEAD -- 2>/dev/null || dirty=.dirty
+        if [ -n "$dirty" ] || [ "$(git tag --points-at HEAD 2>/dev/null | grep -Fx "v$release")" != "v$release" ]; then
+            v="$release+g$hash$dirty"
+        fi
     fi
     printf '%s\n' "$v" | tr -cd 'A-Za-z0-9.+~_-'
     echo
@@ -18,12 +28,6 @@ describe() {
 [ "${1:-}" = --debian ] || { describe; exit 0; }
 
 v=${2:-$(describe)}
-dirty=""; [[ $v == *-dirty ]] && { dirty=dirty; v=${v%-dirty}; }
 v=${v#v}
-if [[ $v =~ ^([0-9][A-Za-z0-9.+~-]*)-([0-9]+)-(g[0-9a-f]+)$ ]]; then v="${BASH_REMATCH[1]}+git${BASH_REMATCH[2]}.${BASH_REMATCH[3]}"
-elif [[ $v =~ ^[0-9a-f]{4,}$ && $v =~ [a-f] ]]; then v="0.0.0+g$v"
-elif ! [[ $v =~ ^[0-9] ]]; then v="0.0.0+$v"
-fi
 v=$(printf '%s' "$v" | tr '_-' '.~')
-if [ -n "$dirty" ]; then [[ $v == *+* ]] && v="$v.$dirty" || v="$v+$dirty"; fi
 echo "$v-1"

@@ -13,7 +13,7 @@ extension WhiteLabelEngine {
         async let registry = registryView(of: home, port: queryPort, target: target)
         async let held = readHeldDomain(home)
         let (_, _, hostList, rows, records) = try await glueState(homeDomain: homeDomain, setId: setId, hosts: hosts, target: target)
-        var items: [DriftItem] = [], notes: [String] = []
+        var items: [DriftItem] = [], notes: [String] = [], checks: [GlueCheck] = []
         let (registrar, heldNote) = await held
         if let heldNote { notes.append(heldNote) }
         let view = await registry
@@ -28,6 +28,7 @@ extension WhiteLabelEngine {
                 func only(_ list: [String]) -> [String] { Canonical.addresses(list.filter { type == "A" ? Canonical.isIPv4($0) : Canonical.isIPv6($0) }) }
                 func stale(_ glue: [String]) -> Bool { glue.isEmpty ? !current.isEmpty : !Set(glue).isSubset(of: Set(current)) }
                 let recorded = Planner.find(records, name: host, type: type).map { Canonical.addresses($0.values) } ?? []
+                checks.append(GlueCheck(place: "route53", host: host.ascii, type: type, current: recorded == current))
                 if recorded != current {
                     items.append(DriftItem(location: "route53", host: host.ascii, type: type, recorded: recorded, current: current))
                 }
@@ -35,6 +36,8 @@ extension WhiteLabelEngine {
                     // Glue is only the parent's to give for hosts inside the domain it delegates to them.
                     guard let d = answer.delegation, host.isBelow(home), d.nameServers.map(Canonical.name).contains(host.fqdn) else { continue }
                     let glue = only(d.glue.first { Canonical.name($0.key) == host.fqdn }?.value ?? [])
+                    checks.append(GlueCheck(place: Canonical.name(answer.server).trimmingCharacters(in: ["."]), host: host.ascii, type: type,
+                                            current: !stale(glue)))
                     if stale(glue) {
                         items.append(DriftItem(location: "registry \(answer.server) (\(answer.address))", host: host.ascii, type: type,
                                                recorded: glue, current: current))
@@ -42,6 +45,7 @@ extension WhiteLabelEngine {
                 }
                 if let ns = registrar?.nameservers.first(where: { DomainName(trusted: $0.name) == host }) {
                     let glue = only(ns.glueIps ?? [])
+                    checks.append(GlueCheck(place: "route53domains", host: host.ascii, type: type, current: !stale(glue)))
                     if stale(glue) {
                         items.append(DriftItem(location: "route53domains", host: host.ascii, type: type, recorded: glue, current: current))
                     }
@@ -50,7 +54,7 @@ extension WhiteLabelEngine {
         }
         notes += registryNotes(view, home: home, hosts: hostList)
         return DriftReport(nameServers: rows, items: items, notes: notes,
-                           heldByRoute53Domains: heldNote == nil ? registrar != nil : nil)
+                           heldByRoute53Domains: heldNote == nil ? registrar != nil : nil, checks: checks)
     }
 
     /// Route 53 Domains' view of the domain: (details, nil) when it holds it, (nil, nil) when it does not, and

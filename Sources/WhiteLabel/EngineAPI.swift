@@ -213,6 +213,20 @@ public struct DriftItem: Sendable, Equatable, Codable {
     }
 }
 
+/// One place's glue for one vanity host and family, compared with the AWS name server's address now.
+public struct GlueCheck: Sendable, Equatable, Codable {
+    /// `route53`, `route53domains`, or the parent server's name (`a.gtld-servers.net`, no trailing dot).
+    public var place: String
+    public var host: String
+    /// `A` or `AAAA`.
+    public var type: String
+    /// The glue there equals (for a registry: is among) the addresses now.
+    public var current: Bool
+    public init(place: String, host: String, type: String, current: Bool) {
+        self.place = place; self.host = host; self.type = type; self.current = current
+    }
+}
+
 /// `check`'s result.
 public struct DriftReport: Sendable, Equatable {
     public var nameServers: [NameServerAddresses]
@@ -221,8 +235,12 @@ public struct DriftReport: Sendable, Equatable {
     public var notes: [String]
     /// Whether Route 53 Domains holds the domain: nil when it could not be asked.
     public var heldByRoute53Domains: Bool?
-    public init(nameServers: [NameServerAddresses], items: [DriftItem], notes: [String] = [], heldByRoute53Domains: Bool? = nil) {
+    /// Every comparison made, stale or current (the stale ones are also `items`): what `watch`'s metrics show.
+    public var checks: [GlueCheck]
+    public init(nameServers: [NameServerAddresses], items: [DriftItem], notes: [String] = [], heldByRoute53Domains: Bool? = nil,
+                checks: [GlueCheck] = []) {
         self.nameServers = nameServers; self.items = items; self.notes = notes; self.heldByRoute53Domains = heldByRoute53Domains
+        self.checks = checks
     }
     public var hasDrift: Bool { !items.isEmpty }
     /// Items whose repair is at the registry (any registrar).

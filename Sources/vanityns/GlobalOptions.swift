@@ -6,6 +6,8 @@ import Route53
 /// How results are printed.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
+    /// A monitoring plugin's status line (Nagios, Icinga): `check` and `audit` only.
+    case nagios
 }
 
 /// Options every command takes, before or after the subcommand (as with the AWS CLI).
@@ -19,7 +21,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("domains-endpoint-url"), help: "Route 53 Domains endpoint (https, or http on loopback only).")
     var domainsEndpointURL: String?
 
-    @Option(help: "Output format: text (aligned tables) or json (the AWS CLI's shape).")
+    @Option(help: "Output format: text (aligned tables), json (the AWS CLI's shape), or nagios (check and audit: one monitoring-plugin status line, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).")
     var output: OutputFormat = .text
 
     @Flag(help: "Print every Route 53 request (operation, status, latency, retries) and which credential source answered to stderr.")
@@ -84,7 +86,7 @@ enum ResolverAddress {
 enum GlobalOptionHoist {
     static let valued: Set<String> = ["--profile", "--endpoint-url", "--domains-endpoint-url", "--output", "--resolver", "--state-dir", "--query-port", "--api-rate"]
     static let flags: Set<String> = ["--verbose"]
-    static let subcommands: Set<String> = ["sets", "zones", "plan", "apply", "verify", "check", "sync", "audit", "rollback", "finalize", "browse", "wizard", "help"]
+    static let subcommands: Set<String> = ["sets", "zones", "plan", "apply", "verify", "check", "sync", "audit", "watch", "rollback", "finalize", "browse", "wizard", "help"]
 
     static func rewrite(_ args: [String]) -> [String] {
         var hoisted: [String] = [], rest: [String] = []

@@ -26,15 +26,17 @@ struct VerifyCommand: AsyncParsableCommand {
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Compare the glue records with the name servers' current addresses; exit 3 on drift (for cron).")
+        abstract: "Compare the glue records with the name servers' current addresses; exit 3 on drift (for cron).",
+        discussion: "With --output nagios: one monitoring-plugin status line (VANITYNS OK|WARNING|CRITICAL|UNKNOWN - summary | perfdata), exit 0 OK, 1 WARNING (some place could not be compared), 2 CRITICAL (stale glue), 3 UNKNOWN (the check could not run).")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var home: HomeOptions
     @Option(help: "The delegation set (default: the home zone's).") var set: String?
 
     func run() async throws {
-        try await Guarded.run(global) { s in
+        try await Guarded.run(global, plugin: true) { s in
             let report = try await s.engine().checkDrift(homeDomain: home.domain, setId: set, hosts: home.hostList, queryPort: global.queryPort,
                                                          target: s.resolverTarget)
+            if global.output == .nagios { return try PluginOutput.finish(PluginOutput.check(report, domain: home.domain)) }
             if global.output == .json { try Console.json(DriftJSON(report)) } else { Console.out(ReportRenderer.driftLines(report)) }
             if report.hasDrift { throw ExitCode(3) }
         }

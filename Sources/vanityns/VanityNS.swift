@@ -9,16 +9,17 @@ struct VanityNS: AsyncParsableCommand {
         abstract: "White-label (vanity) DNS name servers on Amazon Route 53, end to end.",
         discussion: """
         Run with no subcommand on a terminal for the step-by-step wizard. The subcommands do the same work \
-        non-interactively, for scripts and cron: plan, apply, verify, check, sync, audit, migrate, rollback, finalize, \
+        non-interactively, for scripts and cron: plan, apply, verify, check, sync, audit, watch, migrate, rollback, finalize, \
         export, import, retire.
 
-        Exit codes: 0 success, 1 failure, 2 verify or audit found a problem, 3 drift found, 4 sync or retire: the \
+        Exit codes: 0 success, 1 failure, 2 verify, audit or watch found a problem, 3 drift found, 4 sync or retire: the \
         registry still serves the old delegation and the domain is at another registrar (enter the printed names there), 5 retire: \
         waiting out the parent's NS TTL, 64 usage error.
         """,
-        version: String(cString: vns_version()),
+        version: "vanityns " + String(cString: vns_version()),
         subcommands: [Sets.self, Zones.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self, CheckCommand.self,
-                      SyncCommand.self, AuditCommand.self, MigrateCommand.self, RollbackCommand.self, FinalizeCommand.self, ExportCommand.self, ImportCommand.self, RetireCommand.self, Browse.self])
+                      SyncCommand.self, AuditCommand.self, WatchCommand.self, MigrateCommand.self, RollbackCommand.self, FinalizeCommand.self,
+                      ExportCommand.self, ImportCommand.self, RetireCommand.self, Browse.self])
 
     @OptionGroup var global: GlobalOptions
 

@@ -6,6 +6,7 @@ import Foundation
 enum Entry {
     static func start() async {
         let arguments = GlobalOptionHoist.rewrite(Array(CommandLine.arguments.dropFirst()))
+        PluginStatus.refuseUnparsable(arguments)
         await VanityNS.main(arguments)
     }
 }

@@ -29,14 +29,20 @@ final class PackageTests {
         return try LocalServices.run("/usr/bin/env", ["-i"] + vars.map { "\($0)=\($1)" } + args, check: false)
     }
 
-    /// `--version` is what the build was stamped with: `git describe`, or scripts/version.sh outside a checkout.
-    var expectedVersion: String {
+    /// The .deb's upstream version: its Version field without the Debian revision (`0.4.0+g1a2b3c4-1` -> `0.4.0+g1a2b3c4`).
+    var upstreamVersion: String {
         get throws {
-            let top = LocalServices.packageRoot
-            let out = FileManager.default.fileExists(atPath: top.appendingPathComponent(".git").path)
-                ? try LocalServices.run("/usr/bin/git", ["-C", top.path, "describe", "--tags", "--always", "--dirty"])
-                : try LocalServices.run(top.appendingPathComponent("scripts/version.sh").path, [])
-            return out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let field = try LocalServices.run("/usr/bin/dpkg-deb", ["-f", try #require(BuiltPackage.path), "Version"])
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            return String(field[..<(field.lastIndex(of: "-") ?? field.endIndex)])
+        }
+    }
+
+    /// What scripts/version.sh says now: the VERSION file's release number, with `+g<hash>` between releases.
+    var scriptVersion: String {
+        get throws {
+            try LocalServices.run(LocalServices.packageRoot.appendingPathComponent("scripts/version.sh").path, [])
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
 
@@ -46,6 +52,42 @@ final class PackageTests {
                      "usr/share/doc/vanityns/copyright", "usr/share/doc/vanityns/changelog.Debian.gz"] {
             #expect(FileManager.default.fileExists(atPath: file(path)), "\(path) missing from the .deb")
         }
+    }
+
+    /// The watch service as systemd reads it: both units pass `systemd-analyze verify` (the unpacked root given as
+    /// --root, with the host's own units beside ours for the targets they name, and the man page they cite found),
+    /// hardened, and not enabled; the example watch.conf is a conffile.
+    @Test func watchUnitsVerifyAndShipDisabled() throws {
+        let units = ["lib/systemd/system/vanityns-watch.service", "lib/systemd/system/vanityns-watch.timer"]
+        for path in units + ["etc/vanityns/watch.conf"] {
+            #expect(FileManager.default.fileExists(atPath: file(path)), "\(path) missing from the .deb")
+        }
+        let hostUnits = file("usr/lib/systemd/system")
+        try FileManager.default.createDirectory(atPath: hostUnits, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: "/lib/systemd/system") where !name.hasPrefix("vanityns") {
+            try? FileManager.default.copyItem(atPath: "/lib/systemd/system/" + name, toPath: hostUnits + "/" + name)
+        }
+        let verify = try system(["systemd-analyze", "verify", "--root=\(root.path)"] + units.map { "/" + $0 },
+                                env: ["MANPATH": file("usr/share/man")])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        #expect(verify.stderr.isEmpty, "systemd-analyze warns: \(verify.stderr)")
+
+        let service = try String(contentsOfFile: file(units[0]), encoding: .utf8)
+        for line in ["Type=oneshot", "ExecStart=/usr/bin/vanityns watch --once --config /etc/vanityns/watch.conf", "DynamicUser=yes",
+                     "StateDirectory=vanityns", "ProtectSystem=strict", "NoNewPrivileges=yes", "ProtectHome=yes", "CapabilityBoundingSet="] {
+            #expect(service.contains(line), "the service lacks \(line)")
+        }
+        let timer = try String(contentsOfFile: file(units[1]), encoding: .utf8)
+        #expect(timer.contains("OnCalendar=*:0/15") && timer.contains("RandomizedDelaySec=") && timer.contains("WantedBy=timers.target"), "\(timer)")
+        // Disabled until the operator enables it: no enablement symlink, no maintainer script that would make one.
+        #expect(!FileManager.default.fileExists(atPath: file("etc/systemd")), "the package must not enable the timer")
+        let control = root.appendingPathComponent("DEBIAN-control").path
+        _ = try LocalServices.run("/usr/bin/dpkg-deb", ["-e", try #require(BuiltPackage.path), control])
+        #expect(try String(contentsOfFile: control + "/conffiles", encoding: .utf8) == "/etc/vanityns/watch.conf\n")
+        #expect(!FileManager.default.fileExists(atPath: control + "/postinst"), "no maintainer script")
+
+        let man = try system(["man", "-l", file("usr/share/man/man1/vanityns.1.gz")], env: ["MANWIDTH": "100"])
+        #expect(man.stdout.contains("watch") && man.stdout.contains("--metrics-file"), "the man page documents watch")
     }
 
     @Test func linksNoSwiftRuntime() throws {
@@ -63,7 +105,16 @@ final class PackageTests {
         let env = CLI.environment(["PATH": Self.systemPath])
         let version = try CLI.run(["--version"], env: env, binary: binary)
         #expect(version.status == 0, "\(version.stderr)")
-        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == (try expectedVersion))
+        // `vanityns 0.4.0` (a release) or `vanityns 0.4.0+g1a2b3c4` (between releases): the .deb's upstream version,
+        // and what scripts/version.sh makes of the VERSION file, the one place the number is written.
+        let printed = version.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(printed == "vanityns " + (try upstreamVersion), "\(printed)")
+        #expect(printed == "vanityns " + (try scriptVersion), "\(printed): was the .deb built from this checkout?")
+        let release = try String(contentsOf: LocalServices.packageRoot.appendingPathComponent("VERSION"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(printed.range(of: #"^vanityns [0-9]+\.[0-9]+\.[0-9]+(\+g[0-9a-f]{7,}(\.dirty)?)?$"#, options: .regularExpression) != nil,
+                "\(printed): not a numbered version")
+        #expect(printed.hasPrefix("vanityns \(release)"), "\(printed) does not start with VERSION's \(release)")
         let help = try CLI.run(["--help"], env: env, binary: binary)
         #expect(help.status == 0, "\(help.stderr)")
         for word in ["USAGE:", "sets", "zones", "verify"] { #expect(help.stdout.contains(word), "\(help.stdout)") }

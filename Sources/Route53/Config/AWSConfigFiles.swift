@@ -147,6 +147,18 @@ public struct AWSConfigFiles: Sendable, Equatable {
     /// An INI parser with configparser's rules as botocore uses them. Error messages name the line, never its text.
     static func parseINI(_ text: String, fileName: String) throws -> [String: Section] {
         var sections: [String: Section] = [:]
+        for s in try parseINISections(text, fileName: fileName) {
+            sections[s.name] = Section(values: s.values.reduce(into: [:]) { $0[$1.key] = $1.value }, subsections: s.subsections)
+        }
+        return sections
+    }
+
+    /// The same parser for other files in this format (`/etc/vanityns/watch.conf`): the sections in file order, each
+    /// with the line of its header and of each key, so that a caller can name the line of a key it refuses.
+    /// Throws `Route53Error.configuration("FILE line N: ...")` for text that is not INI.
+    public static func parseINISections(_ text: String, fileName: String) throws -> [INISection] {
+        var order: [String] = []
+        var headers: [String: Int] = [:]
         var current: String?
         var key: String?          // the key a continuation line would extend
         var keyIndent = 0
@@ -180,6 +192,7 @@ public struct AWSConfigFiles: Sendable, Equatable {
                 guard !name.isEmpty else { throw fail(number, "a section header must look like `[name]`") }
                 guard !seen.contains(name) else { throw fail(number, "section `[\(name)]` appears twice") }
                 seen.insert(name)
+                order.append(name); headers[name] = number
                 current = name; key = nil
                 raw[name] = [:]
                 continue
@@ -196,9 +209,11 @@ public struct AWSConfigFiles: Sendable, Equatable {
             raw[s]![k] = [(v, number)]
             key = k; keyIndent = indent
         }
-        for (name, entries) in raw {
-            var section = Section()
-            for (k, parts) in entries {
+        var sections: [INISection] = []
+        for name in order {
+            let entries = raw[name] ?? [:]
+            var section = INISection(name: name, line: headers[name] ?? 0)
+            for (k, parts) in entries.sorted(by: { $0.value[0].line < $1.value[0].line }) {
                 if parts[0].text.isEmpty, parts.count > 1 {
                     var nested: [String: String] = [:]
                     for sub in parts.dropFirst() {
@@ -210,13 +225,30 @@ public struct AWSConfigFiles: Sendable, Equatable {
                     }
                     section.subsections[k] = nested
                 } else {
-                    section.values[k] = parts.map(\.text).joined(separator: "\n")
+                    section.values.append(INISection.Value(key: k, value: parts.map(\.text).joined(separator: "\n"), line: parts[0].line))
                 }
             }
-            sections[name] = section
+            sections.append(section)
         }
         return sections
     }
+}
+
+/// One `[section]` of an INI file as written: its header's line and each `key = value` with its line.
+public struct INISection: Sendable, Equatable {
+    /// One key (lowercased) and its value (continuation lines joined with newlines).
+    public struct Value: Sendable, Equatable {
+        public var key: String
+        public var value: String
+        public var line: Int
+    }
+    /// The header's text between the brackets, trimmed (`domain example.com`).
+    public var name: String
+    public var line: Int
+    /// In file order.
+    public var values: [Value] = []
+    /// Indented blocks under an empty `key =`.
+    public var subsections: [String: [String: String]] = [:]
 }
 
 extension AWSConfigFiles.Section {
