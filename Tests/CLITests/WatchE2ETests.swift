@@ -12,9 +12,10 @@ import TestSupport
     /// reaches the same nsd over an IPv6 socket (loopback has no other IPv6 address to move to).
     static let movedV4 = "127.0.0.9", movedV6 = "::ffff:127.0.0.9"
 
-    /// The registry's delegation of example.com to the vanity hosts, ns2's glue as given.
-    static func delegation(ns2: [String] = ["127.0.0.3", "::1"]) -> [[String: Any]] {
-        zip(hosts, v4).map { h, a in ["Name": "\(h).example.com", "GlueIps": h == "ns2" ? ns2 : [a, "::1"]] }
+    /// The registry's delegation of example.com to the vanity hosts (each with its AWS host's IPv4 and IPv6, as the
+    /// data plane serves them), ns2's glue as given.
+    static func delegation(ns2: [String] = ["127.0.0.3", DataPlane.ipv6("127.0.0.3")]) -> [[String: Any]] {
+        zip(hosts, v4).map { h, a in ["Name": "\(h).example.com", "GlueIps": h == "ns2" ? ns2 : [a, DataPlane.ipv6(a)]] }
     }
 
     let f: WhiteLabelFixture
