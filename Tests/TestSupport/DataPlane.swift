@@ -54,9 +54,8 @@ public final class DataPlane: @unchecked Sendable {
 
     /// Rewrites the name servers' addresses and waits until nsd serves them.
     public func setAddresses(_ addresses: [String: [String: [String]]]) throws {
-        let before = generation
         try write(addresses)
-        try waitForSync(after: before)
+        try waitForMotoChanges()  // a sync that began after the request read the file; its acknowledgement comes at once
     }
 
     /// Rewrites what the registry serves beyond Route 53 Domains' registrations and waits until it is served:
@@ -65,9 +64,8 @@ public final class DataPlane: @unchecked Sendable {
     /// Name servers are `["Name": host, "GlueIps": [addresses]]`.
     public func setRegistry(domains: [String: [[String: Any]]] = [:], servers: [String: [String: [[String: Any]]]] = [:],
                             silent: [[String: String]] = []) throws {
-        let before = generation
         try atomicWrite(["domains": domains, "servers": servers, "silent": silent], to: registryFile)
-        try waitForSync(after: before)
+        try waitForMotoChanges()
     }
 
     /// Waits until the data plane has synced past `generation` (it syncs whenever moto or the addresses change).
@@ -83,7 +81,8 @@ public final class DataPlane: @unchecked Sendable {
         }
     }
 
-    /// Waits until nsd serves what moto holds now (changes made by the test or by vanityns included).
+    /// Waits until nsd serves what moto holds now (changes made by the test or by vanityns included) and what the
+    /// addresses and registry files say: the data plane acknowledges the request after a sync that began after it.
     public func waitForMotoChanges(timeout: Double = 20) throws {
         let nonce = UUID().uuidString
         let dns = directory.appendingPathComponent("dns")
