@@ -116,7 +116,7 @@ def fetch_zones(r53):
     zones = []
     for page in r53.get_paginator("list_hosted_zones").paginate():
         for z in page["HostedZones"]:
-            name = z["Name"].lower()
+            name = absolute(z["Name"].lower())  # moto names a zone Route 53 Domains made without the final dot
             if z.get("Config", {}).get("PrivateZone") or "" in name.rstrip(".").split("."):
                 continue  # private, or a name nsd cannot load
             records = []
@@ -373,7 +373,7 @@ class NSD:
         self.sentinel = f"n{self.id}.dataplane.invalid."
         self.control = os.path.join(sockets, self.id + ".ctl")
         self.serial, self.files, self.origins, self.texts = 0, {}, None, None
-        self.commands, self.control_run = [], None
+        self.commands, self.control_run, self.failed = [], None, False
 
     def conf_path(self):
         return os.path.join(self.state, "nsd.conf")
@@ -447,6 +447,7 @@ class NSD:
         out = run.communicate()[0]
         if run.returncode != 0:
             sys.stderr.write(f"dataplane: nsd-control {command} ({self.state}): {out}\n")
+            self.failed = True
         self.control_run = self.next_command() if self.commands else None
         return True
 
@@ -503,6 +504,10 @@ def apply(servers, wanted, port, state, sockets):
             reloaded.append(servers[key])
     while [server.step() for server in reloaded].count(True):
         pass  # each pass waits for one command of every server (they run side by side) and starts its next
+    for server in [s for s in reloaded if s.failed]:  # nsd refused the change: a restart says why, or serves it
+        server.failed = False
+        server.stop()
+        server.start()
     wait_loaded(started + reloaded)
     gone = [key for key in servers if key not in wanted]
     for key in gone:

@@ -3,7 +3,7 @@
 # FUZZ_SECONDS (default 60), or until FUZZ_RUNS executions if that comes first, from its seed corpus in
 # Fuzz/corpus/TARGET; then prints executions and coverage per target. `scripts/fuzz.sh xml dns` runs only those.
 # A crash or hang stops that target, leaves the input in .build-fuzz/artifacts/TARGET/ and makes the script fail;
-# new interesting inputs go to .build-fuzz/corpus/TARGET.
+# new interesting inputs go to .build-fuzz/corpus/TARGET. FUZZ_BUILD_ONLY=1 builds the targets and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
@@ -25,6 +25,7 @@ for t in "${targets[@]}"; do
   [ -x "$scratch/release/${product[$t]}" ] || { echo "fuzz.sh: ${product[$t]} did not build" >&2; exit 1; }
 done
 echo "fuzz build: $((SECONDS - started)) s"
+[ -z "${FUZZ_BUILD_ONLY:-}" ] || exit 0  # make test builds the targets beside the release build, then fuzzes
 
 failed=() summary=()
 for t in "${targets[@]}"; do

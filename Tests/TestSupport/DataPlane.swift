@@ -42,7 +42,7 @@ public final class DataPlane: @unchecked Sendable {
         process = try SpawnedProcess(arguments: ["python3", script, "--moto", "http://127.0.0.1:\(moto.motoPort)",
                                                  "--route53", moto.endpoint, "--port", String(port),
                                                  "--state", directory.appendingPathComponent("dns").path,
-                                                 "--addresses", addressesFile.path, "--registry", registryFile.path, "--interval", "0.3"],
+                                                 "--addresses", addressesFile.path, "--registry", registryFile.path, "--interval", "0.3", "--timing"],
                                      environment: env, stderrPath: directory.appendingPathComponent("dataplane.log").path)
         try waitForSync(after: 0)
     }
@@ -54,9 +54,8 @@ public final class DataPlane: @unchecked Sendable {
 
     /// Rewrites the name servers' addresses and waits until nsd serves them.
     public func setAddresses(_ addresses: [String: [String: [String]]]) throws {
-        let before = generation
         try write(addresses)
-        try waitForSync(after: before)
+        try waitForMotoChanges()  // a sync that began after the request read the file; its acknowledgement comes at once
     }
 
     /// Rewrites what the registry serves beyond Route 53 Domains' registrations and waits until it is served:
@@ -65,9 +64,8 @@ public final class DataPlane: @unchecked Sendable {
     /// Name servers are `["Name": host, "GlueIps": [addresses]]`.
     public func setRegistry(domains: [String: [[String: Any]]] = [:], servers: [String: [String: [[String: Any]]]] = [:],
                             silent: [[String: String]] = []) throws {
-        let before = generation
         try atomicWrite(["domains": domains, "servers": servers, "silent": silent], to: registryFile)
-        try waitForSync(after: before)
+        try waitForMotoChanges()
     }
 
     /// Waits until the data plane has synced past `generation` (it syncs whenever moto or the addresses change).
@@ -75,24 +73,32 @@ public final class DataPlane: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while self.generation <= generation {
             if !process.isRunning {
-                let log = (try? String(contentsOf: directory.appendingPathComponent("dataplane.log"), encoding: .utf8)) ?? ""
-                throw NSError(domain: "DataPlane", code: 1, userInfo: [NSLocalizedDescriptionKey: "dataplane.py exited; is nsd installed? (make test installs it)\n\(log.suffix(1500))"])
+                throw NSError(domain: "DataPlane", code: 1, userInfo: [NSLocalizedDescriptionKey: "dataplane.py exited; is nsd installed? (make test installs it)\n\(logTail())"])
             }
             if Date() > deadline { throw NSError(domain: "DataPlane", code: 2, userInfo: [NSLocalizedDescriptionKey: "data plane did not sync within \(timeout) s"]) }
             usleep(50_000)
         }
     }
 
-    /// Waits until nsd serves what moto holds now (changes made by the test or by vanityns included).
+    /// Waits until nsd serves what moto holds now (changes made by the test or by vanityns included) and what the
+    /// addresses and registry files say: the data plane acknowledges the request after a sync that began after it.
     public func waitForMotoChanges(timeout: Double = 20) throws {
         let nonce = UUID().uuidString
         let dns = directory.appendingPathComponent("dns")
         try Data(nonce.utf8).write(to: dns.appendingPathComponent("sync-request"))
         let deadline = Date().addingTimeInterval(timeout)
         while (try? String(contentsOf: dns.appendingPathComponent("sync-ack"), encoding: .utf8)) != nonce {
-            if Date() > deadline { throw NSError(domain: "DataPlane", code: 3, userInfo: [NSLocalizedDescriptionKey: "data plane did not catch up with moto within \(timeout) s"]) }
+            if !process.isRunning || Date() > deadline {
+                let what = process.isRunning ? "did not catch up with moto within \(timeout) s" : "exited"
+                throw NSError(domain: "DataPlane", code: 3, userInfo: [NSLocalizedDescriptionKey: "data plane \(what)\n\(logTail())"])
+            }
             usleep(50_000)
         }
+    }
+
+    /// The end of dataplane.py's own log (its stderr), for an error message.
+    private func logTail() -> String {
+        String(((try? String(contentsOf: directory.appendingPathComponent("dataplane.log"), encoding: .utf8)) ?? "").suffix(1500))
     }
 
     private func write(_ addresses: [String: [String: [String]]]) throws { try atomicWrite(addresses, to: addressesFile) }
