@@ -20,9 +20,12 @@ Usage: bench.py --endpoint URL --dns-port PORT --binary .build/release/vanityns 
                 [--standins DIR]
 Timings are wall-clock medians of repeated runs; only the ratios mean something across machines.
 """
-import argparse, json, os, re, statistics, subprocess, sys, time, urllib.request
+import argparse, os, subprocess, sys, time
 
 import boto3
+
+import bench_engine, bench_migrate
+from bench_common import proxy_stats, route53_calls, timed
 
 RESULTS = []  # (benchmark, vanityns, bound or minimum, peer, verdict)
 ALL = {"1", "2", "3", "4", "5", "6", "7"}
@@ -30,31 +33,6 @@ ALL = {"1", "2", "3", "4", "5", "6", "7"}
 
 def record(what, ours, bound, peer, verdict):
     RESULTS.append((what, ours, bound, peer, verdict))
-
-
-def timed(cmd, env=None, runs=5, check=True):
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        r = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        times.append(time.perf_counter() - t)
-        if check and r.returncode != 0:
-            sys.exit(f"bench: {cmd[:3]} failed: {r.stderr.decode()[-500:]}")
-    return statistics.median(times)
-
-
-def proxy_stats(a):
-    return json.load(urllib.request.urlopen(a.endpoint + "/__proxy/stats"))
-
-
-def route53_calls(stderr):
-    """The Route 53 calls a `--verbose` run printed, by operation."""
-    ops = {}
-    for line in stderr.splitlines():
-        m = re.match(r"^\d\d:\d\d:\d\d\.\d{3} (\w+) (GET|POST|DELETE) ", line)
-        if m:
-            ops[m.group(1)] = ops.get(m.group(1), 0) + 1
-    return ops
 
 
 def bench_sets_list(a, env):
@@ -125,16 +103,13 @@ def main():
     r53 = boto3.client("route53", endpoint_url=a.endpoint, region_name="us-east-1",
                        config=Config(retries={"mode": "standard", "max_attempts": 10}))
     only = set(a.only.split(","))
-    import bench_engine
     if "1" in only: bench_sets_list(a, env)
     if "2" in only: bench_zones_create(a, env, r53)
     if "3" in only: bench_engine.apply_bench(a, env, r53, record)
     if "4" in only: bench_engine.check_bench(a, env, r53, record)
     if "5" in only: bench_engine.wizard_bench(a, env, record)
     if "6" in only: bench_engine.dns_bench(a, env, record)
-    if "7" in only:
-        import bench_migrate
-        bench_migrate.migrate_bench(a, env, r53, record)
+    if "7" in only: bench_migrate.migrate_bench(a, env, r53, record)
     if a.results:
         rows = list(RESULTS)
         if only != ALL and os.path.exists(a.results):

@@ -1,8 +1,7 @@
 """Benchmarks 3 to 5 of bench.py: apply for a home zone plus 20 served zones, check, and the wizard's start-up and idle cost."""
 import json, os, re, shutil, statistics, subprocess, sys, tempfile, time
 
-from bench import route53_calls
-
+from bench_common import route53_calls, timed_run
 from seed import fix_soa
 
 
@@ -126,12 +125,6 @@ def check_bench(a, env, r53, record):
     print(f"  vanityns check {v*1000:7.1f} ms (plus 8 DNS lookups)   boto3 script, the same reads {b*1000:7.1f} ms   => x{v/b:.2f}")
     record("`check`", f"{calls} round trips, {v*1000:.0f} ms", f"{minimum} round trips", f"boto3 same reads {b*1000:.0f} ms",
            f"x{calls/minimum:.2f} the minimum")
-
-
-def timed_run(cmd, env):
-    t = time.perf_counter()
-    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t
 
 
 def wizard_bench(a, env, record):

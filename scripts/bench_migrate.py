@@ -9,7 +9,7 @@ proof (both zones listed again); the peer does neither.
 """
 import json, math, os, subprocess, sys, tempfile, time
 
-from bench import proxy_stats, route53_calls
+from bench_common import proxy_stats, route53_calls
 
 ZONES, RECORDS = 10, 500
 HERE = os.path.dirname(os.path.abspath(__file__))

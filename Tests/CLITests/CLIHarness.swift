@@ -39,9 +39,19 @@ final class LoopbackPythonServer: @unchecked Sendable {
     private let process: SpawnedProcess
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
-    init(script: String, arguments: [String]) throws {
+    /// Runs `script` (Python source) with the port and `arguments`.
+    convenience init(script: String, arguments: [String]) throws {
+        try self.init(python: ["-c", script], arguments: arguments)
+    }
+
+    /// Runs the Python file at `scriptFile` (which may import modules beside it) with the port and `arguments`.
+    convenience init(scriptFile: String, arguments: [String]) throws {
+        try self.init(python: [scriptFile], arguments: arguments)
+    }
+
+    private init(python: [String], arguments: [String]) throws {
         port = LocalServices.freePort()
-        process = try SpawnedProcess(arguments: ["python3", "-c", script, String(port)] + arguments)
+        process = try SpawnedProcess(arguments: ["python3"] + python + [String(port)] + arguments)
         let deadline = Date().addingTimeInterval(10)
         while !LocalServices.isListening(port: port), Date() < deadline { usleep(20_000) }
     }
@@ -75,7 +85,6 @@ extension LoopbackPythonServer {
     /// ChangeResourceRecordSets held `delayChangesSeconds` while the change lands at once (a lost response).
     static func motoProxy(upstream: String, delayChangesSeconds: Double = 0) throws -> LoopbackPythonServer {
         let path = LocalServices.packageRoot.appendingPathComponent("scripts/route53-proxy.py").path
-        return try LoopbackPythonServer(script: try String(contentsOfFile: path, encoding: .utf8),
-                                        arguments: [upstream, String(delayChangesSeconds)])
+        return try LoopbackPythonServer(scriptFile: path, arguments: [upstream, String(delayChangesSeconds)])
     }
 }

@@ -1,0 +1,119 @@
+"""The proxy itself: the HTTP server in front of moto, which routes each Route 53 operation to the module that makes
+it answer like Route 53 and forwards the rest (tags, STS calls, Route 53 Domains calls) unchanged.
+
+Route 53 behaviour: the operation names of the Route 53 API (Amazon Route 53 API Reference, "Actions"); see each
+module for the behaviours. --delay holds the answer to ChangeResourceRecordSets while the change lands at once (for
+crash tests).
+
+Usage: route53-proxy.py PORT UPSTREAM_URL [DELAY] [--pending S] [--buckets] [--change-bucket CAP/RATE]
+                        [--page-size N] [--limits zones-per-set=N,hosted-zones=N,sets=N]
+"""
+import argparse, http.client, http.server, time, urllib.parse
+
+from . import pacing
+from .store import lock, settings, state
+from .wire import bare, error_xml, wrapped
+from .answers import AnswersMixin, parse_limits
+from .control import ControlMixin
+from .pacing import PacingMixin, operation
+from .records import RecordsMixin
+from .zones import ZonesMixin
+
+# moto's address (scheme, host, port), from the command line.
+upstream_address = urllib.parse.urlsplit("http://127.0.0.1:5000")
+
+
+class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, ControlMixin, http.server.BaseHTTPRequestHandler):
+    """One request: a control endpoint, an operation answered or reshaped here, or moto's answer unchanged."""
+    protocol_version = "HTTP/1.1"
+
+    def upstream(self, method, path, body=None):
+        c = http.client.HTTPConnection(upstream_address.hostname, upstream_address.port, timeout=60)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection", "content-length")}
+        if self.control_call:  # unsigned: moto picks the service by the credential scope
+            headers["Authorization"] = ("AWS4-HMAC-SHA256 Credential=AKIDPROXY0000000001/20130401/us-east-1/route53/"
+                                        "aws4_request, SignedHeaders=host, Signature=0")
+        c.request(method, path, body=body, headers=headers)
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, data, r.getheaders()
+
+    def answer(self, status, data, hdrs=()):
+        self.send_response(status)
+        for k, v in hdrs:
+            if k.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date"):
+                self.send_header(k, v)
+        if not any(k.lower() == "content-type" for k, _ in hdrs):
+            self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _go(self):
+        split = urllib.parse.urlsplit(self.path)
+        query = urllib.parse.parse_qs(split.query)
+        self.control_call = split.path.startswith("/__proxy/")
+        if self.control_call:
+            return self.control(split.path, query)
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if n else None
+        op = operation(self.command, split.path, query)
+        with lock:
+            state["stats"]["requests"] += 1
+            state["stats"]["by_operation"].setdefault(op, {"requests": 0, "throttled": 0})["requests"] += 1
+        if self.throttled(op, body):
+            return self.answer(400, error_xml("Throttling", "Rate exceeded"))
+        if op == "CreateHostedZone":
+            return self.create(body, "HostedZone")
+        if op == "CreateReusableDelegationSet":
+            return self.create(body, "DelegationSet")
+        if op == "ListHostedZones":
+            return self.list_zones(query)
+        if op == "GetChange" and self.get_change(bare(split.path)):
+            return
+        if op == "ListResourceRecordSets":
+            return self.list_records(split.path.split("/")[3], query)
+        own = {"GetReusableDelegationSetLimit": self.set_limit, "GetAccountLimit": self.account_limit,
+               "GetDNSSEC": self.dnssec, "ListTrafficPolicyInstancesByHostedZone": self.traffic_policy_instances}
+        if op in own and own[op](split.path, query):
+            return
+        if op == "ChangeResourceRecordSets":
+            status, data, hdrs = self.change_records(split.path.split("/")[3], body)
+        else:
+            status, data, hdrs = self.upstream(self.command, self.path, body)
+        if op == "ChangeResourceRecordSets" and status == 200:
+            data = self.pending(wrapped.sub(rb"\1", data))
+            if settings.delay > 0:
+                time.sleep(settings.delay)
+        elif op in ("GetReusableDelegationSet", "ListReusableDelegationSets", "GetHostedZone") and status == 200:
+            data = self.set_references(data)
+        elif op == "DeleteHostedZone" and status == 200:
+            data = self.pending(data)
+        self.answer(status, data, hdrs)
+
+    do_GET = do_POST = do_DELETE = _go
+
+    def log_message(self, *a):
+        pass
+
+
+def main(argv=None):
+    """Parses the command line (see Usage above), sets the stand-in up and serves on 127.0.0.1:PORT until killed."""
+    global upstream_address
+    ap = argparse.ArgumentParser(prog="route53-proxy.py")
+    ap.add_argument("port", type=int)
+    ap.add_argument("upstream")
+    ap.add_argument("delay", type=float, nargs="?", default=0.0, help="seconds to hold ChangeResourceRecordSets answers")
+    ap.add_argument("--pending", type=float, default=0.0, help="seconds a change stays PENDING before INSYNC")
+    ap.add_argument("--buckets", action="store_true", help="enforce Route 53's published request and change buckets")
+    ap.add_argument("--change-bucket", default="1000/1000", help="change-throughput bucket CAPACITY/REFILL (changes, per s)")
+    ap.add_argument("--page-size", type=int, default=300, help="cap on ListResourceRecordSets maxitems (Route 53: 300)")
+    ap.add_argument("--limits", default="", help="zones-per-set=N,hosted-zones=N,sets=N: answer and enforce these limits")
+    args = ap.parse_args(argv)
+    upstream_address = urllib.parse.urlsplit(args.upstream)
+    settings.pending, settings.delay, settings.buckets = args.pending, args.delay, args.buckets
+    pacing.configure(args.change_bucket)
+    state["page_size"] = args.page_size
+    state["limits"] = parse_limits(args.limits)
+    http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()

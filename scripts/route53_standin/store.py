@@ -1,0 +1,29 @@
+"""What the stand-in remembers between requests, and its settings: one lock around the state Route 53 keeps and
+moto does not (CallerReferences ever used, each zone's set and name servers, PENDING changes, registered DNSSEC and
+traffic policy answers, limits, request counts).
+
+Route 53 behaviour: none by itself; each entry names the module that emulates the behaviour it records.
+"""
+import threading, types
+
+# Set from the command line by server.main(): seconds a change stays PENDING, seconds to hold a ChangeResourceRecordSets
+# answer, and whether Route 53's request buckets are enforced.
+settings = types.SimpleNamespace(pending=0.0, delay=0.0, buckets=False)
+
+lock = threading.RLock()
+state = {
+    "zone_refs": {},      # CallerReference -> zone id, never forgotten (Route 53 refuses a reference reused after a delete)
+    "set_refs": {},       # CallerReference -> set id
+    "set_ref_of": {},     # set id -> the CallerReference it was created with
+    "zone_set": {},       # zone id -> delegation set id ('' for a zone's own name servers)
+    "changes": {},        # change id -> time it was submitted
+    "drop_creates": 0,
+    "zone_ns": {},        # zone id -> its four name servers, where they are not moto's (derived, or its set's)
+    "set_ns": {},         # set id -> its four name servers, for a set made from a zone
+    "dnssec": {},         # zone id -> ServeSignature set with POST /__proxy/dnssec
+    "traffic": {},        # zone id -> [traffic policy instance], registered with POST /__proxy/traffic-policy-instance
+    "limits": {},         # "zones-per-set" / "hosted-zones" / "sets" -> limit, from --limits and POST /__proxy/limits
+    "page_size": 300,
+    "stats": {"requests": 0, "throttled": 0, "by_operation": {}},
+}
+zone_writes = threading.Lock()  # one ChangeResourceRecordSets at a time: each batch is checked against the zone it changes
