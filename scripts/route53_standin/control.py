@@ -9,6 +9,7 @@ creates act but lose their answer (the connection closes); POST /__proxy/page-si
 pages; POST /__proxy/limits?sets=5&... sets or (with "none") unsets a limit; POST /__proxy/dnssec?zone=ID&status=S sets
 GetDNSSEC's answer; POST /__proxy/traffic-policy-instance?zone=ID&name=N&type=T[&policy=P&version=V&ttl=S&id=I]
 registers an instance; GET /__proxy/zone-name-servers answers {zone id: [its four name servers]} ([] for a private one).
+POST /__proxy/lose-answers, POST /__proxy/faults and GET /__proxy/lost are faults.py's (lost answers, random faults).
 """
 import json, uuid
 
@@ -28,7 +29,9 @@ class ControlMixin:
                     "/__proxy/drop-creates": self.control_drop_creates, "/__proxy/page-size": self.control_page_size,
                     "/__proxy/limits": self.control_limits, "/__proxy/dnssec": self.control_dnssec,
                     "/__proxy/traffic-policy-instance": self.control_traffic_policy_instance,
-                    "/__proxy/zone-name-servers": self.control_zone_name_servers}
+                    "/__proxy/zone-name-servers": self.control_zone_name_servers,
+                    "/__proxy/lose-answers": self.control_lose_answers, "/__proxy/faults": self.control_faults,
+                    "/__proxy/lost": self.control_lost}
         if path not in handlers:
             return self.answer(404, b"{}")
         with lock:

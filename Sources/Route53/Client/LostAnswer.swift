@@ -14,11 +14,13 @@ extension RequestExecutor {
     /// The one rule for calls that are not safe to repeat. `send` goes out; when its answer may have been lost
     /// (`Route53Error.outcomeUnknown`), `check` reads the state back: applied returns `applied()` (the lost answer
     /// was a success; the log says `answer lost; checked: applied`), not applied is sent once more (and read back
-    /// again if that answer is lost too), anything else is `outcomeUnknown` naming what was found, nothing resent.
+    /// again if that answer is lost too; never more than `maxAttempts` sends in all, each after a read-back that
+    /// proved the last one was not applied), anything else is `outcomeUnknown` naming what was found, nothing resent.
     func reconciling<T: Sendable>(_ call: APICall, send: () async throws -> T, check: () async throws -> ReadBack,
                                   applied: () async throws -> T) async throws -> T {
-        var resent = false
+        var sends = 0
         while true {
+            sends += 1
             let started = Date()
             do { return try await send() } catch let Route53Error.outcomeUnknown(operation, detail) {
                 let found: ReadBack
@@ -31,13 +33,12 @@ extension RequestExecutor {
                 case .applied:
                     note(call, "answer lost; checked: applied", started: started)
                     return try await applied()
-                case .notApplied where !resent:
+                case .notApplied where sends < options.maxAttempts:
                     note(call, "answer lost; checked: not applied, sending once more", started: started)
-                    resent = true
                 case .notApplied:
-                    note(call, "answer lost again; checked: not applied", started: started)
-                    throw Route53Error.outcomeUnknown(operation: operation, detail: detail + "; sent twice, both answers lost, and "
-                                                      + "reading back shows it was not applied. Run the command again")
+                    note(call, "answer lost; checked: not applied", started: started)
+                    throw Route53Error.outcomeUnknown(operation: operation, detail: detail + "; sent \(sends) times, every answer lost, "
+                                                      + "and reading back shows it was not applied. Run the command again")
                 case let .different(what):
                     note(call, "answer lost; checked: different", started: started)
                     throw Route53Error.outcomeUnknown(operation: operation, detail: detail + "; reading back found " + what

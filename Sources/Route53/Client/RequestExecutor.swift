@@ -65,6 +65,7 @@ final class RequestExecutor: Sendable {
             let creds = try await credentials.credentials()
             var request = HTTPRequest(method: call.method, scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port,
                                       path: path, query: query, headers: call.headers, body: call.body)
+            request.freshConnection = !call.idempotent
             signer.sign(&request, credentials: creds, date: Date())
             let started = Date()
             var status: Int?
