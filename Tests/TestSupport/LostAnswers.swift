@@ -9,7 +9,7 @@ extension MotoServer {
         try control("lose-answers", ["op": operation, "skip": String(skip), "count": String(count)])
     }
 
-    /// From now on each call meets a fault with probability `rate` (500, Throttling, a dropped connection, or a write's
+    /// From now on each call meets a fault with probability `rate` (500, a dropped connection before acting, or a write's
     /// answer lost after acting), drawn from `seed`; never more than two in a row on one request path. 0 stops them.
     public func randomFaults(rate: Double, seed: Int) throws {
         try control("faults", ["rate": String(rate), "seed": String(seed)])

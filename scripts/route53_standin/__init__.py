@@ -29,7 +29,7 @@ What moto does differently and what the stand-in makes of it:
   POST /__proxy/drop-creates?count=N makes the next N creates act but lose their answer (the connection closes).
   POST /__proxy/lose-answers?op=OP&skip=N&count=K does the same for the writes that are not safe to repeat
   (ChangeResourceRecordSets, the deletes, ChangeTagsForResource, UpdateDomainNameservers), and POST
-  /__proxy/faults?rate=R&seed=S adds seeded random faults (500, Throttling, dropped connections, lost answers).
+  /__proxy/faults?rate=R&seed=S adds seeded random faults (500, dropped connections, lost answers).
 - Name servers: moto gives every zone and set the same four (ns-2048.awsdns-64.com ...). Here a zone created without
   a DelegationSetId gets four of its own, derived from its id in Route 53's style (ns-<k>.awsdns-<j>.com/.net/.org/
   .co.uk, k < 2048, never moto's), chosen so they share none with a zone of the same, parent or child name, as

@@ -1,5 +1,5 @@
 """Lost answers and random faults: a write that acts but whose answer never arrives (the connection closes after the
-change was made), and, at a chosen rate, 500 InternalError, 400 Throttling and connections closed before acting.
+change was made), and, at a chosen rate, 500 InternalError and connections closed before acting.
 
 Route 53 behaviour: what Route 53 and every network do now and then (Amazon Route 53 API Reference, "Common errors":
 InternalError and ServiceUnavailable are worth retrying; Throttling says nothing was done). A connection reset after
@@ -10,9 +10,10 @@ POST /__proxy/lose-answers?op=OP[&skip=N][&count=K]: of OP's next successful cal
 and lose their answer (default N=0, K=1). OP is ChangeResourceRecordSets, DeleteHostedZone,
 DeleteReusableDelegationSet, ChangeTagsForResource or UpdateDomainNameservers.
 POST /__proxy/faults?rate=R&seed=S: from now on each Route 53 or Route 53 Domains call meets a fault with probability R
-(random.Random(S)): a 500 InternalError, a Throttling or a closed connection before acting, or (for a write) its answer
-lost after acting, a quarter each. No request path meets more than two faults in a row, so a client that retries (or
-reads back and resends) gets through; rate=0 stops them. GET /__proxy/lost answers {"lost": {op: answers lost},
+(random.Random(S)): a 500 InternalError or a closed connection before acting, or (for a write, half its faults) its
+answer lost after acting. Throttling is left to --buckets: the client's pacer halves its rate on each one, which would
+make a soak measure the pacer's recovery instead of the writes. No request path meets more than two faults in a row,
+so a client that retries (or reads back and resends) gets through; rate=0 stops them. GET /__proxy/lost answers {"lost": {op: answers lost},
 "faults": {kind: count}}.
 """
 import random
@@ -58,7 +59,7 @@ class FaultsMixin:
         return {"lost": faults["lost"], "faults": faults["counts"]}
 
     def draw(self, op):
-        """The random fault this call meets: None, "500", "throttle", "drop" or "lose" (a write's answer, after acting)."""
+        """The random fault this call meets: None, "500", "drop" or "lose" (a write's answer, after acting)."""
         with lock:
             if not faults["rate"] or op is None:
                 return None
@@ -67,7 +68,7 @@ class FaultsMixin:
                 faults["in_a_row"].pop(key, None)
                 return None
             faults["in_a_row"][key] = faults["in_a_row"].get(key, 0) + 1
-            kinds = ["500", "throttle", "drop"] + (["lose"] if op in WRITES else [])
+            kinds = ["500", "drop"] + (["lose", "lose"] if op in WRITES else [])
             kind = faults["random"].choice(kinds)
             count(kind)
             return kind
@@ -78,8 +79,6 @@ class FaultsMixin:
         self.pending_fault = self.draw(op)
         if self.pending_fault == "500":
             self.answer(500, error_xml("InternalError", "We encountered an internal error. Please try again.", "Receiver"))
-        elif self.pending_fault == "throttle":
-            self.answer(400, error_xml("Throttling", "Rate exceeded"))
         elif self.pending_fault == "drop":
             self.drop_connection()
         else:
