@@ -119,6 +119,19 @@ final class MigrationEngineTests: XCTestCase {
         MigrationRequest(setId: s.setId, zones: zones, acknowledgeDNSSEC: ack)
     }
 
+    /// `migrate --plan --list-records`: one value per line, so a set with several values (a TXT value with spaces
+    /// among them) reads back unambiguously.
+    func testTheRecordListHasOneValuePerLine() async throws {
+        let (s, _) = try await stand()
+        let plan = try await s.engine().planMigration(request(s))
+        let lines = MigrationRenderer.recordLines(plan.zones[0])
+        XCTAssertTrue(lines.contains("+ example.org. MX 3600 10 mx1.example.org."), "\(lines)")
+        XCTAssertTrue(lines.contains("+ example.org. MX 3600 20 mx2.example.org."), "\(lines)")
+        XCTAssertTrue(lines.contains("+ www.example.org. A 300 192.0.2.1") && lines.contains("+ www.example.org. A 300 192.0.2.2"), "\(lines)")
+        XCTAssertTrue(lines.contains("+ example.org. TXT 300 \"" + String(repeating: "k", count: 255) + "\" \"tail\""), "one value, spaces and all")
+        XCTAssertEqual(lines.filter { $0.hasPrefix("+ alias.example.org. A ALIAS") }.count, 1, "an alias is one line")
+    }
+
     func testMoveCopiesEveryRecordIntoANewZoneInTheSetAndProvesParity() async throws {
         let (s, old) = try await stand()
         let engine = s.engine()
