@@ -102,7 +102,7 @@ public enum MigrationRenderer {
         case let .zoneCreated(_, id): return "created zone \(id) in the set"
         case let .zoneFound(_, id): return "new zone \(id) found (made by an earlier run)"
         case let .tagsCopied(_, n): return "\(n) tag\(n == 1 ? "" : "s") copied"
-        case let .batchSubmitted(_, i, n, records, change): return "batch \(i)/\(n) submitted (\(records) record sets, change \(change))"
+        case let .batchSubmitted(_, i, n, records, change): return "batch \(i)/\(n) submitted (\(records) record sets, change \(ChangeInfo.shown(change)))"
         case let .batchInSync(_, i, n): return "batch \(i)/\(n) in sync"
         case let .waiting(_, change, elapsed): return String(format: "waiting for %@: PENDING after %.0f s", change, elapsed)
         case let .parity(_, p): return parity(p).joined(separator: "\n")
