@@ -14,6 +14,9 @@ public struct DelegationPreflight: Sendable, Equatable {
         /// What came back, and what was expected.
         public var problem: String
         public var description: String { "\(host) at \(address) over \(transport): \(problem)" }
+        public init(host: String, address: String, transport: String, problem: String) {
+            self.host = host; self.address = address; self.transport = transport; self.problem = problem
+        }
     }
 
     /// The zone whose delegation is about to change.
@@ -24,6 +27,9 @@ public struct DelegationPreflight: Sendable, Equatable {
     /// The SOA serials seen (one when all agree).
     public var serials: [UInt32]
     public var passed: Bool { failures.isEmpty }
+    public init(zone: String, asked: Int, failures: [Failure], serials: [UInt32]) {
+        self.zone = zone; self.asked = asked; self.failures = failures; self.serials = serials
+    }
 
     /// What a wrong delegation costs, for the refusal and for the warning `--skip-preflight` prints.
     public static let risk = "a registrar update to name servers that do not answer for the zone can take the domain offline "
@@ -44,9 +50,16 @@ public struct DelegationPreflight: Sendable, Equatable {
 public struct PreflightFailed: Error, Sendable, Equatable, CustomStringConvertible {
     public var check: DelegationPreflight
     public init(check: DelegationPreflight) { self.check = check }
+    /// One line per host (its addresses, the first thing wrong), for a screen with little room.
     public var description: String {
-        "registrar not changed: the vanity hosts do not all answer for \(check.zone): "
-            + check.failures.map(\.description).joined(separator: "; ") + ". Fix the name servers and try again"
+        var hosts: [String] = [], seen: [String: (addresses: [String], problem: String)] = [:]
+        for f in check.failures {
+            if seen[f.host] == nil { hosts.append(f.host); seen[f.host] = ([], f.problem) }
+            if !seen[f.host]!.addresses.contains(f.address) { seen[f.host]!.addresses.append(f.address) }
+        }
+        return "registrar not changed: not every vanity host answers for \(check.zone) at its glue addresses: "
+            + hosts.map { "\($0) (\(seen[$0]!.addresses.joined(separator: ", "))): \(seen[$0]!.problem)" }.joined(separator: "; ")
+            + ". Fix them and try again (verify lists every answer)"
     }
 }
 
