@@ -45,7 +45,7 @@ extension WhiteLabelEngine {
         let hadJournal = journal.load(name.fqdn) != nil
 
         // A change accepted by an earlier, interrupted run: wait for it before judging what is left.
-        if entry.state == .submitted, let cid = entry.changeId {
+        if entry.state == .submitted, let cid = entry.changeId, !cid.isEmpty {
             do { try await waitInSync(changeId: cid, zoneName: name.fqdn, events: events) } catch let e as Route53Error where e.code == "NoSuchChange" {
                 // Route 53 no longer knows the change: it was applied long ago; the re-read plan decides what is left.
             }

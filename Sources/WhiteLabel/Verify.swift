@@ -58,9 +58,9 @@ extension WhiteLabelEngine {
         return VerifyReport(rows: rows.compactMap { $0 }, parentFindings: findings, parentProblems: problems)
     }
 
-    /// Judges one server's SOA and NS answers for one zone.
+    /// Judges one server's SOA and NS answers for one zone (the SOA MNAME only when `expectedMName` is given).
     static func verifyRow(server: String, address: String, zone: String, soa: LookupOutcome, ns: LookupOutcome,
-                          expectedMName: String, expectedNS: Set<String>) -> VerifyRow {
+                          expectedMName: String?, expectedNS: Set<String>) -> VerifyRow {
         var problems: [String] = []
         var answered = false, aa = false, mname: String?, serial: UInt32?, nsOK = false
         switch soa {
@@ -68,7 +68,7 @@ extension WhiteLabelEngine {
             answered = true; aa = authoritative
             if let v = values.first.flatMap(SOAValue.init) {
                 mname = Canonical.name(v.mname); serial = v.serial
-                if mname != Canonical.name(expectedMName) { problems.append("SOA MNAME is \(v.mname), expected \(expectedMName)") }
+                if let expectedMName, mname != Canonical.name(expectedMName) { problems.append("SOA MNAME is \(v.mname), expected \(expectedMName)") }
             } else { problems.append("no SOA record in the answer") }
             if !authoritative { problems.append("the answer is not authoritative (AA flag not set): this server does not serve \(zone)") }
         default:

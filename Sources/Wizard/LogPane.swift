@@ -20,9 +20,10 @@ public struct LogEntry: Sendable, Equatable {
         if e.attempt > 1 { s += "  try \(e.attempt)" }
         if let code = e.errorCode { s += "  \(code)" }
         if e.willRetry { s += "  retrying" }
+        if let note = e.note { s += "  \(note)" }
         text = s
         let throttled = (e.errorCode ?? "").lowercased().contains("throttl") || e.status == 429
-        if throttled || e.willRetry { role = .warn }
+        if throttled || e.willRetry || e.note != nil { role = .warn }
         else if e.errorCode != nil || (e.status ?? 0) >= 400 || e.status == nil { role = .error }
         else { role = .normal }
     }

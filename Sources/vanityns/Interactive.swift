@@ -45,7 +45,10 @@ enum Interactive {
             credentialProblem: credentialProblem, resolver: services.resolverTarget, stateDirectory: services.stateDirectory,
             queryPort: queryPort,
             registrarLookup: { plan in try await engine.registrarUpdate(plan: plan)?.current.nameservers },
-            registrarApply: { domain, nameservers in try await engine.applyRegistrar(domain: domain, nameservers: nameservers, events: { _ in }) },
+            // The same preflight as the command line: no delegation moves before every vanity host answers for the domain.
+            registrarApply: { domain, nameservers in
+                try await engine.applyRegistrarChecked(domain: domain, nameservers: nameservers, port: queryPort)
+            },
             registrarLookupDomain: { domain in try await engine.registrarUpdate(domain: domain, rows: [])?.current.nameservers },
             mfa: services.mfa)
         let code = mode == .wizard ? await WizardApp.runWizard(context) : await WizardApp.runBrowser(context)

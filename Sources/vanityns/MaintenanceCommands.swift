@@ -56,6 +56,8 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var home: HomeOptions
     @Option(help: "The delegation set (default: the home zone's).") var set: String?
     @Flag(help: "Do not ask for confirmation.") var yes = false
+    @Flag(name: .customLong("skip-preflight"), help: "Send the registrar update without first checking that every vanity host answers for the domain (risky).")
+    var skipPreflight = false
 
     func run() async throws {
         try await Guarded.run(global) { s in
@@ -73,7 +75,7 @@ struct SyncCommand: AsyncParsableCommand {
             for n in report.notes where global.output == .text { Console.out("note: \(n)") }
             let rows = report.glueRows
             if report.items.contains(where: { $0.location == "route53domains" }) {
-                try await Registrar.update(domain: home.domain, rows: rows, engine: engine, yes: yes, global: global)
+                try await Registrar.update(domain: home.domain, rows: rows, engine: engine, yes: yes, skipPreflight: skipPreflight, global: global)
             }
             let stale = report.registryItems
             guard !stale.isEmpty else {

@@ -42,7 +42,9 @@ struct MigrateCommand: AsyncParsableCommand {
     @Flag(help: "Copy the old zone's changes since the copy into the new zone (deletions included, after a yes).") var resync = false
     @Flag(help: "Delete the new zone (its records first); refused once the parent delegates to it.") var undo = false
     @Flag(name: .customLong("acknowledge-dnssec"), help: "Go on although the old zone is signed or its parent holds a DS.") var acknowledgeDNSSEC = false
-    @Flag(name: .customLong("list-records"), help: "With --plan: list every record set the copy writes.") var listRecords = false
+    @Flag(name: .customLong("list-records"), help: "With --plan: list every value the copy writes, one per line.") var listRecords = false
+    @Flag(name: .customLong("skip-preflight"), help: "With --domain: send the registrar update without first checking that every vanity host answers for the zone (risky).")
+    var skipPreflight = false
     @Option(help: "After the copy, switch the new zones to the vanity hosts of this home domain (the cut-over).") var domain: String?
     @Option(help: "With --domain: vanity host names, comma-separated (default ns1..ns4.DOMAIN).") var hosts: String?
     @Option(name: .customLong("soa-rname"), help: "With --domain: the SOA contact mailbox.") var soaRName: String?
@@ -139,7 +141,8 @@ struct MigrateCommand: AsyncParsableCommand {
         for zone in copied {
             let isHome = zone == homeName
             let zoneRows = isHome ? rows : rows.map { GlueRow(host: $0.host, ipv4: nil, ipv6: nil) }
-            if try await Registrar.update(domain: zone, rows: zoneRows, engine: engine, yes: yes, global: global) { continue }
+            if try await Registrar.update(domain: zone, rows: zoneRows, addresses: rows, engine: engine, yes: yes, skipPreflight: skipPreflight,
+                                          global: global) { continue }
             if global.output == .text {
                 Console.out("\nAt the registrar of \(zone.dropLast()): set the domain's name servers to" + (isHome ? " these hosts, with their glue:\n" : ":\n"))
                 Console.out(isHome ? ReportRenderer.registrarTable(rows) : zoneRows.map { "  \($0.host)" }.joined(separator: "\n"))

@@ -29,6 +29,8 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var target: TargetOptions
     @Flag(name: .customLong("create-zones"), help: "Create served zones missing from the set first.") var createZones = false
     @Flag(name: .customLong("registrar-glue"), help: "Also set the domain's name servers and glue at Route 53 Domains.") var registrarGlue = false
+    @Flag(name: .customLong("skip-preflight"), help: "Send the registrar update without first checking that every vanity host answers for the domain (risky: a wrong delegation can take the domain offline for up to two days).")
+    var skipPreflight = false
     @Flag(help: "Do not ask before each zone's batch.") var yes = false
 
     func run() async throws {
@@ -46,7 +48,8 @@ struct ApplyCommand: AsyncParsableCommand {
                 Console.out(ReportRenderer.registrarTable(rows))
             }
             if registrarGlue {
-                guard try await Registrar.update(domain: plan.homeDomain, rows: rows, engine: engine, yes: yes, global: global) else {
+                guard try await Registrar.update(domain: plan.homeDomain, rows: rows, engine: engine, yes: yes, skipPreflight: skipPreflight,
+                                                 global: global) else {
                     throw Console.fail("\(plan.homeDomain.dropLast()) is not registered with Route 53 Domains in this account; enter the table above at its registrar")
                 }
             }
@@ -84,8 +87,12 @@ enum ZoneBatches {
 /// Route 53 Domains name servers and glue for the home domain, confirmed first.
 enum Registrar {
     /// Sets `rows` as the domain's name servers and glue at Route 53 Domains; false when it does not hold the domain.
+    /// First the preflight: every vanity host must answer for the domain at the addresses in `addresses` (the glue
+    /// rows; for a domain that takes no glue, the home domain's table), else nothing is sent (`skipPreflight`: sent
+    /// after a warning naming the risk).
     @discardableResult
-    static func update(domain: String, rows: [GlueRow], engine: WhiteLabelEngine, yes: Bool, global: GlobalOptions) async throws -> Bool {
+    static func update(domain: String, rows: [GlueRow], addresses: [GlueRow]? = nil, engine: WhiteLabelEngine, yes: Bool,
+                       skipPreflight: Bool, global: GlobalOptions) async throws -> Bool {
         guard let update = try await engine.registrarUpdate(domain: domain, rows: rows) else { return false }
         let key = { (ns: [DomainNameserver]) in
             Set(ns.map { DomainName(trusted: $0.name).ascii + "=" + ($0.glueIps ?? []).map { $0.lowercased() }.sorted().joined(separator: ",") })
@@ -97,6 +104,7 @@ enum Registrar {
         Console.error("\nRoute 53 Domains: \(update.current.domainName)")
         Console.error("  now: " + update.current.nameservers.map(\.name).joined(separator: " "))
         Console.error("  new: " + update.nameservers.map { "\($0.name) (\(($0.glueIps ?? []).joined(separator: ", ")))" }.joined(separator: " "))
+        try await preflight(domain: update.current.domainName, hosts: addresses ?? rows, engine: engine, skip: skipPreflight, global: global)
         guard try Console.confirm("Update the registrar's name servers and glue?", assumeYes: yes) else {
             throw Console.fail("registrar not changed")
         }
@@ -110,5 +118,26 @@ enum Registrar {
                                + "`aws route53domains list-operations`)")
         }
         return true
+    }
+
+    /// The flag that sends a registrar update without the preflight.
+    static let skipFlag = "--skip-preflight"
+
+    /// Runs the delegation preflight; throws (nothing sent) with each failure listed when it fails.
+    static func preflight(domain: String, hosts: [GlueRow], engine: WhiteLabelEngine, skip: Bool, global: GlobalOptions) async throws {
+        if skip {
+            Console.error("warning: \(skipFlag): the vanity hosts were not asked whether they answer for \(domain) before the update; "
+                          + DelegationPreflight.risk)
+            return
+        }
+        let check = await engine.delegationPreflight(zone: domain, hosts: hosts, port: global.queryPort)
+        guard check.passed else {
+            for line in check.refusal(skipFlag: skipFlag) { Console.error(line) }
+            throw Console.fail("registrar not changed: \(check.failures.count) preflight answer\(check.failures.count == 1 ? "" : "s") failed (listed above)")
+        }
+        if global.output == .text {
+            Console.out("preflight: the vanity hosts answer for \(domain) at every address (\(check.asked) UDP and TCP checks, serial "
+                        + check.serials.map(String.init).joined(separator: ", ") + ")")
+        }
     }
 }

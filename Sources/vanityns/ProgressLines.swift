@@ -1,4 +1,5 @@
 import Foundation
+import Route53
 import WhiteLabel
 
 /// One progress line per registrar event.
@@ -18,7 +19,7 @@ enum ApplyEventFormat {
         switch e {
         case let .journalSaved(path): return "journal saved: \(path)"
         case let .zoneCreated(name, id): return "created zone \(name) (\(id))"
-        case let .submitted(name, change): return "submitted \(name): change \(change)"
+        case let .submitted(name, change): return "submitted \(name): change \(ChangeInfo.shown(change))"
         case let .waiting(name, _, status, elapsed): return String(format: "waiting for %@: %@ after %.0f s", name, status.rawValue, elapsed)
         case let .inSync(name, _): return "\(name) is in sync"
         case let .alreadyDone(name): return "\(name): already as planned"

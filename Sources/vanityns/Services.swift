@@ -96,6 +96,7 @@ enum EventFormat {
         if let c = e.errorCode { s += " \(c)" }
         if let m = e.errorMessage { s += ": \(m)" }
         if e.willRetry { s += " (will retry)" }
+        if let n = e.note { s += " \(n)" }
         if let r = e.requestId { s += " [\(r)]" }
         return s
     }

@@ -19,14 +19,7 @@ import TestSupport
     func script(_ name: String) -> String { LocalServices.packageRoot.appendingPathComponent("scripts/\(name)").path }
 
     /// Seeds `zone` outside any set and returns its id.
-    func seed(_ zone: String, records: Int) throws -> String {
-        let out = try LocalServices.run("/usr/bin/env", ["python3", script("seed-migration.py"), "--endpoint", f.moto.endpoint, "--zone", zone,
-                                                         "--records", String(records), "--poll", "0.2"],
-                                        environment: f.moto.environment).stdout
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
-        let zones = try #require(json["zones"] as? [String: String])
-        return try #require(zones[zone] ?? zones[zone + "."])
-    }
+    func seed(_ zone: String, records: Int) throws -> String { try f.seedMigration(zone, records: records) }
 
     /// The independent parity check: (exit status, the copy's digest, its record set count).
     func boto3Parity(old: String, new: String) throws -> (Int32, String?, Int?) {

@@ -56,4 +56,34 @@ import TestSupport
         }
         #expect(after.text.contains("verify: passed"))
     }
+
+    func registeredNameServers() throws -> String {
+        try f.moto.boto3("""
+        print(' '.join(sorted(n['Name'].lower().rstrip('.') + '=' + ','.join(sorted(n.get('GlueIps', []))) for n in domains.get_domain_detail(DomainName='example.com')['Nameservers'])))
+        """).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// No delegation moves before the new servers answer: with nothing answering at the glue addresses (the query port
+    /// points where no server listens), `apply --registrar-glue --yes` sends nothing, names each host and address that
+    /// failed and says how to go on; with the data plane answering, the same command updates Route 53 Domains.
+    @Test func theRegistrarIsNotChangedUntilEveryVanityHostAnswersAtItsGlueAddresses() throws {
+        let before = try registeredNameServers()
+        let silentPort = String(LocalServices.freeUDPAndTCPPort())
+        let refused = try f.vanity(["apply", "--yes", "--registrar-glue", "--set", f.setId, "--domain", "example.com"],
+                                   overriding: ["--query-port": silentPort])
+        #expect(refused.status == 1, "\(refused.stdout)\n\(refused.stderr)")
+        #expect(try registeredNameServers() == before, "Route 53 Domains keeps its name servers")
+        for (i, v4) in ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"].enumerated() {
+            #expect(refused.stderr.contains("ns\(i + 1).example.com at \(v4) over UDP:"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("ns\(i + 1).example.com at \(v4) over TCP:"), "\(refused.stderr)")
+        }
+        #expect(refused.stderr.contains("--skip-preflight") && refused.stderr.contains("two days"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("registrar not changed"), "\(refused.stderr)")
+
+        try f.dns.waitForMotoChanges()
+        let sent = try f.vanity(["apply", "--yes", "--registrar-glue", "--set", f.setId, "--domain", "example.com"])
+        #expect(sent.status == 0, "\(sent.stdout)\n\(sent.stderr)")
+        #expect(sent.stdout.contains("preflight: the vanity hosts answer for example.com at every address (16 UDP and TCP checks, serial"), "\(sent.stdout)")
+        #expect(try registeredNameServers() == "ns1.example.com=127.0.0.2,::1 ns2.example.com=127.0.0.3,::1 ns3.example.com=127.0.0.4,::1 ns4.example.com=127.0.0.5,::1")
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestSupport
 
 /// A seeded account (scripts/seed.py: set, example.com home zone, shop.example and blog.example in the set,
@@ -35,6 +36,17 @@ final class WhiteLabelFixture: @unchecked Sendable {
         var options = common
         for (i, o) in options.enumerated() where i + 1 < options.count { if let v = overriding[o] { options[i + 1] = v } }
         return try CLI.run(args + options, env: CLI.environment(moto.environment.merging(environment) { $1 }), stdin: stdin)
+    }
+
+    /// Seeds `zone` outside any set with scripts/seed-migration.py (the full profile) and returns its id.
+    func seedMigration(_ zone: String, records: Int) throws -> String {
+        let script = LocalServices.packageRoot.appendingPathComponent("scripts/seed-migration.py").path
+        let out = try LocalServices.run("/usr/bin/env", ["python3", script, "--endpoint", moto.endpoint, "--zone", zone,
+                                                         "--records", String(records), "--poll", "0.2"],
+                                        environment: moto.environment).stdout
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        let zones = try #require(json["zones"] as? [String: String])
+        return try #require(zones[zone] ?? zones[zone + "."])
     }
 
     func records(_ zone: String) throws -> [String] { try moto.records(zone) }

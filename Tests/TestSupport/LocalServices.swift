@@ -208,7 +208,7 @@ public final class MotoServer: @unchecked Sendable {
 
     /// POSTs to one of the proxy's control endpoints (`/__proxy/NAME?query`) and returns its JSON answer.
     @discardableResult
-    private func control(_ name: String, _ query: [String: String] = [:]) throws -> String {
+    func control(_ name: String, _ query: [String: String] = [:]) throws -> String {
         var c = URLComponents(string: endpoint + "/__proxy/" + name)!
         if !query.isEmpty { c.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
         return try LocalServices.python("import urllib.request,sys; print(urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST')).read().decode())",

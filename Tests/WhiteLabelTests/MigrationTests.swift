@@ -119,6 +119,19 @@ final class MigrationEngineTests: XCTestCase {
         MigrationRequest(setId: s.setId, zones: zones, acknowledgeDNSSEC: ack)
     }
 
+    /// `migrate --plan --list-records`: one value per line, so a set with several values (a TXT value with spaces
+    /// among them) reads back unambiguously.
+    func testTheRecordListHasOneValuePerLine() async throws {
+        let (s, _) = try await stand()
+        let plan = try await s.engine().planMigration(request(s))
+        let lines = MigrationRenderer.recordLines(plan.zones[0])
+        XCTAssertTrue(lines.contains("+ example.org. MX 3600 10 mx1.example.org."), "\(lines)")
+        XCTAssertTrue(lines.contains("+ example.org. MX 3600 20 mx2.example.org."), "\(lines)")
+        XCTAssertTrue(lines.contains("+ www.example.org. A 300 192.0.2.1") && lines.contains("+ www.example.org. A 300 192.0.2.2"), "\(lines)")
+        XCTAssertTrue(lines.contains("+ example.org. TXT 300 \"" + String(repeating: "k", count: 255) + "\" \"tail\""), "one value, spaces and all")
+        XCTAssertEqual(lines.filter { $0.hasPrefix("+ alias.example.org. A ALIAS") }.count, 1, "an alias is one line")
+    }
+
     func testMoveCopiesEveryRecordIntoANewZoneInTheSetAndProvesParity() async throws {
         let (s, old) = try await stand()
         let engine = s.engine()
@@ -349,5 +362,29 @@ final class MigrationEngineTests: XCTestCase {
         XCTAssertEqual(z.diff.extras.map(\.type), ["TLSA"])
         let report = try await engine.migrate(z, of: p)
         XCTAssertTrue(report.identical, "\(report.differences)")
+    }
+}
+
+/// The DNSSEC pre-check asks every zone's parent for its DS at once: with a resolver that never answers, ten zones
+/// cost one lookup timeout, not ten. A concurrency property measured with generous margins: the bound (1.2 × the
+/// timeout) is far below the 10 × a sequential check would take, and the timeout (2 s) is long against scheduling noise.
+final class DNSSECPreCheckTimingTests: XCTestCase {
+    func testTenZonesWithASilentResolverFinishTheirPreChecksWithinOneTimeout() async throws {
+        let s = try await Stand()
+        let silent = try SilentUDPServer()
+        defer { silent.stop() }
+        let zones = (1...10).map { "zone\($0).example.net" }
+        for z in zones { _ = try await s.r53.createHostedZone(name: z, callerReference: "user-\(z)", delegationSetId: nil, comment: nil) }
+        let timeout = 2.0
+        let engine = WhiteLabelEngine(route53: s.r53, domains: nil, resolver: LDNSResolver(), stateDirectory: s.stateDir,
+                                      clock: .immediate, pollInterval: 0, lookupTimeout: timeout)
+        let started = Date()
+        let plan = try await engine.planMigration(MigrationRequest(setId: s.setId, zones: zones, resolver: .server(host: "127.0.0.1", port: silent.port)))
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertEqual(plan.zones.count, 10)
+        XCTAssertTrue(plan.zones.allSatisfy { $0.notes.contains { $0.contains("DS at the parent") && $0.contains("not checked") } },
+                      "each zone says its DS was not checked: \(plan.zones.map(\.notes))")
+        XCTAssertGreaterThanOrEqual(silent.received.count, 10, "every zone's DS was asked")
+        XCTAssertLessThan(elapsed, 1.2 * timeout, "10 silent DS lookups took \(elapsed) s with a \(timeout) s timeout")
     }
 }

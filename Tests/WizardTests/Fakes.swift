@@ -217,12 +217,13 @@ struct Harness {
          credentialProblem: String? = nil, stateDirectory: URL = FileManager.default.temporaryDirectory,
          registrarLookup: (@Sendable (WhiteLabelPlan) async throws -> [DomainNameserver]?)? = nil,
          registrarLookupDomain: (@Sendable (String) async throws -> [DomainNameserver]?)? = nil,
+         registrarApply: @escaping @Sendable (String, [DomainNameserver]) async throws -> Void = { _, _ in },
          resume: ResumeInfo? = nil, mfa: MFABridge? = nil) {
         self.r53 = r53; self.engine = engine
         let ctx = WizardContext(route53: r53, engine: engine, events: AsyncStream { $0.finish() },
                                 account: AccountInfo(profile: "work", keyHint: "…7QX4", credentialSource: "profile work", endpoint: "https://route53.amazonaws.com"),
                                 credentialProblem: credentialProblem, stateDirectory: stateDirectory,
-                                registrarLookup: registrarLookup, registrarApply: { _, _ in }, registrarLookupDomain: registrarLookupDomain,
+                                registrarLookup: registrarLookup, registrarApply: registrarApply, registrarLookupDomain: registrarLookupDomain,
                                 resumeInfo: { resume }, mfa: mfa)
         runner = WizardRunner(context: ctx, terminal: outbox, term: "xterm-256color")
         state = WizardState(size: size, account: ctx.account, credentialProblem: credentialProblem, registrarAvailable: registrarLookup != nil, runId: "test")

@@ -265,6 +265,24 @@ struct WizardFlowTests {
             DomainNameserver(name: "ns4.example.com", glueIps: ["205.251.193.0", "2600:9000:5303::1"])])))
     }
 
+    @Test("a registrar update refused by the preflight names each vanity host that does not answer")
+    func registrarPreflightRefusal() async {
+        let failures = (1...4).map { DelegationPreflight.Failure(host: "ns\($0).example.com", address: "205.251.19\($0 - 1).0", transport: "UDP",
+                                                                 problem: "SOA query: no answer (timeout)") }
+        let refusal = PreflightFailed(check: DelegationPreflight(zone: "example.com", asked: 16, failures: failures, serials: []))
+        var h = Harness(registrarLookup: { _ in [DomainNameserver(name: "ns-0.awsdns-00.com", glueIps: nil)] },
+                        registrarApply: { _, _ in throw refusal })
+        await Self.toPlan(&h)
+        await h.keys(.char("y"), .char("y"), .enter)
+        await h.key(.char("a"))
+        await h.key(.char("y"))
+        let words = h.screen.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains("registrar not changed"), "\(h.screen)")
+        for i in 1...4 { #expect(words.contains("ns\(i).example.com (205.251.19\(i - 1).0): SOA query:"), "\(h.screen)") }
+        #expect(h.screen.components(separatedBy: "(timeout)").count == 5, "each host's problem is shown: \(h.screen)")
+        #expect(!words.contains("submitted to the registry"))
+    }
+
     @Test("q asks when something is unfinished; ctrl-C always quits")
     func quit() async {
         var h = Harness()

@@ -9,6 +9,7 @@ One module per concern, each naming the Route 53 behaviour it emulates and the d
 - zones.py: CallerReferences, each zone's own name servers, sets made from zones, SOA/NS, ListHostedZones by set.
 - answers.py: account and set limits, GetDNSSEC, ListTrafficPolicyInstancesByHostedZone.
 - control.py: the /__proxy/ endpoints tests use (stats, lost create answers, page size, limits, ...).
+- faults.py: lost answers (a write acts, its answer never arrives) and random faults at a chosen rate.
 - store.py: the state kept between requests; server.py: the HTTP server and the routing of operations.
 
 What moto does differently and what the stand-in makes of it:
@@ -26,6 +27,9 @@ What moto does differently and what the stand-in makes of it:
   bucket are enforced: an empty bucket answers 400 Throttling "Rate exceeded".
 - For crash tests: --delay holds the answer to ChangeResourceRecordSets while the change lands at once, and
   POST /__proxy/drop-creates?count=N makes the next N creates act but lose their answer (the connection closes).
+  POST /__proxy/lose-answers?op=OP&skip=N&count=K does the same for the writes that are not safe to repeat
+  (ChangeResourceRecordSets, the deletes, ChangeTagsForResource, UpdateDomainNameservers), and POST
+  /__proxy/faults?rate=R&seed=S adds seeded random faults (500, dropped connections, lost answers).
 - Name servers: moto gives every zone and set the same four (ns-2048.awsdns-64.com ...). Here a zone created without
   a DelegationSetId gets four of its own, derived from its id in Route 53's style (ns-<k>.awsdns-<j>.com/.net/.org/
   .co.uk, k < 2048, never moto's), chosen so they share none with a zone of the same, parent or child name, as

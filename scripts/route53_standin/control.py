@@ -12,6 +12,7 @@ registers an instance; GET /__proxy/zone-name-servers answers {zone id: [its fou
 GET /__proxy/writes answers {"writes": N}, the requests answered so far that may have changed something (every one but
 a GET), so dataplane.py reads moto again only when N moved; with ?after=M&wait=S it answers once N is not M, or after
 S seconds (at most 10): dataplane.py hears of a change at once instead of polling for it.
+POST /__proxy/lose-answers, POST /__proxy/faults and GET /__proxy/lost are faults.py's (lost answers, random faults).
 """
 import json, uuid
 
@@ -31,7 +32,9 @@ class ControlMixin:
                     "/__proxy/drop-creates": self.control_drop_creates, "/__proxy/page-size": self.control_page_size,
                     "/__proxy/limits": self.control_limits, "/__proxy/dnssec": self.control_dnssec,
                     "/__proxy/traffic-policy-instance": self.control_traffic_policy_instance,
-                    "/__proxy/zone-name-servers": self.control_zone_name_servers, "/__proxy/writes": self.control_writes}
+                    "/__proxy/zone-name-servers": self.control_zone_name_servers, "/__proxy/writes": self.control_writes,
+                    "/__proxy/lose-answers": self.control_lose_answers, "/__proxy/faults": self.control_faults,
+                    "/__proxy/lost": self.control_lost}
         if path not in handlers:
             return self.answer(404, b"{}")
         with lock:

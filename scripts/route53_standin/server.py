@@ -15,6 +15,7 @@ from .store import lock, settings, state, writes_changed
 from .wire import bare, error_xml, wrapped
 from .answers import AnswersMixin, parse_limits
 from .control import ControlMixin
+from .faults import FaultsMixin
 from .pacing import PacingMixin, operation
 from .records import RecordsMixin
 from .zones import ZonesMixin
@@ -23,7 +24,7 @@ from .zones import ZonesMixin
 upstream_address = urllib.parse.urlsplit("http://127.0.0.1:5000")
 
 
-class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, ControlMixin, http.server.BaseHTTPRequestHandler):
+class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, ControlMixin, FaultsMixin, http.server.BaseHTTPRequestHandler):
     """One request: a control endpoint, an operation answered or reshaped here, or moto's answer unchanged."""
     protocol_version = "HTTP/1.1"
 
@@ -64,6 +65,9 @@ class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, ControlMixin,
             state["stats"]["by_operation"].setdefault(op, {"requests": 0, "throttled": 0})["requests"] += 1
         if self.throttled(op, body):
             return self.answer(400, error_xml("Throttling", "Rate exceeded"))
+        self.fop = self.fault_operation(op)
+        if self.fault_before(self.fop):
+            return
         if op == "CreateHostedZone":
             return self.create(body, "HostedZone")
         if op == "CreateReusableDelegationSet":
@@ -90,6 +94,8 @@ class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, ControlMixin,
             data = self.set_references(data)
         elif op == "DeleteHostedZone" and status == 200:
             data = self.pending(data)
+        if self.lose_after(self.fop, status):  # the service acted; the client never hears of it
+            return self.drop_connection()
         self.answer(status, data, hdrs)
 
     def handle_request(self):

@@ -75,6 +75,7 @@ class ZonesMixin:
             drop = state["drop_creates"] > 0 and status in (200, 201)
             if drop:
                 state["drop_creates"] -= 1
+            drop = drop or self.lose_after(self.fop, status)  # a random fault (faults.py) may lose it too
             if status in (200, 201):
                 doc = ET.fromstring(data)
                 if kind == "HostedZone":
@@ -84,9 +85,7 @@ class ZonesMixin:
                     refs[ref] = self.created_set(root, doc)
                     data = xml_doc(doc)
         if drop:  # the service acted; the client never hears of it
-            self.close_connection = True
-            self.connection.shutdown(2)
-            return
+            return self.drop_connection()
         self.answer(status, data, hdrs)
 
     def created_zone(self, request, doc):

@@ -13,6 +13,10 @@ struct APICall: Sendable {
     var body = Data()
     /// Record changes the call carries, for the change bucket (ChangeResourceRecordSets only).
     var changeCount = 0
+    /// False for calls that must not be resent blindly (a CREATE or DELETE batch, a delete, a tag change, a registrar
+    /// update): when their answer may have been lost, `send` throws `Route53Error.outcomeUnknown` instead of retrying,
+    /// and the client reads the state back (`LostAnswer`).
+    var idempotent = true
 }
 
 /// The machinery every client shares: pacing, credentials and signing per attempt, sending, retries with backoff,
@@ -45,6 +49,9 @@ final class RequestExecutor: Sendable {
     /// Sends `call` until it succeeds (a 2xx answer), fails with an error that is not retryable, or runs out of attempts.
     /// Creates are retried like any call: their CallerReference makes a repeat of one that was applied fail with
     /// HostedZoneAlreadyExists / DelegationSetAlreadyCreated, which the caller turns into the existing object.
+    /// A call marked not idempotent whose answer may have been lost (`RetryPolicy.answerMayBeLost`) is not resent:
+    /// it throws `Route53Error.outcomeUnknown`; failures that say nothing was done (throttling, a refused connection)
+    /// are retried as for any call.
     /// A Throttling answer slows the pacer; PriorRequestNotComplete only waits before this call's next attempt.
     func send<T: Sendable>(_ call: APICall, decode: @Sendable (HTTPResponse) throws -> T) async throws -> T {
         let query = call.query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
@@ -58,6 +65,7 @@ final class RequestExecutor: Sendable {
             let creds = try await credentials.credentials()
             var request = HTTPRequest(method: call.method, scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port,
                                       path: path, query: query, headers: call.headers, body: call.body)
+            request.freshConnection = !call.idempotent
             signer.sign(&request, credentials: creds, date: Date())
             let started = Date()
             var status: Int?
@@ -79,13 +87,16 @@ final class RequestExecutor: Sendable {
             }
             let latency = Date().timeIntervalSince(started) * 1000
             var willRetry = false
+            var lost = false
             if case let .failure(error) = outcome {
-                willRetry = attempt < options.maxAttempts && RetryPolicy.isRetryable(error) && !Task.isCancelled
+                lost = !call.idempotent && RetryPolicy.answerMayBeLost(error)
+                willRetry = !lost && attempt < options.maxAttempts && RetryPolicy.isRetryable(error) && !Task.isCancelled
             }
             emit(call, shownPath, started, status, attempt, latency, requestId, outcome, willRetry)
             switch outcome {
             case let .success(value): return value
             case let .failure(error):
+                if lost { throw Route53Error.outcomeUnknown(operation: call.operation, detail: String(describing: error)) }
                 if (error as? Route53Error)?.code.map(RetryPolicy.throttlingCodes.contains) == true {
                     await pacer.throttled(operation: call.operation)
                 }
@@ -96,6 +107,12 @@ final class RequestExecutor: Sendable {
                 }
             }
         }
+    }
+
+    /// One event for what reading back after a lost answer found (`answer lost; checked: applied`).
+    func note(_ call: APICall, _ text: String, started: Date) {
+        events?.emit(RequestEvent(time: started, operation: call.operation, method: call.method, path: endpoint.basePath + call.path,
+                                  status: nil, attempt: 1, latencyMs: Date().timeIntervalSince(started) * 1000, note: text))
     }
 
     private func emit<T>(_ call: APICall, _ path: String, _ started: Date, _ status: Int?, _ attempt: Int, _ latency: Double,
@@ -110,6 +127,7 @@ final class RequestExecutor: Sendable {
             case .cancelled?: code = "Cancelled"; message = "cancelled"
             case let .credentials(m)?: code = "Credentials"; message = m
             case let .configuration(m)?: code = "Configuration"; message = m
+            case let .outcomeUnknown(_, m)?: code = "OutcomeUnknown"; message = m
             case nil: code = "Error"; message = String(describing: error)
             }
         }

@@ -20,7 +20,24 @@ public enum RetryPolicy {
         case let .service(code, _, status, _): return retryableCodes.contains(code) || status >= 500
         case .transport: return true
         case let .malformedResponse(m): return m.hasPrefix("HTTP 5")
-        case .credentials, .configuration, .cancelled: return false
+        case .credentials, .configuration, .cancelled, .outcomeUnknown: return false
+        }
+    }
+
+    /// Transport failures that happen before a request leaves (nothing reached the service).
+    static let notSentPrefixes = ["connection refused", "cannot resolve the host", "TLS failure"]
+
+    /// True when `error` may hide an answer that was lost after the service received the request: the connection
+    /// dropped or timed out once connected, a 5xx (InternalError, ServiceUnavailable), or an answer that could not be
+    /// read. Throttling and PriorRequestNotComplete (4xx) say the request was not acted on; a refused connection says
+    /// it never arrived. Non-idempotent calls are not resent on these: they are read back first.
+    public static func answerMayBeLost(_ error: Error) -> Bool {
+        guard let e = error as? Route53Error else { return false }
+        switch e {
+        case let .service(code, _, status, _): return status >= 500 || code == "InternalError" || code == "ServiceUnavailable"
+        case let .transport(m): return !notSentPrefixes.contains { m.hasPrefix($0) }
+        case let .malformedResponse(m): return m.hasPrefix("HTTP 5") || m.hasPrefix("HTTP 2")
+        case .credentials, .configuration, .cancelled, .outcomeUnknown: return false
         }
     }
 

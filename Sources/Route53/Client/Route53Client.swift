@@ -111,9 +111,24 @@ public final class Route53Client: Route53API {
         }
     }
 
+    /// Not resent blindly: a lost answer is settled by reading the set back (gone: done).
     public func deleteReusableDelegationSet(id: String) async throws {
-        try await executor.send(APICall(operation: "DeleteReusableDelegationSet", method: "DELETE",
-                                        path: Self.api + "/delegationset/" + Self.seg(id))) { _ in () }
+        var call = APICall(operation: "DeleteReusableDelegationSet", method: "DELETE", path: Self.api + "/delegationset/" + Self.seg(id))
+        call.idempotent = false
+        try await executor.reconciling(call, send: { try await executor.send(call) { _ in () } },
+                                       check: { try await self.gone("NoSuchDelegationSet") { _ = try await self.getReusableDelegationSet(id: id) } },
+                                       applied: {})
+    }
+
+    /// `.applied` when `read` fails with `missingCode` (the object is gone), `.notApplied` when it is still there.
+    private func gone(_ missingCode: String, _ read: () async throws -> Void) async throws -> ReadBack {
+        do { try await read() } catch let e as Route53Error where e.code == missingCode { return .applied }
+        return .notApplied
+    }
+
+    /// What a write whose answer was lost, read back as applied, answers: its change ID is unknown (nothing to poll).
+    private static func readBackChange() -> ChangeInfo {
+        ChangeInfo(id: "", status: .insync, submittedAt: ISO8601DateFormatter().string(from: Date()), comment: "answer lost; checked: applied")
     }
 
     public func getReusableDelegationSetLimit(id: String) async throws -> LimitUsage {
@@ -190,10 +205,14 @@ public final class Route53Client: Route53API {
         return try (doc.child("HostedZones")?.children("HostedZone") ?? []).map(Route53XMLCodec.hostedZone)
     }
 
+    /// Not resent blindly: a lost answer is settled by reading the zone back (gone: done).
     public func deleteHostedZone(id: String) async throws -> ChangeInfo {
-        let doc = try await xml(APICall(operation: "DeleteHostedZone", method: "DELETE", path: Self.api + "/hostedzone/" + Self.seg(id)),
-                                root: "DeleteHostedZoneResponse")
-        return try Route53XMLCodec.changeInfo(try Route53XMLCodec.requiredElement(doc, "ChangeInfo"))
+        var call = APICall(operation: "DeleteHostedZone", method: "DELETE", path: Self.api + "/hostedzone/" + Self.seg(id))
+        call.idempotent = false
+        return try await executor.reconciling(call, send: {
+            let doc = try await xml(call, root: "DeleteHostedZoneResponse")
+            return try Route53XMLCodec.changeInfo(try Route53XMLCodec.requiredElement(doc, "ChangeInfo"))
+        }, check: { try await self.gone("NoSuchHostedZone") { _ = try await self.getHostedZone(id: id) } }, applied: Self.readBackChange)
     }
 
     // MARK: Record sets
@@ -221,13 +240,36 @@ public final class Route53Client: Route53API {
         }
     }
 
+    /// A batch with a CREATE or DELETE is not resent blindly (a resend of one that was applied would be refused,
+    /// "already exists" / "not found"): a lost answer is settled by reading the record sets back (`BatchReadBack`).
+    /// UPSERT-only batches are retried like any call. A batch read back as applied answers INSYNC with no change ID.
     public func changeResourceRecordSets(zoneId: String, changes: [Change], comment: String?) async throws -> ChangeInfo {
-        let doc = try await xml(APICall(operation: "ChangeResourceRecordSets", method: "POST",
-                                        path: Self.api + "/hostedzone/" + Self.seg(zoneId) + "/rrset/",
-                                        body: Route53XMLCodec.changeBatchDocument(changes, comment: comment),
-                                        changeCount: Change.throttleCount(changes)),
-                                root: "ChangeResourceRecordSetsResponse")
-        return try Route53XMLCodec.changeInfo(try Route53XMLCodec.requiredElement(doc, "ChangeInfo"))
+        var call = APICall(operation: "ChangeResourceRecordSets", method: "POST",
+                           path: Self.api + "/hostedzone/" + Self.seg(zoneId) + "/rrset/",
+                           body: Route53XMLCodec.changeBatchDocument(changes, comment: comment),
+                           changeCount: Change.throttleCount(changes))
+        call.idempotent = BatchReadBack.isIdempotent(changes)
+        return try await executor.reconciling(call, send: {
+            let doc = try await xml(call, root: "ChangeResourceRecordSetsResponse")
+            return try Route53XMLCodec.changeInfo(try Route53XMLCodec.requiredElement(doc, "ChangeInfo"))
+        }, check: {
+            BatchReadBack.decide(changes, found: try await self.recordSets(zoneId: zoneId, at: BatchReadBack.names(changes)))
+        }, applied: Self.readBackChange)
+    }
+
+    /// The zone's record sets at `names` (one short listing each), or the whole zone when there are many names.
+    private func recordSets(zoneId: String, at names: [(name: String, type: String)]) async throws -> [ResourceRecordSet] {
+        if names.count > 10 { return try await listResourceRecordSets(zoneId: zoneId) }
+        var found: [ResourceRecordSet] = []
+        for n in names {
+            let doc = try await xml(APICall(operation: "ListResourceRecordSets", method: "GET",
+                                            path: Self.api + "/hostedzone/" + Self.seg(zoneId) + "/rrset",
+                                            query: [("name", n.name), ("type", n.type), ("maxitems", "300")]),
+                                    root: "ListResourceRecordSetsResponse")
+            found += try (doc.child("ResourceRecordSets")?.children("ResourceRecordSet") ?? []).map(Route53XMLCodec.recordSet)
+                .filter { BatchReadBack.name($0.name) == n.name && $0.type.uppercased() == n.type }
+        }
+        return found
     }
 
     public func getChange(id: String) async throws -> ChangeInfo {
@@ -244,10 +286,16 @@ public final class Route53Client: Route53API {
         return Route53XMLCodec.tags(doc.element(at: "ResourceTagSet", "Tags"))
     }
 
+    /// Not resent blindly: a lost answer is settled by reading the zone's tags back (every tag with its value: done).
     public func addTagsToHostedZone(id: String, tags: [ResourceTag]) async throws {
         guard !tags.isEmpty else { return }
-        try await executor.send(APICall(operation: "ChangeTagsForResource", method: "POST", path: Self.api + "/tags/hostedzone/" + Self.seg(id),
-                                        body: Route53XMLCodec.addTagsDocument(tags))) { _ in () }
+        var call = APICall(operation: "ChangeTagsForResource", method: "POST", path: Self.api + "/tags/hostedzone/" + Self.seg(id),
+                           body: Route53XMLCodec.addTagsDocument(tags))
+        call.idempotent = false
+        try await executor.reconciling(call, send: { try await executor.send(call) { _ in () } }, check: {
+            let now = try await self.listTagsForHostedZone(id: id)
+            return tags.allSatisfy { t in now.contains { $0.key == t.key && ($0.value ?? "") == (t.value ?? "") } } ? .applied : .notApplied
+        }, applied: {})
     }
 
     public func listTrafficPolicyInstances(hostedZoneId: String) async throws -> [TrafficPolicyInstance] {

@@ -12,15 +12,23 @@ public final class Route53DomainsClient: Route53DomainsAPI {
                                    options: options, decodeError: Self.error(from:))
     }
 
+    /// The request for `operation` with a JSON object.
+    private func request(_ operation: String, _ input: [String: Any]) throws -> APICall {
+        let body = try JSONSerialization.data(withJSONObject: input, options: [.sortedKeys])
+        return APICall(operation: operation, method: "POST", path: "/",
+                       headers: [("Content-Type", "application/x-amz-json-1.1"),
+                                 ("X-Amz-Target", "Route53Domains_v20140515.\(operation)")],
+                       body: body)
+    }
+
+    /// Sends a request and returns the answer's JSON object.
+    private func send(_ call: APICall) async throws -> [String: Any] {
+        try await executor.send(call) { response in JSONBox(try Self.object(response)) }.value
+    }
+
     /// Calls `operation` with a JSON object and returns the answer's JSON object.
     private func call(_ operation: String, _ input: [String: Any]) async throws -> [String: Any] {
-        let body = try JSONSerialization.data(withJSONObject: input, options: [.sortedKeys])
-        let call = APICall(operation: operation, method: "POST", path: "/",
-                           headers: [("Content-Type", "application/x-amz-json-1.1"),
-                                     ("X-Amz-Target", "Route53Domains_v20140515.\(operation)")],
-                           body: body)
-        let box = try await executor.send(call) { response in JSONBox(try Self.object(response)) }
-        return box.value
+        try await send(try request(operation, input))
     }
 
     /// `[String: Any]` is not Sendable; the dictionary is freshly parsed and never shared.
@@ -68,7 +76,40 @@ public final class Route53DomainsClient: Route53DomainsAPI {
             if let g = s.glueIps, !g.isEmpty { d["GlueIps"] = g }
             return d
         }
-        return try Self.operationId(try await call("UpdateDomainNameservers", ["DomainName": domainName, "Nameservers": list]))
+        var call = try request("UpdateDomainNameservers", ["DomainName": domainName, "Nameservers": list])
+        call.idempotent = false
+        // Not resent blindly: a lost answer is settled by looking for the operation it started (its ID is the answer).
+        let since = Date().addingTimeInterval(-Self.clockSkew)
+        let found = OperationBox()
+        return try await executor.reconciling(call, send: { try Self.operationId(try await send(call)) }, check: {
+            found.id = try await self.updateOperation(domainName: domainName, since: since)
+            return found.id == nil ? .notApplied : .applied
+        }, applied: { found.id ?? "" })
+    }
+
+    /// Seconds the service's clock may be behind ours when looking for an operation we just started.
+    static let clockSkew: Double = 30
+
+    /// Holds what a read-back found for the `applied` answer (set and read on one task, one after the other).
+    private final class OperationBox: @unchecked Sendable { var id: String? }
+
+    /// The newest UPDATE_NAMESERVER operation on `domainName` submitted at or after `since` (ListOperations), or nil.
+    private func updateOperation(domainName: String, since: Date) async throws -> String? {
+        var marker: String?
+        var newest: (id: String, at: Double)?
+        repeat {
+            var input: [String: Any] = ["SubmittedSince": Int(since.timeIntervalSince1970), "Type": ["UPDATE_NAMESERVER"], "MaxItems": 100]
+            if let marker { input["Marker"] = marker }
+            let o = try await call("ListOperations", input)
+            for op in o["Operations"] as? [[String: Any]] ?? [] {
+                guard let id = op["OperationId"] as? String, (op["DomainName"] as? String)?.lowercased() == domainName.lowercased(),
+                      (op["Type"] as? String ?? "UPDATE_NAMESERVER") == "UPDATE_NAMESERVER" else { continue }
+                let at = (op["SubmittedDate"] as? Double) ?? since.timeIntervalSince1970
+                if at >= since.timeIntervalSince1970 - 1, newest.map({ at >= $0.at }) ?? true { newest = (id, at) }
+            }
+            marker = (o["NextPageMarker"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        } while marker != nil
+        return newest?.id
     }
 
     /// An UpdateDomainNameservers answer's operation ID.

@@ -223,6 +223,10 @@ final class CurlEngine: @unchecked Sendable {
         _ = vns_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
         _ = vns_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, t.errorBuffer)
         if let caBundle { _ = vns_easy_setopt_string(easy, CURLOPT_CAINFO, caBundle) }
+        if r.freshConnection {
+            _ = vns_easy_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1)
+            _ = vns_easy_setopt_long(easy, CURLOPT_FORBID_REUSE, 1)
+        }
         switch r.method {
         case "GET": _ = vns_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
         case "HEAD": _ = vns_easy_setopt_long(easy, CURLOPT_NOBODY, 1)

@@ -15,6 +15,10 @@ public struct HTTPRequest: Sendable, Equatable {
     /// Header fields in order; names keep their case.
     public var headers: [(name: String, value: String)]
     public var body: Data
+    /// Sent on a connection of its own, closed afterwards. libcurl silently resends a request whose reused
+    /// connection died before any answer; for a write that is not safe to repeat that resend must not happen (the
+    /// request may have been acted on), so such writes never go out on a reused connection.
+    public var freshConnection = false
 
     public init(method: String, scheme: String = "https", host: String, port: Int? = nil, path: String,
                 query: String = "", headers: [(name: String, value: String)] = [], body: Data = Data()) {

@@ -21,10 +21,14 @@ public struct RequestEvent: Sendable, Equatable {
     public var errorMessage: String?
     /// True when this attempt failed and will be retried.
     public var willRetry: Bool
+    /// What the client concluded beyond one attempt, e.g. `answer lost; checked: applied` after a write whose answer
+    /// was lost was read back.
+    public var note: String?
 
     public init(time: Date, operation: String, method: String, path: String, status: Int?, attempt: Int,
                 latencyMs: Double, requestId: String? = nil, errorCode: String? = nil, errorMessage: String? = nil,
-                willRetry: Bool = false) {
+                willRetry: Bool = false, note: String? = nil) {
+        self.note = note
         self.time = time; self.operation = operation; self.method = method; self.path = path; self.status = status
         self.attempt = attempt; self.latencyMs = latencyMs; self.requestId = requestId; self.errorCode = errorCode
         self.errorMessage = errorMessage; self.willRetry = willRetry

@@ -14,6 +14,10 @@ public enum Route53Error: Error, Sendable, Equatable, CustomStringConvertible {
     case configuration(String)
     /// The operation was cancelled.
     case cancelled
+    /// A call that is not safe to repeat (a CREATE or DELETE batch, a delete, a tag change, a registrar update) was
+    /// sent, but its answer was lost (the connection dropped, a timeout, a 5xx), and reading back could not settle
+    /// whether it was applied, or found the records in a third state. `detail` says what was seen and what to do.
+    case outcomeUnknown(operation: String, detail: String)
 
     public var description: String {
         switch self {
@@ -26,6 +30,7 @@ public enum Route53Error: Error, Sendable, Equatable, CustomStringConvertible {
         case let .credentials(m): return m
         case let .configuration(m): return m
         case .cancelled: return "cancelled"
+        case let .outcomeUnknown(operation, detail): return "the answer to \(operation) was lost: \(detail)"
         }
     }
 

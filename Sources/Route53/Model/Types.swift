@@ -164,6 +164,9 @@ public struct ChangeInfo: Codable, Sendable, Equatable {
     public init(id: String, status: ChangeStatus, submittedAt: String, comment: String? = nil) {
         self.id = id; self.status = status; self.submittedAt = submittedAt; self.comment = comment
     }
+
+    /// A change ID as progress lines show it; empty (a write whose answer was lost, read back as applied) says so.
+    public static func shown(_ id: String) -> String { id.isEmpty ? "unknown (answer lost; checked: applied)" : id }
 }
 
 /// CreateHostedZone's answer.

@@ -25,12 +25,13 @@ extension WhiteLabelEngine {
         var problems: [InputProblem] = []
         var dnssecRefused = false
         var checked: [(zone: HostedZone, nameServers: [String], target: String?, notes: [String])] = []
+        var candidates: [(subject: String, zone: HostedZone, nameServers: [String], target: String?)] = []
 
         for (subject, source) in resolveSources(request.zones, account: account, setId: setId, problems: &problems) {
             let name = DomainName(trusted: source.name)
             let reference = Self.copyReference(zoneName: name.fqdn, setId: setId)
             func problem(_ m: String) { problems.append(InputProblem(subject: subject, message: m)) }
-            if checked.contains(where: { $0.zone.id == source.id }) { continue }
+            if candidates.contains(where: { $0.zone.id == source.id }) { continue }
             if source.config?.privateZone == true {
                 problem("zone \(name.ascii) (\(source.id)) is a private hosted zone; white-label name servers serve public zones, so there is nothing to move")
                 continue
@@ -57,18 +58,36 @@ extension WhiteLabelEngine {
                         + "name on a common name server (ConflictingDomainExists). Migrate into another set, or move that zone first")
                 continue
             }
-            var notes: [String] = []
-            if let signing = try await dnssecProblem(name, zoneId: source.id, target: request.resolver, notes: &notes) {
+            candidates.append((subject, source, sourceNS, target?.id))
+        }
+
+        // DNSSEC for every zone at once: a resolver that never answers costs one lookup timeout, not one per zone.
+        let signing = try await withThrowingTaskGroup(of: (Int, String?, [String]).self) { group in
+            for (i, c) in candidates.enumerated() {
+                group.addTask {
+                    var notes: [String] = []
+                    let problem = try await self.dnssecProblem(DomainName(trusted: c.zone.name), zoneId: c.zone.id, target: request.resolver, notes: &notes)
+                    return (i, problem, notes)
+                }
+            }
+            var out: [Int: (String?, [String])] = [:]
+            for try await (i, problem, notes) in group { out[i] = (problem, notes) }
+            return out
+        }
+        for (i, c) in candidates.enumerated() {
+            var notes = signing[i]?.1 ?? []
+            if let signing = signing[i]?.0 {
                 if request.acknowledgeDNSSEC {
                     notes.append("DNSSEC acknowledged: \(signing)")
                 } else {
-                    problem(signing + ". Route 53 does not move DNSSEC: remove the DS record at the registrar first and wait its TTL, "
-                            + "migrate and cut over, then sign the new zone and publish its DS. " + MigrationRefused.acknowledgeHint)
+                    problems.append(InputProblem(subject: c.subject, message: signing + ". Route 53 does not move DNSSEC: remove the DS record at the "
+                                                 + "registrar first and wait its TTL, migrate and cut over, then sign the new zone and publish its DS. "
+                                                 + MigrationRefused.acknowledgeHint))
                     dnssecRefused = true
                     continue
                 }
             }
-            checked.append((source, sourceNS, target?.id, notes))
+            checked.append((c.zone, c.nameServers, c.target, notes))
         }
 
         let newZones = checked.filter { $0.target == nil }.count

@@ -36,14 +36,17 @@ public enum MigrationRenderer {
         return out
     }
 
-    /// Every record set the copy writes, one line each: `+ www.example.com. A 300 192.0.2.1`.
+    /// Every value the copy writes, one line each as a zone file has it: `+ www.example.com. A 300 192.0.2.1` (an alias: one line).
     public static func recordLines(_ z: ZoneMigration) -> [String] {
-        z.batches.flatMap { $0 }.map { c in
+        z.batches.flatMap { $0 }.flatMap { c -> [String] in
             let r = c.resourceRecordSet
-            let mark = c.action == .create ? "+" : (c.action == .delete ? "-" : "~")
-            let what = r.aliasTarget.map { "ALIAS \($0.dnsName) (\($0.hostedZoneId == RecordCopy.newZoneId ? "in the new zone" : $0.hostedZoneId))" }
-                ?? "\(r.ttl.map(String.init) ?? "-") " + r.values.joined(separator: " ")
-            return "\(mark) \(RecordKey(r)) \(what)"
+            let head = "\(c.action == .create ? "+" : (c.action == .delete ? "-" : "~")) \(RecordKey(r))"
+            if let a = r.aliasTarget {
+                return ["\(head) ALIAS \(a.dnsName) (\(a.hostedZoneId == RecordCopy.newZoneId ? "in the new zone" : a.hostedZoneId))"]
+            }
+            // One value per line, as a zone file writes them: a TXT value with spaces stays readable back.
+            let ttl = r.ttl.map(String.init) ?? "-"
+            return r.values.isEmpty ? ["\(head) \(ttl)"] : r.values.map { "\(head) \(ttl) \($0)" }
         }
     }
 
@@ -99,7 +102,7 @@ public enum MigrationRenderer {
         case let .zoneCreated(_, id): return "created zone \(id) in the set"
         case let .zoneFound(_, id): return "new zone \(id) found (made by an earlier run)"
         case let .tagsCopied(_, n): return "\(n) tag\(n == 1 ? "" : "s") copied"
-        case let .batchSubmitted(_, i, n, records, change): return "batch \(i)/\(n) submitted (\(records) record sets, change \(change))"
+        case let .batchSubmitted(_, i, n, records, change): return "batch \(i)/\(n) submitted (\(records) record sets, change \(ChangeInfo.shown(change)))"
         case let .batchInSync(_, i, n): return "batch \(i)/\(n) in sync"
         case let .waiting(_, change, elapsed): return String(format: "waiting for %@: PENDING after %.0f s", change, elapsed)
         case let .parity(_, p): return parity(p).joined(separator: "\n")

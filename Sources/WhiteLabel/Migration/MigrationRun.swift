@@ -20,7 +20,7 @@ extension WhiteLabelEngine {
             zoneName: zone.zoneName, sourceZoneId: zone.sourceZoneId, targetZoneId: nil, setId: plan.setId,
             callerReference: zone.callerReference, state: .copying, copiedAt: nil, lastChangeId: nil, parentSeenNewAt: nil,
             savedOldNS: nil, updatedAt: clock.now())
-        if entry.state == .copying, let cid = entry.lastChangeId {
+        if entry.state == .copying, let cid = entry.lastChangeId, !cid.isEmpty {
             try await waitForCopy(cid, zone: zone.zoneName, events: events)
         }
         entry.state = .copying; entry.sourceZoneId = zone.sourceZoneId; entry.updatedAt = clock.now()

@@ -101,6 +101,8 @@ public enum RegistrarStep: WizardStepHandler {
     static func draw(_ s: WizardState, _ f: inout Frame, _ r: Rect) {
         let g = s.registrar, home = s.homeName
         var y = r.y
+        // A refused update (the preflight names each host that does not answer): up to five lines at the bottom.
+        var refusal: [String] = []
         switch g.registrarCurrent {
         case .idle, .loading: s.loading(&f, r, "asking Route 53 Domains about \(home)…"); return
         case let .failed(m):
@@ -120,7 +122,7 @@ public enum RegistrarStep: WizardStepHandler {
                       width: r.width, role: .heading); y += 1
                 switch g.registrarApplied {
                 case .loading: f.put("\(s.spin) updating at Route 53 Domains…", x: r.x, y: r.maxY - 1, role: .accent)
-                case let .failed(m): f.put("✗ " + m, x: r.x, y: r.maxY - 1, width: r.width, role: .error)
+                case let .failed(m): refusal = Array(Widgets.wrap("✗ " + m, width: r.width).prefix(5))
                 case .loaded: f.put("\(Glyph.check) submitted to the registry", x: r.x, y: r.maxY - 1, role: .ok)
                 case .idle: break
                 }
@@ -140,9 +142,10 @@ public enum RegistrarStep: WizardStepHandler {
             s.paragraph(&f, line, x: r.x, y: &y, width: r.width, maxY: r.maxY - 1, role: .heading); y += 1
         }
         // The last line is the registrar update's status when there is one.
-        let last = g.registrarApplied.isLoading || g.registrarApplied.value != nil || g.registrarApplied.error != nil ? r.maxY - 1 : r.maxY
+        let last = g.registrarApplied.isLoading || g.registrarApplied.value != nil || g.registrarApplied.error != nil ? r.maxY - max(1, refusal.count) : r.maxY
         if let file = g.registrarFile, y < last { f.put("written to \(file)", x: r.x, y: y, width: r.width, role: .ok) }
         else if y < last { f.put("The table is also printed when the wizard ends.", x: r.x, y: y, role: .dim) }
+        for (i, line) in refusal.enumerated() { f.put(line, x: r.x, y: r.maxY - refusal.count + i, width: r.width, role: .error) }
     }
 }
 
