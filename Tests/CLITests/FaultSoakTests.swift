@@ -85,7 +85,7 @@ import TestSupport
         """).split(separator: "\n").map(String.init)
         let hosts = "ns1.example.com ns2.example.com ns3.example.com ns4.example.com"
         var expected = ["example.com.", "shop.example.", "blog.example.", "soak-d.example.", "soak-e.example."].map { "\($0) NS \(hosts)" }
-        expected.insert(contentsOf: (1...4).flatMap { ["example.com. ns\($0).example.com. A 127.0.0.\($0 + 1)", "example.com. ns\($0).example.com. AAAA ::1"] }, at: 1)
+        expected.insert(contentsOf: (1...4).flatMap { ["example.com. ns\($0).example.com. A 127.0.0.\($0 + 1)", "example.com. ns\($0).example.com. AAAA \(DataPlane.ipv6("127.0.0.\($0 + 1)"))"] }, at: 1)
         #expect(seen.sorted() == expected.sorted(), "seed \(seed): \(seen)")
     }
 }
