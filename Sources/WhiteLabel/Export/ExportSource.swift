@@ -16,19 +16,13 @@ extension WhiteLabelEngine {
             let account = try await route53.listHostedZones(delegationSetId: nil)
             var problems: [InputProblem] = []
             for text in texts {
-                let subject = "--zone \(text)"
-                let bare = ResourceID.bare(text.trimmingCharacters(in: .whitespaces))
-                if let z = account.first(where: { $0.id == bare }) { chosen.append(z); continue }
-                guard let name = try? DomainName.parse(bare, rule: .zoneName) else {
-                    problems.append(InputProblem(subject: subject, message: "neither a zone ID of this account nor a zone name")); continue
-                }
-                let same = account.filter { DomainName(trusted: $0.name) == name }
-                switch same.count {
-                case 1: chosen.append(same[0])
-                case 0: problems.append(InputProblem(subject: subject, message: "there is no hosted zone \(name.ascii) in this account (`vanityns zones list` shows them)"))
-                default: problems.append(InputProblem(subject: subject, message: "\(same.count) zones are called \(name.ascii) ("
-                                                      + same.map(\.id).joined(separator: ", ") + "); name the one to export by its ID"))
-                }
+                do {
+                    let (zone, name) = try ZoneArgument.resolve(text, among: account)
+                    if let zone { chosen.append(zone) } else {
+                        problems.append(InputProblem(subject: "--zone \(text)",
+                                                     message: "there is no hosted zone \(name.ascii) in this account (`vanityns zones list` shows them)"))
+                    }
+                } catch let p as InputProblem { problems.append(p) }
             }
             if !problems.isEmpty { throw ValidationFailed(problems: problems) }
         }

@@ -95,26 +95,14 @@ extension WhiteLabelEngine {
     /// Plans the import of `records` (read from `file`) into zone `zone` (a name or zone ID): the zone of that name in
     /// `setId` when given (created there when missing), else the account's one zone of that name. Nothing is written.
     public func planImport(zone text: String, setId: String?, file: String, records: [ZoneFileRecord], prune: Bool) async throws -> ImportPlan {
-        let subject = "--zone \(text)"
-        let bare = ResourceID.bare(text.trimmingCharacters(in: .whitespaces))
         let candidates = try await route53.listHostedZones(delegationSetId: setId.map(ResourceID.bare))
-        var zone = candidates.first { $0.id == bare }
-        let name: DomainName
-        if let zone { name = DomainName(trusted: zone.name) } else {
-            guard let parsed = try? DomainName.parse(bare, rule: .zoneName) else {
-                throw ValidationFailed(problems: [InputProblem(subject: subject, message: "neither a zone ID nor a zone name")])
-            }
-            name = parsed
-            let same = candidates.filter { DomainName(trusted: $0.name) == name }
-            if same.count > 1 {
-                throw ValidationFailed(problems: [InputProblem(subject: subject, message: "\(same.count) zones are called \(name.ascii) ("
-                                                               + same.map(\.id).joined(separator: ", ") + "); name the one by its ID")])
-            }
-            zone = same.first
-            if zone == nil && setId == nil {
-                throw ValidationFailed(problems: [InputProblem(subject: subject, message: "there is no hosted zone \(name.ascii) in this account; "
-                                                               + "give --set ID to create it in a reusable delegation set")])
-            }
+        let zone: HostedZone?, name: DomainName
+        do { (zone, name) = try ZoneArgument.resolve(text, among: candidates) } catch let p as InputProblem {
+            throw ValidationFailed(problems: [p])
+        }
+        if zone == nil && setId == nil {
+            throw ValidationFailed(problems: [InputProblem(subject: "--zone \(text)", message: "there is no hosted zone \(name.ascii) in this account; "
+                                                           + "give --set ID to create it in a reusable delegation set")])
         }
         let (all, notes) = Route53Text.recordSets(records)
         let outside = all.filter { !DomainName(trusted: $0.name).isInside(name) }
