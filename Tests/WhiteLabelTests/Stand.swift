@@ -54,6 +54,14 @@ final class Stand: @unchecked Sendable {
         for z in plan.zones { try await engine.apply(z, of: plan, events: events.add) }
         return (plan, events.all)
     }
+
+    /// Plans and applies every zone, then has Route 53 Domains hold the home domain with the vanity hosts and their glue.
+    func applyAllWithRegistrar(_ engine: WhiteLabelEngine) async throws {
+        let (plan, _) = try await applyAll(engine, request())
+        domains.add(home, nameservers: [])
+        guard let (_, ns) = try await engine.registrarUpdate(plan: plan) else { throw InputProblem(subject: home, message: "Route 53 Domains does not hold it") }
+        try await engine.applyRegistrar(domain: home, nameservers: ns)
+    }
 }
 
 /// Collects apply events from a `@Sendable` callback.

@@ -134,10 +134,7 @@ import TestSupport
     @Test func syncsGlueTableRepairsRoute53DomainsDrift() async throws {
         let s = try await Stand()
         let engine = s.engine()
-        let (plan, _) = try await s.applyAll(engine, s.request())
-        s.domains.add("example.com", nameservers: [])
-        let (_, ns) = try #require(try await engine.registrarUpdate(plan: plan))
-        try await engine.applyRegistrar(domain: "example.com", nameservers: ns)
+        try await s.applyAllWithRegistrar(engine)
         let aws = try await s.awsNames()
         s.dns.setAddresses(aws[0], v4: ["192.0.2.99"], v6: ["2001:db8::1"])
         let report = try await engine.checkDrift(homeDomain: "example.com", setId: s.setId, hosts: nil, queryPort: 53, target: .system)

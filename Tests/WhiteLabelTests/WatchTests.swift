@@ -10,10 +10,7 @@ import TestSupport
     func moved() async throws -> (Stand, WhiteLabelEngine) {
         let s = try await Stand()
         let engine = s.engine()
-        let (plan, _) = try await s.applyAll(engine, s.request())
-        s.domains.add("example.com", nameservers: [])
-        let (_, ns) = try #require(try await engine.registrarUpdate(plan: plan))
-        try await engine.applyRegistrar(domain: "example.com", nameservers: ns)
+        try await s.applyAllWithRegistrar(engine)
         s.dns.setAddresses(try await s.awsNames()[0], v4: ["192.0.2.99"], v6: ["2001:db8::99"])
         return (s, engine)
     }
