@@ -101,4 +101,33 @@ import Glibc
         }
         for h in Self.hosts { #expect(try f.values("example.com.", "\(h).example.com.", "A").isEmpty) }
     }
+
+    @Test func atRoute53DomainsTheRegistrarGoesBackFirstThenTheZonesAndTheGlue() throws {
+        let f = try WhiteLabelFixture()   // example.com is registered with Route 53 Domains
+        defer { f.stop() }
+        let apply = try f.vanity(["apply", "--yes", "--registrar-glue", "--set", f.setId, "--domain", "example.com", "--zone", "shop.example", "--zone", "blog.example"])
+        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        let registration = "print(' '.join(n['Name'] + '=' + ','.join(n.get('GlueIps', [])) for n in domains.get_domain_detail(DomainName='example.com')['Nameservers']))"
+        #expect(try f.moto.boto3(registration).contains("ns1.example.com=127.0.0.2"), "set up first: Route 53 Domains names the vanity hosts with glue")
+        let aws = try awsNames(f)
+        let bare = aws.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }
+
+        // Step 1 sets the registration back and waits for the operation; the registry (the data plane) then follows
+        // it, so the run stops at step 2 (the registry not yet seen serving the AWS names, or the parent's TTL).
+        let first = try f.vanity(["retire", "--yes", "--set", f.setId, "--domain", "example.com"])
+        #expect(first.status == 4 || first.status == 5, "\(first.stdout)\n\(first.stderr)")
+        #expect(first.stderr.contains("step 1, registrar: Route 53 Domains, example.com"), "\(first.stderr)")
+        let back = try f.moto.boto3(registration)
+        #expect(Set(back.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }) == Set(bare.map { $0 + "=" }),
+                "boto3: Route 53 Domains has the AWS names, no glue: \(back)")
+        #expect(try f.values("shop.example.", "shop.example.", "NS").first == "ns1.example.com.", "no zone changed before the parent serves the AWS names")
+
+        let done = try f.vanity(["retire", "--yes", "--no-cache-wait", "--set", f.setId, "--domain", "example.com"])
+        #expect(done.status == 0, "\(done.stdout)\n\(done.stderr)")
+        #expect(done.stdout.contains("step 1, registrar: Route 53 Domains already has the AWS names"), "\(done.stdout)")
+        for zone in ["example.com.", "shop.example.", "blog.example."] {
+            #expect(Set(try f.values(zone, zone, "NS").map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }) == Set(bare), "\(zone)")
+        }
+        for h in Self.hosts { #expect(try f.values("example.com.", "\(h).example.com.", "A").isEmpty, "\(h)'s glue is gone") }
+    }
 }
