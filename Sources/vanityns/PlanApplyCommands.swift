@@ -130,13 +130,17 @@ enum Registrar {
                           + DelegationPreflight.risk)
             return
         }
-        let check = await engine.delegationPreflight(zone: domain, hosts: hosts, port: global.queryPort)
+        try report(await engine.delegationPreflight(zone: domain, hosts: hosts, port: global.queryPort), domain: domain, global: global)
+    }
+
+    /// Refuses (each failure listed, nothing sent) when `check` failed; else says what passed.
+    static func report(_ check: DelegationPreflight, domain: String, global: GlobalOptions) throws {
         guard check.passed else {
             for line in check.refusal(skipFlag: skipFlag) { Console.error(line) }
             throw Console.fail("registrar not changed: \(check.failures.count) preflight answer\(check.failures.count == 1 ? "" : "s") failed (listed above)")
         }
         if global.output == .text {
-            Console.out("preflight: the vanity hosts answer for \(domain) at every address (\(check.asked) UDP and TCP checks, serial "
+            Console.out("preflight: \(check.expected == "the vanity hosts" ? "the vanity hosts answer" : "the name servers answer") for \(domain) at every address (\(check.asked) UDP and TCP checks, serial "
                         + check.serials.map(String.init).joined(separator: ", ") + ")")
         }
     }

@@ -117,6 +117,7 @@ import Glibc
         let first = try f.vanity(["retire", "--yes", "--set", f.setId, "--domain", "example.com"])
         #expect(first.status == 4 || first.status == 5, "\(first.stdout)\n\(first.stderr)")
         #expect(first.stderr.contains("step 1, registrar: Route 53 Domains, example.com"), "\(first.stderr)")
+        #expect(first.stdout.contains("preflight: the name servers answer for example.com at every address"), "every AWS host asked first: \(first.stdout)")
         let back = try f.moto.boto3(registration)
         #expect(Set(back.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }) == Set(bare.map { $0 + "=" }),
                 "boto3: Route 53 Domains has the AWS names, no glue: \(back)")
