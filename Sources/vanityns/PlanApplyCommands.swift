@@ -113,11 +113,16 @@ enum Registrar {
                 if global.output == .text { Console.out(RegistrarEventFormat.line(event)) }
             }
         } catch let e as Route53Error where e.code == "DuplicateRequest" {
-            throw Console.fail("Route 53 Domains is still processing an earlier name server change for \(update.current.domainName) "
-                               + "(DuplicateRequest); run the same command again once that operation has finished (Route 53 Domains console, or "
-                               + "`aws route53domains list-operations`)")
+            throw stillProcessing(update.current.domainName)
         }
         return true
+    }
+
+    /// Route 53 Domains refused an update while an earlier one is in progress (DuplicateRequest): what to do.
+    static func stillProcessing(_ domain: String, code: Int32 = 1) -> Error {
+        Console.fail("Route 53 Domains is still processing an earlier name server change for \(domain) "
+                     + "(DuplicateRequest); run the same command again once that operation has finished (Route 53 Domains console, or "
+                     + "`aws route53domains list-operations`)", code: code)
     }
 
     /// The flag that sends a registrar update without the preflight.

@@ -54,8 +54,13 @@ struct RetireCommand: AsyncParsableCommand {
                                          domain: DomainName(trusted: p.homeDomain).ascii, global: global)
                 }
                 guard try Console.confirm("Set the domain's name servers back to the AWS names?", assumeYes: yes) else { throw Console.fail("nothing was changed") }
-                try await engine.applyRegistrar(domain: p.homeDomain, nameservers: p.awsNames.map { DomainNameserver(name: $0, glueIps: nil) }) { event in
-                    if global.output == .text { Console.out(RegistrarEventFormat.line(event)) }
+                do {
+                    try await engine.applyRegistrar(domain: p.homeDomain, nameservers: p.awsNames.map { DomainNameserver(name: $0, glueIps: nil) }) { event in
+                        if global.output == .text { Console.out(RegistrarEventFormat.line(event)) }
+                    }
+                } catch let e as Route53Error where e.code == "DuplicateRequest" {
+                    // A run cut short after sending it: the first update is still in progress.
+                    throw Registrar.stillProcessing(DomainName(trusted: p.homeDomain).ascii, code: 4)
                 }
                 p = try await plan()
             } else if p.registrarNow != nil {

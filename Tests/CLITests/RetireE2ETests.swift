@@ -131,4 +131,40 @@ import Glibc
         }
         for h in Self.hosts { #expect(try f.values("example.com.", "\(h).example.com.", "A").isEmpty, "\(h)'s glue is gone") }
     }
+
+    @Test func killedWhileRoute53DomainsWorksARerunWaitsForThatOperationThenFinishes() throws {
+        // A Route 53 Domains operation stays IN_PROGRESS for 4 s: long enough to kill retire while it waits on it.
+        let f = try WhiteLabelFixture(domainsPendingSeconds: 4)
+        defer { f.stop() }
+        let apply = try f.vanity(["apply", "--yes", "--registrar-glue", "--set", f.setId, "--domain", "example.com"])
+        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        let operations = "print(sum(1 for o in domains.list_operations()['Operations'] if o['Type'] == 'UPDATE_NAMESERVER'))"
+        let before = try f.moto.boto3(operations).trimmingCharacters(in: .whitespacesAndNewlines)
+        try f.dns.waitForMotoChanges()
+        let args = [CLI.binary, "retire", "--yes", "--no-cache-wait", "--set", f.setId, "--domain", "example.com"] + f.common
+        let run = try SpawnedProcess(arguments: args, environment: CLI.environment(f.moto.environment))
+        let deadline = Date().addingTimeInterval(60)
+        while run.isRunning, try f.moto.boto3(operations).trimmingCharacters(in: .whitespacesAndNewlines) == before, Date() < deadline { usleep(100_000) }
+        #expect(run.isRunning, "retire still waits on the operation it sent")
+        kill(run.pid, SIGKILL); _ = run.waitForExit()
+
+        // The rerun finds the operation still in progress: it says so and changes nothing (exit 4, waiting).
+        let again = try f.vanity(["retire", "--yes", "--no-cache-wait", "--set", f.setId, "--domain", "example.com"])
+        if again.status != 0 {
+            #expect(again.status == 4 && (again.stderr.contains("still processing an earlier name server change") || again.stdout.contains("step 2, parent")),
+                    "\(again.stdout)\n\(again.stderr)")
+            #expect(try f.values("example.com.", "example.com.", "NS").first == "ns1.example.com.", "no zone changed yet")
+        }
+        // Once the operation has finished and the registry follows, a rerun finishes the retirement.
+        var done = again
+        for _ in 0..<10 where done.status != 0 {
+            sleep(1)
+            done = try f.vanity(["retire", "--yes", "--no-cache-wait", "--set", f.setId, "--domain", "example.com"])
+        }
+        #expect(done.status == 0, "\(done.stdout)\n\(done.stderr)")
+        #expect(Set(try f.values("example.com.", "example.com.", "NS").map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 })
+                == Set(try awsNames(f).map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }))
+        let count = try f.moto.boto3(operations).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Int(count) == Int(before).map { $0 + 1 }, "one registrar update in all, never resent: \(before) -> \(count)")
+    }
 }
