@@ -35,9 +35,10 @@ protocol DNSTransport: Sendable {
 /// so a slow or silent server holds only its own share and never the others' questions.
 ///
 /// A server is *silent* once a question to it got no reply for its whole timeout while the server answered nothing
-/// else either. While it is silent, one question at a time goes to it (a probe: any reply ends the silence), and a
-/// question that would have to wait behind that probe is answered `.timeout` at once: the server has shown it does not
-/// answer, so a thousand questions to it cost one timeout, not a thousand over its share of slots.
+/// else either. For one timeout after that, its questions are answered `.timeout` at once, unsent; then one question
+/// at a time goes to it (a probe: any reply ends the silence), and those that would wait behind the probe are answered
+/// `.timeout` at once. The server has shown it does not answer, so a thousand questions to it cost one timeout, not a
+/// thousand over its share of slots.
 ///
 /// A question cancelled while it waits leaves the queue at once (`.error("cancelled")`); one already sent finishes
 /// within its timeout.
@@ -51,6 +52,8 @@ public final class DNSScheduler: @unchecked Sendable {
     public static let shared = DNSScheduler(concurrency: defaultConcurrency, transport: CAresTransport.shared)
 
     private let transport: any DNSTransport
+    /// Uptime in nanoseconds (a test's own clock in tests).
+    private let now: @Sendable () -> UInt64
     private let lock = NSLock()
     private var bound: Int
     private var inFlight = 0
@@ -73,9 +76,11 @@ public final class DNSScheduler: @unchecked Sendable {
     private final class ServerState: @unchecked Sendable {
         var queue: [Waiting] = []
         var inFlight = 0
-        /// When the server last sent a reply (uptime ns), and whether it is silent (see the type's comment).
+        /// When the server last sent a reply (uptime ns), whether it is silent (see the type's comment), and until
+        /// when no probe goes to it.
         var lastReply: UInt64 = 0
         var silent = false
+        var quietUntil: UInt64 = 0
     }
 
     private struct Waiting: Sendable {
@@ -89,9 +94,11 @@ public final class DNSScheduler: @unchecked Sendable {
         self.init(concurrency: concurrency, transport: CAresTransport.shared)
     }
 
-    init(concurrency: Int, transport: any DNSTransport) {
+    init(concurrency: Int, transport: any DNSTransport,
+         now: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }) {
         bound = max(1, concurrency)
         self.transport = transport
+        self.now = now
     }
 
     /// The most questions in flight at once (1 or more); a change applies to the next question sent.
@@ -165,12 +172,14 @@ public final class DNSScheduler: @unchecked Sendable {
     private func pump() -> [Started] {
         var started: [Started] = []
         var idlePasses = 0
+        let time = now()
         while inFlight < bound, !ring.isEmpty, idlePasses < ring.count {
             if turn >= ring.count { turn = 0 }
             let key = ring[turn]
             guard let server = servers[key] else { leaveRing(key); continue }
-            if server.silent, server.inFlight > 0 {
-                // Nothing to wait for: the server answers nothing, and one question is already finding that out.
+            if server.silent, server.inFlight > 0 || time < server.quietUntil {
+                // Nothing to wait for: the server answers nothing, and it is too soon to ask again, or one question
+                // is already finding out whether it still answers nothing.
                 for waiting in server.queue {
                     waitingAt[waiting.ticket] = nil
                     shortCut += 1
@@ -189,7 +198,7 @@ public final class DNSScheduler: @unchecked Sendable {
             server.inFlight += 1
             inFlight += 1
             peak = max(peak, inFlight)
-            started.append(Started(waiting: waiting, server: server, sentAt: DispatchTime.now().uptimeNanoseconds))
+            started.append(Started(waiting: waiting, server: server, sentAt: max(1, time)))
             if server.queue.isEmpty { leaveRing(key) } else { turn += 1 }
             idlePasses = 0
         }
@@ -217,10 +226,14 @@ public final class DNSScheduler: @unchecked Sendable {
             inFlight -= 1
             switch result {
             case .reply:
-                server.lastReply = DispatchTime.now().uptimeNanoseconds
+                server.lastReply = now()
                 server.silent = false
             case .timeout:
-                if server.lastReply < item.sentAt { server.silent = true }
+                if server.lastReply < item.sentAt, !server.silent {
+                    let exchange = item.waiting.exchange
+                    server.silent = true
+                    server.quietUntil = now() + UInt64(exchange.attemptTimeout * Double(exchange.attempts) * 1e9)
+                }
             case .error:
                 break
             }

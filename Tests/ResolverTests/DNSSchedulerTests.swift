@@ -49,6 +49,14 @@ final class HeldTransport: DNSTransport, @unchecked Sendable {
     func startedCount(_ key: String) -> Int { lock.withLock { started[key] ?? 0 } }
 }
 
+/// A clock the test moves (uptime nanoseconds).
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: UInt64 = 1_000_000_000
+    var now: UInt64 { lock.withLock { value } }
+    func advance(seconds: Double) { lock.withLock { value += UInt64(seconds * 1e9) } }
+}
+
 func exchange(to server: String, _ n: Int = 0) -> DNSExchange {
     DNSExchange(servers: [server], port: 53, packet: [UInt8](repeating: 0, count: 12 + n % 7), tcp: false,
                 attemptTimeout: 1, attempts: 1)
@@ -106,19 +114,24 @@ struct DNSSchedulerTests {
         #expect(scheduler.figures.shortCut == 48)
     }
 
-    @Test func aSilentServerIsProbedOneQuestionAtATimeAndAReplyEndsTheSilence() async {
+    @Test func aSilentServerIsLeftAloneForOneTimeoutThenProbedAndAReplyEndsTheSilence() async {
         let server = "192.0.2.77"
         let transport = HeldTransport(answering: [])
-        let scheduler = DNSScheduler(concurrency: 8, transport: transport)
+        let clock = TestClock()
+        let scheduler = DNSScheduler(concurrency: 8, transport: transport, now: { clock.now })
         let first = Task { await scheduler.exchange(exchange(to: server)) }
         await eventually { transport.heldCount == 1 }
+        clock.advance(seconds: 1)
         transport.release(with: .timeout)
         #expect(await first.value == .timeout)
-        // Silent now: the next question goes out as the probe, the ones behind it are answered at once.
-        let probe = Task { await scheduler.exchange(exchange(to: server, 1)) }
+        // Silent now: for one timeout (1 s here) its questions are answered at once, unsent.
+        #expect(await scheduler.exchange(exchange(to: server, 1)) == .timeout)
+        #expect(transport.startedCount("\(server)#53") == 1)
+        clock.advance(seconds: 1)
+        // Then the next question goes out as the probe, and the ones behind it are answered at once.
+        let probe = Task { await scheduler.exchange(exchange(to: server, 2)) }
         await eventually { transport.heldCount == 1 }
-        let behind = await scheduler.exchange(exchange(to: server, 2))
-        #expect(behind == .timeout)
+        #expect(await scheduler.exchange(exchange(to: server, 3)) == .timeout)
         #expect(transport.startedCount("\(server)#53") == 2)
         // The probe gets a reply: the server answers again, and its questions are sent in parallel once more.
         transport.release(with: .reply([1]))
@@ -130,6 +143,7 @@ struct DNSSchedulerTests {
         await eventually { transport.heldCount == 2 }
         transport.release(with: .reply([2]))
         for task in again { #expect(await task.value == .reply([2])) }
+        #expect(scheduler.figures.shortCut == 2)
     }
 
     @Test func aCancelledQuestionLeavesTheQueueAtOnce() async {
