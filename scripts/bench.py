@@ -17,8 +17,11 @@ figures are what Route 53 itself would allow, not what moto allows.
    script doing the same copy (scripts/bench_migrate.py).
 8. `vanityns watch --once` over a set of 100 zones, all answering (bound 5 s) and one parent server silent (bound one
    DNS timeout + 5 s), beside `check` + `audit` run one after the other (scripts/bench_watch.py).
+9. `vanityns audit` of 1,000 zones in 10 sets, all answering (bounds 10 s, 32 threads, 200 MB) and one parent server
+   silent (bound one DNS timeout + 10 s), beside an asyncio peer asking the same DNS questions; on stand-ins of its own
+   (scripts/bench_fleet.py).
 
-Usage: bench.py --endpoint URL --dns-port PORT --binary .build/release/vanityns [--only 1,2,3,4,5,6,7,8] [--results FILE]
+Usage: bench.py --endpoint URL --dns-port PORT --binary .build/release/vanityns [--only 1,2,3,4,5,6,7,8,9] [--results FILE]
                 [--standins DIR]
 Timings are wall-clock medians of repeated runs; only the ratios mean something across machines.
 """
@@ -26,11 +29,11 @@ import argparse, os, subprocess, sys, time
 
 import boto3
 
-import bench_engine, bench_migrate, bench_watch
+import bench_engine, bench_fleet, bench_migrate, bench_watch
 from bench_common import proxy_stats, route53_calls, timed
 
 RESULTS = []  # (benchmark, vanityns, bound or minimum, peer, verdict)
-ALL = {"1", "2", "3", "4", "5", "6", "7", "8"}
+ALL = {"1", "2", "3", "4", "5", "6", "7", "8", "9"}
 
 
 def record(what, ours, bound, peer, verdict):
@@ -113,6 +116,7 @@ def main():
     if "6" in only: bench_engine.dns_bench(a, env, record)
     if "7" in only: bench_migrate.migrate_bench(a, env, r53, record)
     if "8" in only: bench_watch.watch_bench(a, env, r53, record)
+    if "9" in only: bench_fleet.fleet_bench(a, env, record)
     if a.results:
         rows = list(RESULTS)
         if only != ALL and os.path.exists(a.results):

@@ -49,6 +49,8 @@ struct Services {
         stateDirectory = options.stateDir.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
             ?? WhiteLabelEngine.defaultStateDirectory(environment: environment)
         resolverTarget = try options.resolverTarget()
+        // Every resolver of the process sends through the one shared scheduler: the bound applies to all at once.
+        if let bound = try options.dnsQuestionsInFlight() { DNSScheduler.shared.concurrency = bound }
         if options.verbose {
             let stream = events.stream()
             verbosePrinter = Task.detached { for await e in stream { Console.error(EventFormat.line(e)) } }
