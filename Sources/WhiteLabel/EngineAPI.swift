@@ -117,6 +117,8 @@ public struct ZonePlan: Sendable, Equatable {
     /// The zone does not exist and will be created in the set first (`--create-zones`).
     public var createInSet: Bool
     public var changes: [PlannedChange]
+    /// The home zone lives in another delegation set: the batch writes only this set's glue; its NS and SOA stay.
+    public var glueOnly = false
     public init(zoneName: String, zoneId: String?, isHome: Bool, createInSet: Bool, changes: [PlannedChange]) {
         self.zoneName = zoneName; self.zoneId = zoneId; self.isHome = isHome; self.createInSet = createInSet; self.changes = changes
     }
@@ -143,6 +145,9 @@ public struct WhiteLabelPlan: Sendable, Equatable {
     }
     /// A rerun after success: nothing to do anywhere.
     public var isEmpty: Bool { zones.allSatisfy(\.isEmpty) }
+    /// The home zone lives in another delegation set (served by that set's vanity hosts): the home domain's own
+    /// delegation stays as it is; this set's hosts only need their glue in the home zone.
+    public var homeInAnotherSet: Bool { zones.contains { $0.isHome && $0.glueOnly } }
 }
 
 /// Progress of applying one zone, for the wizard's apply step and the CLI's progress lines.
