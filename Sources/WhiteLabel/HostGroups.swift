@@ -98,3 +98,56 @@ extension WhiteLabelEngine {
         }
     }
 }
+
+/// The groups of vanity hosts already taken (set ID -> hosts) and the group to offer one set.
+public struct HostGroupChoice: Sendable, Equatable {
+    public var taken: [String: [String]]
+    /// The set's own group when it has one, else the next free group under the home domain; nil without a home domain.
+    public var suggested: [String]?
+    public init(taken: [String: [String]], suggested: [String]?) { self.taken = taken; self.suggested = suggested }
+}
+
+extension HostGroups {
+    /// `ns5-ns8.example.com` for a run of numbered hosts under one domain, else the names joined by spaces.
+    public static func label(_ hosts: [String]) -> String {
+        let parts = hosts.map { h -> (String, Int, String)? in
+            let bare = h.hasSuffix(".") ? String(h.dropLast()) : h
+            guard let dot = bare.firstIndex(of: ".") else { return nil }
+            let first = bare[..<dot], rest = String(bare[bare.index(after: dot)...])
+            let digits = first.reversed().prefix { $0.isNumber }
+            guard !digits.isEmpty, let n = Int(String(digits.reversed())) else { return nil }
+            return (String(first.dropLast(digits.count)), n, rest)
+        }
+        let all = parts.compactMap { $0 }
+        if all.count == hosts.count, all.count > 1, let f = all.first, all.allSatisfy({ $0.0 == f.0 && $0.2 == f.2 }),
+           all.map(\.1) == Array(f.1..<(f.1 + all.count)) {
+            return "\(f.0)\(f.1)-\(f.0)\(f.1 + all.count - 1).\(f.2)"
+        }
+        return hosts.joined(separator: " ")
+    }
+}
+
+extension WhiteLabelEngine {
+    /// Every set's group (`setSummaries`) and the group for `setId`: its own, else the first free one under
+    /// `homeDomain` (no name with a record in the home zone, none another set's). A home zone that does not exist yet
+    /// holds no glue: the groups then come from the zones' NS.
+    public func hostGroups(homeDomain: String?, setId: String, target: ResolverTarget) async throws -> HostGroupChoice {
+        let home = try homeDomain.map { try DomainName.parse($0, rule: .zoneName) }
+        var records: [ResourceRecordSet] = []
+        var summaries: [SetSummary]
+        if let home, let zone = try? await findZone(home) {
+            records = try await route53.listResourceRecordSets(zoneId: zone.id)
+            summaries = try await setSummaries(homeDomain: home.ascii, target: target)
+        } else {
+            summaries = try await setSummaries(homeDomain: nil, target: target)
+        }
+        var taken: [String: [String]] = [:]
+        for s in summaries where !s.hosts.isEmpty { taken[ResourceID.bare(s.set.id ?? "")] = s.hosts }
+        guard let home else { return HostGroupChoice(taken: taken, suggested: nil) }
+        let id = ResourceID.bare(setId)
+        if let own = taken[id] { return HostGroupChoice(taken: taken, suggested: own) }
+        let count = summaries.first { ResourceID.bare($0.set.id ?? "") == id }?.set.nameServers.count ?? 4
+        let others = Set(taken.values.flatMap { $0 }.map { DomainName(trusted: $0) })
+        return HostGroupChoice(taken: taken, suggested: HostGroups.nextFree(home: home, records: records, taken: others, count: count).map(\.ascii))
+    }
+}

@@ -62,6 +62,8 @@ public enum WizardCommand: Sendable, Equatable {
     case loadAccountLimit
     case loadSets
     case loadSetLimit(id: String)
+    /// Every set's group of vanity hosts (step 2), and with a home domain the group to offer `setId` (step 3).
+    case loadHostGroups(homeDomain: String?, setId: String)
     case createSet(callerReference: String, fromZoneId: String?)
     case loadAllZones
     /// The zones of a set, each confirmed with GetHostedZone (ListHostedZones' filter is not trusted: the moto

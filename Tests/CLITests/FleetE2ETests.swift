@@ -17,6 +17,9 @@ import TestSupport
     static let parents = (1...20).map { String(format: "p%02d.test", $0) }
     static let zones = parents + parents.map { "shop." + $0 } + (1...210).map { String(format: "s%03d.test", $0) }
 
+    /// A Python list of strings.
+    static func py(_ list: [String]) -> String { "[" + list.map { "'\($0)'" }.joined(separator: ", ") + "]" }
+
     /// vanityns with a raised request quota (`--api-rate 100`: every bucket ten times Route 53's default), so the
     /// client's own pacing does not dominate the test's time; the stand-in enforces no buckets here.
     func vanity(_ args: [String]) throws -> LocalServices.Output { try f.vanity(args + ["--api-rate", "100"]) }
@@ -91,10 +94,9 @@ import TestSupport
                 if z.hasPrefix("shop.p") { delegations.append((z, hosts[i])) } else { registry[z + "."] = hosts[i].map { ["Name": $0, "GlueIps": [String]()] } }
             }
         }
-        let parentOf = Dictionary(uniqueKeysWithValues: members.enumerated().flatMap { i, zs in zs.map { ($0, i) } })
         let batches = delegations.map { child, ns -> String in
             let parent = String(child.dropFirst("shop.".count))
-            return "('\(parent).', '\(child).', \(ns.map { "'\($0).'" }))"
+            return "('\(parent).', '\(child).', \(Self.py(ns.map { $0 + "." })))"
         }.joined(separator: ",\n")
         try f.moto.boto3("""
         zs = {}
@@ -105,7 +107,6 @@ import TestSupport
                 'Name': child, 'Type': 'NS', 'TTL': 60, 'ResourceRecords': [{'Value': v} for v in ns]}}]})
         """)
         try f.dns.setRegistry(domains: registry)
-        _ = parentOf
 
         // verify and audit pass for every set, each with its own hosts.
         for (i, set) in sets.enumerated() {
@@ -118,8 +119,8 @@ import TestSupport
 
         // boto3: no zone shares a set with its parent or child; each zone's NS are its set's group.
         let check = try f.moto.boto3("""
-        sets = \(sets.map { "'\($0)'" })
-        groups = \(hosts.map { $0.map { "'\($0).'" } })
+        sets = \(Self.py(sets))
+        groups = [\(hosts.map { Self.py($0.map { $0 + "." }) }.joined(separator: ", "))]
         where, bad = {}, []
         for i, s in enumerate(sets):
             for p in r53.get_paginator('list_hosted_zones').paginate(DelegationSetId=s):
