@@ -85,6 +85,13 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
     var applied: [String] = []
     var unfinished: [String] = []
     var planError: Error?
+    /// What `hostGroups` answers (nil: the protocol's default, no other set known).
+    var groups: HostGroupChoice?
+
+    func hostGroups(homeDomain: String?, setId: String, target: ResolverTarget) async throws -> HostGroupChoice {
+        guard let groups else { return HostGroupChoice(taken: [:], suggested: nil) }
+        return HostGroupChoice(taken: groups.taken, suggested: homeDomain == nil ? nil : groups.suggested)
+    }
 
     func resolveAddresses(awsNames: [String], vanityHosts: [String], target: ResolverTarget) -> AsyncStream<NameServerAddresses> {
         AsyncStream { c in

@@ -179,7 +179,7 @@ public enum DelegationSetStep: WizardStepHandler {
                     if let own = set.id.flatMap({ groups[ResourceID.bare($0)] }) {
                         lines.append((pad + "vanity hosts " + HostGroups.label(own), .dim, i))
                     } else {
-                        lines.append((pad + "no vanity hosts yet: " + (s.nextFreeGroupLabel(groups, count: set.nameServers.count) ?? "its own group"), .accent, i))
+                        lines.append((pad + "no hosts yet; " + (s.nextFreeGroupLabel(groups, count: set.nameServers.count) ?? "it needs its own group"), .accent, i))
                     }
                 }
             }
@@ -207,7 +207,7 @@ extension WizardState {
     func nextFreeGroupLabel(_ taken: [String: [String]], count: Int) -> String? {
         let hosts = taken.values.flatMap { $0 }.map { DomainName(trusted: $0) }
         guard let parent = hosts.first?.parent, hosts.allSatisfy({ $0.parent == parent }) else { return nil }
-        return "next free group " + HostGroups.label(HostGroups.nextFree(home: parent, records: [], taken: Set(hosts), count: count).map(\.ascii))
+        return "next free: " + HostGroups.label(HostGroups.nextFree(home: parent, records: [], taken: Set(hosts), count: count).map(\.ascii))
     }
 }
 
