@@ -94,8 +94,11 @@ extension WhiteLabelEngine {
         // The set's zones come from the filtered listing (Route 53 honours `delegationsetid`: one call, no GetHostedZone
         // per zone), and so do the parent/child conflicts Route 53 would refuse a new zone for. The whole account is
         // listed only when a zone is not in the set, to say where it is.
-        let inSetZones = try await route53.listHostedZones(delegationSetId: setId).filter { $0.config?.privateZone != true }
-        var listing: [HostedZone]?
+        let given = request.listing
+        let inSetZones: [HostedZone]
+        if let s = given?.set, ResourceID.bare(s.id) == setId { inSetZones = s.zones.filter { $0.config?.privateZone != true } }
+        else { inSetZones = try await route53.listHostedZones(delegationSetId: setId).filter { $0.config?.privateZone != true } }
+        var listing: [HostedZone]? = given?.account
         func accountZones() async throws -> [HostedZone] {
             if let listing { return listing }
             let all = try await route53.listHostedZones()

@@ -164,7 +164,15 @@ public struct WizardState: Sendable {
             + migration.copied.map(Self.bare)
         return VanityRequest(setId: delegationSet.chosenSet?.id ?? "", homeDomain: homeName, hosts: h.hosts.isEmpty ? nil : h.hosts,
                              extraZones: extra, createZones: h.homeIsNew || !zones.newZones.isEmpty, resolver: resolver,
-                             soaRName: h.soaRName.isEmpty ? nil : h.soaRName)
+                             soaRName: h.soaRName.isEmpty ? nil : h.soaRName, listing: listing)
+    }
+
+    /// The account's zones as this run listed them (once; `r` on the zones step lists again), with the chosen set's
+    /// when listed: what validation and the plan read instead of listing again.
+    public var listing: ZoneListing? {
+        guard let account = allZones.value else { return nil }
+        let set = zones.setZones.value.flatMap { z in zones.setZonesOf.map { (id: $0, zones: z) } }
+        return ZoneListing(account: account, set: set?.id == delegationSet.chosenSet?.id ? set : nil)
     }
 
     /// Something is unfinished, so quitting asks first.

@@ -151,3 +151,21 @@ import TestSupport
         #expect(plan.places.first?.set == 1 && plan.places.first?.alreadyThere == false)
     }
 }
+
+/// The wizard's one listing: a request carrying the account's and the set's zones is validated and planned without
+/// listing them again.
+@Suite struct ListingOnceTests {
+    @Test func validationAndPlanReadTheListingGiven() async throws {
+        let s = try await Stand()
+        let account = s.r53.allZones()
+        var request = s.request()
+        request.listing = ZoneListing(account: account, set: (id: s.setId, zones: account))
+        let before = s.r53.zoneListings
+        #expect(await s.engine().validate(request).isEmpty)
+        _ = try await s.engine().plan(request)
+        #expect(s.r53.zoneListings == before, "no ListHostedZones: the listing given was read")
+        request.listing = nil
+        _ = try await s.engine().plan(request)
+        #expect(s.r53.zoneListings > before, "without it the zones are listed")
+    }
+}

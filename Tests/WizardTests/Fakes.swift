@@ -60,10 +60,14 @@ class FakeRoute53: Route53API, @unchecked Sendable {
     var getHostedZoneCalls = 0
     /// ListHostedZones calls with a delegationsetid filter, and pages answered for them.
     var setListings = 0, setListingPages = 0
+    /// ListHostedZones calls without a filter (the account's zones), and pages answered for them.
+    var accountListings = 0, accountListingPages = 0
     func listHostedZonePages(delegationSetId: String?) -> AsyncThrowingStream<[HostedZone], Error> {
         let items = zones.filter { delegationSetId == nil || $0.setId == delegationSetId.map(ResourceID.bare) }.map(\.zone)
         if delegationSetId != nil {
             lock.withLock { setListings += 1; setListingPages += max(1, (items.count + pageSize - 1) / pageSize) }
+        } else {
+            lock.withLock { accountListings += 1; accountListingPages += max(1, (items.count + pageSize - 1) / pageSize) }
         }
         return pages(items, op: "ListHostedZones")
     }

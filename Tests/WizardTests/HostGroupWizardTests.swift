@@ -41,3 +41,33 @@ struct HostGroupWizardTests {
         #expect(HostGroups.label(["ns1.example.com", "ns3.example.com"]) == "ns1.example.com ns3.example.com")
     }
 }
+
+/// Steps 1 to a loaded step 5 for an account of 1,000 zones: the account's zones listed once, the set's once, and
+/// `r` on the zones step lists both again.
+@Suite("Wizard: one listing per run")
+struct WizardListingTests {
+    @Test func theAccountIsListedOncePerRun() async throws {
+        let r53 = FakeRoute53()
+        r53.pageSize = 100
+        let set = try #require(r53.sets.first?.id)
+        r53.zones += (0..<997).map { n in (HostedZone(id: String(format: "ZF%04d", n), name: String(format: "c%04d.example.", n), callerReference: "c\(n)"),
+                                          n % 10 == 0 ? set : nil) }
+        var h = Harness(size: Size(width: 120, height: 40), r53: r53)
+        await h.start()
+        await h.key(.enter)             // step 2
+        await h.key(.enter)             // step 3: the set
+        await h.type("example.com")
+        await h.key(.enter)             // the home domain
+        await h.key(.enter)             // step 4
+        await h.key(.enter)             // step 5
+        #expect(h.state.step == .zones && h.state.zones.setZones.value != nil)
+        #expect(r53.accountListings == 1 && r53.accountListingPages == 10, "\(r53.accountListings) listings, \(r53.accountListingPages) pages")
+        #expect(r53.setListings == 1 && r53.setListingPages == 2)
+        // Back and forth: nothing listed again. `r`: both again.
+        await h.key(.escape); await h.key(.enter)
+        #expect(r53.accountListings == 1 && r53.setListings == 1)
+        await h.key(.char("r"))
+        #expect(r53.accountListings == 2 && r53.setListings == 2)
+        #expect(h.state.listing?.account.count == 1000 && h.state.listing?.set?.zones.count == 102)
+    }
+}
