@@ -218,7 +218,7 @@ def registry_servers(count):
 
 
 def fetch_registrations(domains):
-    """{domain: [{"Name": host, "GlueIps": [...]}, ...]} for every domain moto's Route 53 Domains holds."""
+    """{domain: [{"Name": host, "GlueIps": [...]}, ...]} for every domain Route 53 Domains holds (the proxy's view)."""
     names, marker = [], None
     while True:
         page = domains.list_domains(**({"Marker": marker} if marker else {}))
@@ -535,7 +535,8 @@ def main():
     os.makedirs(a.state, exist_ok=True)
     r53 = boto3.client("route53", endpoint_url=a.moto, region_name="us-east-1",
                        aws_access_key_id="AKIDDATAPLANE0001", aws_secret_access_key="dataplane")
-    domains = boto3.client("route53domains", endpoint_url=a.moto, region_name="us-east-1",
+    # Registrations through the proxy when there is one: it holds the name servers Route 53 Domains' operations set.
+    domains = boto3.client("route53domains", endpoint_url=a.route53 or a.moto, region_name="us-east-1",
                            aws_access_key_id="AKIDDATAPLANE0001", aws_secret_access_key="dataplane")
     # nsd-control's unix sockets: a path has at most 107 bytes, so they live in a short folder of their own.
     sockets = tempfile.mkdtemp(prefix="dp-")
