@@ -89,6 +89,8 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
     var applied: [String] = []
     var unfinished: [String] = []
     var planError: Error?
+    /// The home zone lives in another set: its plan is glue only.
+    var homeGlueOnly = false
     /// What `hostGroups` answers (nil: the protocol's default, no other set known).
     var groups: HostGroupChoice?
 
@@ -123,7 +125,9 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
             }
             changes.append(PlannedChange(role: .apexNS, action: .upsert, before: ResourceRecordSet(name: name, type: "NS", ttl: 172800, values: ["ns-0.awsdns-00.com."]),
                                          after: ResourceRecordSet(name: name, type: "NS", ttl: 60, values: (request.hosts ?? []).map { $0 + "." })))
-            return ZonePlan(zoneName: name, zoneId: "Z", isHome: home, createInSet: false, changes: changes)
+            var plan = ZonePlan(zoneName: name, zoneId: "Z", isHome: home, createInSet: false, changes: changes)
+            plan.glueOnly = home && homeGlueOnly
+            return plan
         }
         let zones = [zone(home, home: true)] + request.extraZones.map { zone($0 + ".", home: false) }
         return WhiteLabelPlan(request: request, setId: request.setId, homeDomain: home, homeDomainUnicode: nil, nameServers: [], zones: zones, warnings: [])

@@ -71,3 +71,20 @@ struct WizardListingTests {
         #expect(h.state.listing?.account.count == 1000 && h.state.listing?.set?.zones.count == 102)
     }
 }
+
+@Suite("Wizard: a home zone in another set")
+struct HomeInAnotherSetWizardTests {
+    @Test func theRegistrarOfTheHomeDomainIsLeftAlone() async {
+        let e = FakeEngine()
+        e.homeGlueOnly = true
+        var h = Harness(engine: e, registrarLookup: { _ in [DomainNameserver(name: "ns1.example.com", glueIps: nil)] })
+        await WizardFlowTests.toPlan(&h)
+        #expect(h.screen.contains("example.com (home zone, other set: glue only)"), "\(h.screen)")
+        await h.keys(.char("y"), .char("y"), .enter)
+        #expect(h.state.step == .registrar)
+        await h.key(.char("a"))
+        #expect(h.state.confirm == nil, "no question: nothing is sent for the home domain")
+        #expect(h.prose.contains("lives in another set and keeps its own vanity hosts"), "\(h.screen)")
+        #expect(!h.commands.contains { if case .registrarApply = $0 { return true }; return false })
+    }
+}
