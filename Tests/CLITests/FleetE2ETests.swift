@@ -7,7 +7,8 @@ import TestSupport
 /// to its own group of vanity hosts (ns1-ns4, ns5-ns8, ns9-ns12, all glue in the one home zone); `verify` and `audit`
 /// passing for every set; boto3 confirms no zone shares a set with its parent or child and each zone's NS are its
 /// set's group. Cost: one CreateHostedZone per zone (there is no batch create), two new sets, then per zone the
-/// apply's listing, batch and (PENDING 0 s) no wait; about two to three minutes on the 2-core machine.
+/// apply's listing, batch and (PENDING 0 s) no wait: 103 to 213 s on the 2-core machine (the second figure with a Swift
+/// build beside it).
 @Suite(.serialized) final class FleetE2ETests {
     let f: WhiteLabelFixture
     init() throws { f = try WhiteLabelFixture(pendingSeconds: 0, limits: MotoServer.Limits(zonesPerSet: 100)) }
@@ -29,6 +30,44 @@ import TestSupport
         let r = try vanity(["zones", "list", "--set", set, "--output", "json"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)\(r.stderr)")
         return (json["HostedZones"] as? [[String: Any]] ?? []).compactMap { ($0["Name"] as? String).map { String($0.dropLast()) } }
+    }
+
+    @Test func migrateSetAutoPlacesEachCopyAndMakesASetOnlyWhenAsked() throws {
+        // zones-per-set 4: the seeded set (3 zones) takes one copy more.
+        try f.moto.setLimits(MotoServer.Limits(zonesPerSet: 4))
+        try f.moto.boto3("""
+        z = r53.create_hosted_zone(Name='other.example', CallerReference='fleet-other')['HostedZone']['Id']
+        r53.change_resource_record_sets(HostedZoneId=z, ChangeBatch={'Changes': [{'Action': 'UPSERT', 'ResourceRecordSet': {
+            'Name': 'www.other.example.', 'Type': 'A', 'TTL': 300, 'ResourceRecords': [{'Value': '192.0.2.80'}]}}]})
+        """)
+        let first = try vanity(["migrate", "--set", "auto", "--zone", "legacy.example", "--yes", "--no-dns-check"])
+        #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
+        #expect(first.stdout.contains("set \(f.setId): legacy.example."), "\(first.stdout)")
+        #expect(first.stdout.contains("parity: identical"), "\(first.stdout)")
+
+        // The set is full now: refused with the way out, nothing created.
+        let before = try f.moto.writeRequests()
+        let full = try vanity(["migrate", "--set", "auto", "--zone", "other.example", "--yes", "--no-dns-check"])
+        #expect(full.status == 1 && full.stderr.contains("set \(f.setId) is full (4/4 zones)") && full.stderr.contains("--new-set"), "\(full.stderr)")
+        #expect(try f.moto.writeRequests() == before)
+        // --plan with --new-set shows the placement and stops.
+        let plan = try vanity(["migrate", "--set", "auto", "--new-set", "--zone", "other.example", "--plan"])
+        #expect(plan.status == 1 && plan.stderr.contains("Placement (1 new delegation set)") && plan.stderr.contains("nothing created"), "\(plan.stderr)")
+        #expect(try f.moto.writeRequests() == before)
+
+        let made = try vanity(["migrate", "--set", "auto", "--new-set", "--zone", "other.example", "--yes", "--no-dns-check"])
+        #expect(made.status == 0, "\(made.stdout)\n\(made.stderr)")
+        let newSet = try #require(made.stdout.split(separator: "\n").first { $0.hasPrefix("set ") && !$0.contains(":") }.map { String($0.split(separator: " ")[1]) },
+                                  "\(made.stdout)")
+        #expect(made.stdout.contains("parity: identical"), "\(made.stdout)")
+        let inNew = try f.moto.boto3("print(sorted(z['Name'] for z in r53.list_hosted_zones(DelegationSetId='\(newSet)')['HostedZones']))")
+        #expect(inNew.contains("other.example."), "\(inNew)")
+
+        // A rerun finds both copies where they are: nothing written.
+        let quiet = try f.moto.writeRequests()
+        let again = try vanity(["migrate", "--set", "auto", "--new-set", "--zone", "legacy.example", "--zone", "other.example", "--yes", "--no-dns-check"])
+        #expect(again.status == 0 && again.stdout.contains("already copied"), "\(again.stdout)\n\(again.stderr)")
+        #expect(try f.moto.writeRequests() == quiet)
     }
 
     @Test func twoHundredFiftyZonesOverThreeSetsEachWithItsOwnHosts() throws {
