@@ -153,6 +153,9 @@ import TestSupport
             let v = try vanity(["verify", "--domain", "example.com", "--hosts", hosts[i].joined(separator: ",")] + zoneArgs)
             #expect(v.status == 0, "verify \(set): \(v.stdout.suffix(3000))\n\(v.stderr.suffix(1000))")
             let a = try vanity(["audit", "--set", set, "--domain", "example.com", "--hosts", hosts[i].joined(separator: ",")])
+            let c = try vanity(["check", "--domain", "example.com", "--set", set, "--hosts", hosts[i].joined(separator: ",")])
+            #expect(c.status == 0 && !c.stdout.contains("stale"), "check \(set): \(c.stdout.suffix(2000))\n\(c.stderr.suffix(1000))")
+            if i > 0 { #expect(c.stdout.contains("its own group of vanity hosts") || c.stderr.contains("its own group of vanity hosts"), "\(c.stdout)\(c.stderr)") }
             #expect(a.status == 0, "audit \(set): \(a.stdout.split(separator: "\n").filter { !$0.contains(" ok") }.prefix(40).joined(separator: "\n"))\n\(a.stderr.suffix(1000))")
         }
 
