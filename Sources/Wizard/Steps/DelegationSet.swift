@@ -35,7 +35,9 @@ public enum DelegationSetStep: WizardStepHandler {
                 s.delegationSet.sets = Loadable(r)
                 s.delegationSet.setCursor = min(s.delegationSet.setCursor, max(0, s.delegationSet.setItemsCount - 1))
                 guard case .success = r else { return [] }
-                return (s.delegationSet.sets.value ?? []).compactMap(\.id).map { .loadSetLimit(id: $0) } + [.loadHostGroups(homeDomain: nil, setId: "")]
+                // Host groups only matter with a second set (each reads one listing per set): one set keeps ns1..nsN.
+                let sets = s.delegationSet.sets.value ?? []
+                return sets.compactMap(\.id).map { .loadSetLimit(id: $0) } + (sets.count > 1 ? [.loadHostGroups(homeDomain: nil, setId: "")] : [])
             case let .hostGroups(r):
                 s.delegationSet.hostGroups = (try? r.get())?.taken ?? [:]
                 return []
@@ -51,7 +53,7 @@ public enum DelegationSetStep: WizardStepHandler {
                     s.delegationSet.sets = .loaded(all)
                     s.delegationSet.setCursor = all.firstIndex(where: { $0.id == set.id }) ?? 0
                     s.notice = ("Created delegation set \(set.id ?? ""). Press enter to use it.", .ok)
-                    return (set.id.map { [.loadSetLimit(id: $0)] } ?? []) + [.loadHostGroups(homeDomain: nil, setId: "")]
+                    return (set.id.map { [.loadSetLimit(id: $0)] } ?? []) + (all.count > 1 ? [.loadHostGroups(homeDomain: nil, setId: "")] : [])
                 case let .failure(e):
                     s.notice = ("Could not create the set: \(e.message)", .error)
                     return []

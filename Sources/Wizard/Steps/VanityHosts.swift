@@ -88,7 +88,8 @@ public enum VanityHostsStep: WizardStepHandler {
                     s.vanityHosts.hosts = defaultHosts(s)
                 }
                 s.vanityHosts.editingHosts = true; s.vanityHosts.hostCursor = 0
-                return revalidate(&s) + [.loadHostGroups(homeDomain: name, setId: s.delegationSet.chosenSet?.id ?? "")]
+                let several = (s.delegationSet.sets.value?.count ?? 0) > 1
+                return revalidate(&s) + (several ? [.loadHostGroups(homeDomain: name, setId: s.delegationSet.chosenSet?.id ?? "")] : [])
             default: break
             }
             return []
