@@ -64,6 +64,9 @@ struct MigrateCommand: AsyncParsableCommand {
         if modes == 0 && zones.isEmpty { throw ValidationError("name at least one zone to move with --zone") }
         let auto = set?.lowercased() == "auto"
         if newSet && !auto { throw ValidationError("--new-set goes with --set auto") }
+        if auto && global.output != .text {
+            throw ValidationError("--set auto reports in text, one section per set the zones go to; for --output \(global.output.rawValue), migrate into one set: --set ID")
+        }
         if auto && domain != nil {
             throw ValidationError("--set auto places the zones in several sets, each with its own vanity hosts: copy first, then cut over set by set with `vanityns migrate --set ID --zone Z --domain HOME`")
         }
