@@ -168,9 +168,10 @@ public struct WizardState: Sendable {
     }
 
     /// The account's zones as this run listed them (once; `r` on the zones step lists again), with the chosen set's
-    /// when listed: what validation and the plan read instead of listing again.
+    /// when listed: what validation and the plan read instead of listing again, until this run has made a zone.
     public var listing: ZoneListing? {
-        guard let account = allZones.value else { return nil }
+        // Zones made since (a migration's copies, an apply's creates) are not in it: then the engine lists afresh.
+        guard let account = allZones.value, migration.copied.isEmpty, !apply.applyStarted else { return nil }
         let set = zones.setZones.value.flatMap { z in zones.setZonesOf.map { (id: $0, zones: z) } }
         return ZoneListing(account: account, set: set?.id == delegationSet.chosenSet?.id ? set : nil)
     }
