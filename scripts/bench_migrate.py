@@ -44,7 +44,9 @@ def migrate_bench(a, env, r53, record):
             r = subprocess.run(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             if r.returncode != 0:
                 sys.exit("bench: migrate failed: " + r.stderr[-1500:])
-            calls = sum(route53_calls(r.stderr).values())
+            by_op = route53_calls(r.stderr)
+            calls = sum(by_op.values())
+            print("  vanityns calls by operation: " + ", ".join(f"{k} {v}" for k, v in sorted(by_op.items())))
             identical = r.stdout.count("parity: identical")
         else:
             with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:

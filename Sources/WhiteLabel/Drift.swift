@@ -52,7 +52,7 @@ extension WhiteLabelEngine {
                 }
             }
         }
-        notes += registryNotes(view, home: home, hosts: hostList)
+        notes += registryNotes(view, home: home, hosts: hostList, homeGroup: HostGroups.servingGroup(zone: home, records: records, home: home))
         return DriftReport(nameServers: rows, items: items, notes: notes,
                            heldByRoute53Domains: heldNote == nil ? registrar != nil : nil, checks: checks)
     }
@@ -67,8 +67,11 @@ extension WhiteLabelEngine {
     }
 
     /// Parent servers that did not answer, or that delegate the domain to other hosts (their glue is not compared).
-    func registryNotes(_ view: RegistryView, home: DomainName, hosts: [DomainName]) -> [String] {
+    /// - Parameter homeGroup: the hosts the home zone's own apex NS name; when the parent delegates to them and they
+    ///   are not `hosts`, the home domain is another set's (its own group): said as such, not as a problem.
+    func registryNotes(_ view: RegistryView, home: DomainName, hosts: [DomainName], homeGroup: [DomainName]? = nil) -> [String] {
         let want = Set(hosts.map(\.fqdn))
+        let own = homeGroup.map { Set($0.map(\.fqdn)) }
         var notes: [String] = []
         for answer in view.answers {
             switch answer.outcome {
@@ -76,6 +79,9 @@ extension WhiteLabelEngine {
                 let got = Set(d.nameServers.map(Canonical.name))
                 if got.isEmpty {
                     notes.append("\(answer.label) has no delegation for \(home.ascii)")
+                } else if got != want, got == own {
+                    notes.append("\(answer.label) delegates \(home.ascii) to its own group of vanity hosts \(got.sorted().joined(separator: " ")) (another "
+                                 + "set's); the hosts checked here are served by the home zone's records, so the registry holds no glue of theirs to compare")
                 } else if got != want {
                     notes.append("\(answer.label) delegates \(home.ascii) to \(got.sorted().joined(separator: " ")), not to the vanity hosts: run `vanityns verify`")
                 }

@@ -28,12 +28,16 @@ public struct VanityRequest: Sendable, Equatable {
     /// The SOA RNAME (the zone's contact mailbox) to write, as typed (`hostmaster@example.com` or
     /// `hostmaster.example.com`); nil keeps Route 53's `awsdns-hostmaster.amazon.com.`.
     public var soaRName: String?
+    /// The account's zones as the caller listed them already (the wizard, once per run): validation and planning
+    /// read them instead of listing again. nil: listed when needed.
+    public var listing: ZoneListing?
 
     public init(setId: String, homeDomain: String, hosts: [String]? = nil, extraZones: [String] = [], createZones: Bool = false,
-                glueTTL: Int = 60, nsTTL: Int = 60, soaMinimum: Int = 60, resolver: ResolverTarget = .system, soaRName: String? = nil) {
+                glueTTL: Int = 60, nsTTL: Int = 60, soaMinimum: Int = 60, resolver: ResolverTarget = .system, soaRName: String? = nil,
+                listing: ZoneListing? = nil) {
         self.setId = setId; self.homeDomain = homeDomain; self.hosts = hosts; self.extraZones = extraZones
         self.createZones = createZones; self.glueTTL = glueTTL; self.nsTTL = nsTTL; self.soaMinimum = soaMinimum
-        self.resolver = resolver; self.soaRName = soaRName
+        self.resolver = resolver; self.soaRName = soaRName; self.listing = listing
     }
 
     /// `soaRName` in the SOA's form (`hostmaster.example.com.`), or the reason it cannot be one.
@@ -52,6 +56,18 @@ public struct VanityRequest: Sendable, Equatable {
             guard d.labels.count >= (t.contains("@") ? 2 : 3) else { return bad("give a mailbox such as hostmaster@example.com (or hostmaster.example.com)") }
             return .success((local.isEmpty ? "" : local.lowercased() + ".") + d.fqdn)
         } catch let e as DomainName.Invalid { return bad(e.reason) } catch { return bad("\(error)") }
+    }
+}
+
+/// The account's hosted zones as listed once (ListHostedZones), and the chosen set's (ListHostedZones by
+/// `delegationsetid`) when it was listed too.
+public struct ZoneListing: Sendable, Equatable {
+    public var account: [HostedZone]
+    /// The set's zones, with the set's ID; nil when not listed.
+    public var set: (id: String, zones: [HostedZone])?
+    public init(account: [HostedZone], set: (id: String, zones: [HostedZone])? = nil) { self.account = account; self.set = set }
+    public static func == (a: ZoneListing, b: ZoneListing) -> Bool {
+        a.account == b.account && a.set?.id == b.set?.id && a.set?.zones == b.set?.zones
     }
 }
 
@@ -117,6 +133,8 @@ public struct ZonePlan: Sendable, Equatable {
     /// The zone does not exist and will be created in the set first (`--create-zones`).
     public var createInSet: Bool
     public var changes: [PlannedChange]
+    /// The home zone lives in another delegation set: the batch writes only this set's glue; its NS and SOA stay.
+    public var glueOnly = false
     public init(zoneName: String, zoneId: String?, isHome: Bool, createInSet: Bool, changes: [PlannedChange]) {
         self.zoneName = zoneName; self.zoneId = zoneId; self.isHome = isHome; self.createInSet = createInSet; self.changes = changes
     }
@@ -143,6 +161,9 @@ public struct WhiteLabelPlan: Sendable, Equatable {
     }
     /// A rerun after success: nothing to do anywhere.
     public var isEmpty: Bool { zones.allSatisfy(\.isEmpty) }
+    /// The home zone lives in another delegation set (served by that set's vanity hosts): the home domain's own
+    /// delegation stays as it is; this set's hosts only need their glue in the home zone.
+    public var homeInAnotherSet: Bool { zones.contains { $0.isHome && $0.glueOnly } }
 }
 
 /// Progress of applying one zone, for the wizard's apply step and the CLI's progress lines.
@@ -279,9 +300,16 @@ public protocol WhiteLabelService: Sendable {
     func oldNSTTLChange(zone: String, ttl: Int) async throws -> PlannedChange?
     /// Saves the old NS in the zone's migration journal (what `migrate --undo` restores), then lowers it.
     func applyOldNSTTL(zone: String, _ change: PlannedChange) async throws
+    /// Every set's group of vanity hosts, and the group to offer `setId` under `homeDomain` (its own, else the next free).
+    func hostGroups(homeDomain: String?, setId: String, target: ResolverTarget) async throws -> HostGroupChoice
 }
 
 extension WhiteLabelService {
+    /// Services that know no other set offer nothing: the wizard keeps ns1..nsN.
+    public func hostGroups(homeDomain: String?, setId: String, target: ResolverTarget) async throws -> HostGroupChoice {
+        HostGroupChoice(taken: [:], suggested: nil)
+    }
+
     /// Services that cannot audit yield nothing.
     public func auditZones(_ zones: [HostedZone], awsNames: [String], queryPort: Int, target: ResolverTarget) -> AsyncStream<AuditRow> {
         AsyncStream { $0.finish() }

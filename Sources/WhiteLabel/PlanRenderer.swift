@@ -61,7 +61,7 @@ public enum PlanRenderer {
         var title = "Zone"
         if let index, let count { title += " \(index) of \(count)" }
         title += ": \(zone.zoneName)"
-        if zone.isHome { title += " (home zone)" }
+        if zone.isHome { title += zone.glueOnly ? " (home zone, in another set: this set's glue only)" : " (home zone)" }
         if let id = zone.zoneId { title += " \(id)" }
         var out = [TextStyle.bold(title, color)]
         if zone.createInSet { out.append(TextStyle.green("+ create the zone", color) + (setId.map { " in delegation set \($0)" } ?? "")) }

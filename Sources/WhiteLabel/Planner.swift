@@ -84,8 +84,9 @@ enum Planner {
     }
 
     /// Every change for one zone, glue first.
-    static func zoneChanges(zone: DomainName, isHome: Bool, records: [ResourceRecordSet], targets: Targets) throws -> [PlannedChange] {
-        (isHome ? glueChanges(records: records, targets: targets) : []) + (try apexChanges(zone: zone, records: records, targets: targets))
+    /// - Parameter glueOnly: the home zone of another set: only this set's glue, its NS and SOA stay its own set's.
+    static func zoneChanges(zone: DomainName, isHome: Bool, glueOnly: Bool = false, records: [ResourceRecordSet], targets: Targets) throws -> [PlannedChange] {
+        (isHome ? glueChanges(records: records, targets: targets) : []) + (glueOnly ? [] : try apexChanges(zone: zone, records: records, targets: targets))
     }
 }
 
@@ -108,17 +109,51 @@ extension WhiteLabelEngine {
             }
         }
         guard unresolved.isEmpty else { throw ValidationFailed(problems: unresolved) }
+        if let home = inspection.zones.first(where: \.isHome) {
+            let taken = try await hostsOfOtherSets(inspection: inspection, homeRecords: home.records, rows: rows, target: request.resolver)
+            guard taken.isEmpty else { throw ValidationFailed(problems: taken) }
+        }
         let targets = Planner.Targets(hosts: inspection.hosts, nameServers: rows, request: request)
         var zones: [ZonePlan] = []
         for t in inspection.zones {
             let records = t.zone == nil ? Planner.predictedRecords(zone: t.name, set: inspection.set) : t.records
-            let changes = try Planner.zoneChanges(zone: t.name, isHome: t.isHome, records: records, targets: targets)
-            let zp = ZonePlan(zoneName: t.name.fqdn, zoneId: t.zone?.id, isHome: t.isHome, createInSet: t.zone == nil, changes: changes)
-            if zp.isEmpty { warnings.append("zone \(t.name.ascii) already uses the vanity hosts: nothing to change") }
+            let changes = try Planner.zoneChanges(zone: t.name, isHome: t.isHome, glueOnly: t.glueOnly, records: records, targets: targets)
+            var zp = ZonePlan(zoneName: t.name.fqdn, zoneId: t.zone?.id, isHome: t.isHome, createInSet: t.zone == nil, changes: changes)
+            zp.glueOnly = t.glueOnly
+            if t.glueOnly {
+                warnings.append("home zone \(t.name.ascii) lives in another delegation set and keeps its own name servers; it holds the glue of "
+                                + "set \(inspection.setId)'s vanity hosts \(inspection.hosts.map(\.ascii).joined(separator: " ")) beside the other groups'")
+            }
+            if zp.isEmpty { warnings.append(t.glueOnly ? "the home zone already holds this set's glue: nothing to change there"
+                                            : "zone \(t.name.ascii) already uses the vanity hosts: nothing to change") }
             zones.append(zp)
         }
         return WhiteLabelPlan(request: request, setId: inspection.setId, homeDomain: inspection.home.fqdn,
                               homeDomainUnicode: inspection.home.unicode, nameServers: rows, zones: zones, warnings: warnings)
+    }
+
+    /// Vanity hosts whose glue in the home zone carries the addresses of another set's name servers (not this set's):
+    /// another set's group, which this plan must not take over. Only when some glue differs from this set's addresses
+    /// (drift, or another group) are the other sets listed and their name servers resolved.
+    func hostsOfOtherSets(inspection: Inspection, homeRecords: [ResourceRecordSet], rows: [NameServerAddresses], target: ResolverTarget) async throws -> [InputProblem] {
+        let differing = inspection.hosts.enumerated().filter { i, host in
+            guard i < rows.count, let glue = Planner.find(homeRecords, name: host, type: "A") else { return false }
+            return Canonical.addresses(glue.values) != Canonical.addresses(rows[i].ipv4 ?? [])
+        }
+        guard !differing.isEmpty else { return [] }
+        var problems: [InputProblem] = []
+        for other in try await route53.listReusableDelegationSets() where ResourceID.bare(other.id ?? "") != inspection.setId {
+            let theirs = await resolveAll(awsNames: other.nameServers, vanityHosts: [], target: target)
+            for (_, host) in differing {
+                guard let glue = Planner.find(homeRecords, name: host, type: "A"),
+                      let ns = theirs.first(where: { Canonical.addresses($0.ipv4 ?? []) == Canonical.addresses(glue.values) }) else { continue }
+                let free = HostGroups.nextFree(home: inspection.home, records: homeRecords, count: inspection.hosts.count)
+                problems.append(InputProblem(subject: host.ascii, message: "belongs to delegation set \(ResourceID.bare(other.id ?? "")): its glue "
+                    + "\(glue.values.joined(separator: " ")) is the address of that set's name server \(ns.awsName). Each set needs its own group of vanity "
+                    + "hosts; give set \(inspection.setId) a free one, e.g. --hosts \(free.map(\.ascii).joined(separator: ","))"))
+            }
+        }
+        return problems
     }
 
     /// The glue rows for the registrar: one IPv4 and one IPv6 per host (the first of each, sorted).

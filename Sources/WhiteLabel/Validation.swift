@@ -9,6 +9,8 @@ struct ZoneTarget: Sendable {
     /// nil when the zone is to be created in the set.
     var zone: HostedZone?
     var records: [ResourceRecordSet]
+    /// The home zone lives in another set (served by that set's group of vanity hosts): it only holds this set's glue.
+    var glueOnly = false
 }
 
 /// Everything validation read from Route 53, reused by the planner.
@@ -73,8 +75,6 @@ extension WhiteLabelEngine {
                 if given.count != nsCount {
                     problem("--hosts", "\(given.count) host name(s) given but the set has \(nsCount) name servers; give exactly \(nsCount), in the set's order")
                 }
-            } else {
-                hosts = Self.defaultHosts(home: home, count: nsCount)
             }
         }
 
@@ -94,8 +94,11 @@ extension WhiteLabelEngine {
         // The set's zones come from the filtered listing (Route 53 honours `delegationsetid`: one call, no GetHostedZone
         // per zone), and so do the parent/child conflicts Route 53 would refuse a new zone for. The whole account is
         // listed only when a zone is not in the set, to say where it is.
-        let inSetZones = try await route53.listHostedZones(delegationSetId: setId).filter { $0.config?.privateZone != true }
-        var listing: [HostedZone]?
+        let given = request.listing
+        let inSetZones: [HostedZone]
+        if let s = given?.set, ResourceID.bare(s.id) == setId { inSetZones = s.zones.filter { $0.config?.privateZone != true } }
+        else { inSetZones = try await route53.listHostedZones(delegationSetId: setId).filter { $0.config?.privateZone != true } }
+        var listing: [HostedZone]? = given?.account
         func accountZones() async throws -> [HostedZone] {
             if let listing { return listing }
             let all = try await route53.listHostedZones()
@@ -111,6 +114,11 @@ extension WhiteLabelEngine {
                 continue
             }
             let same = try await accountZones().filter { DomainName(trusted: $0.name) == name }
+            if isHome, let other = same.first(where: { $0.config?.privateZone != true }) {
+                // The home zone in another set: its own NS stay with that set's group; it holds this set's glue too.
+                zones.append(ZoneTarget(name: name, isHome: true, zone: other, records: [], glueOnly: true))
+                continue
+            }
             if let other = same.first(where: { $0.config?.privateZone != true }) {
                 let d = try await route53.getHostedZone(id: other.id)
                 let by = d.delegationSet?.id.map { "another delegation set (\(ResourceID.bare($0)))" }
@@ -165,7 +173,30 @@ extension WhiteLabelEngine {
             if !apex.contains(where: { $0.type == "NS" }) {
                 problem(subject, "the zone has no NS record at its apex; check it in the console")
             }
+        }
+        if request.hosts == nil {
+            hosts = Self.defaultHosts(home: home, count: nsCount)
+            if let h = zones.first(where: \.isHome), h.glueOnly {
+                // Another set's home zone: this set's own group, the next free one when it has none yet (ns5-ns8, ...).
+                let rows = await resolveAll(awsNames: set.nameServers, vanityHosts: [], target: request.resolver)
+                if let own = HostGroups.group(of: rows, records: h.records, home: home) { hosts = own } else {
+                    let taken = Set(HostGroups.servingGroup(zone: home, records: h.records, home: home) ?? [])
+                    hosts = HostGroups.nextFree(home: home, records: h.records, taken: taken, count: nsCount)
+                }
+            }
+        }
+        if let h = zones.first(where: \.isHome), h.glueOnly, let serving = HostGroups.servingGroup(zone: home, records: h.records, home: home) {
+            let shared = hosts.filter(serving.contains)
+            if !shared.isEmpty {
+                let free = HostGroups.nextFree(home: home, records: h.records, taken: Set(serving), count: nsCount)
+                problem("--hosts", "\(shared.map(\.ascii).joined(separator: ", ")) serve\(shared.count == 1 ? "s" : "") the home zone \(home.ascii), which lives in "
+                        + "another delegation set: that is the other set's group of vanity hosts, and its glue must keep that set's addresses. Give set \(setId) "
+                        + "its own group, e.g. --hosts \(free.map(\.ascii).joined(separator: ","))")
+            }
+        }
+        for i in zones.indices {
             guard zones[i].isHome else { continue }
+            let records = zones[i].records
             for host in hosts {
                 for r in records where DomainName(trusted: r.name) == host {
                     if r.type == "CNAME" || r.type == "DNAME" || r.aliasTarget != nil {

@@ -4,9 +4,10 @@ import Resolver
 
 extension WhiteLabelEngine {
     /// Each vanity host's addresses: the glue records in the home zone, else what the resolver finds for the host.
-    func hostAddresses(home: DomainName, hosts: [DomainName], target: ResolverTarget) async -> [[String]] {
-        var records: [ResourceRecordSet] = []
-        if let zone = try? await findZone(home), let r = try? await route53.listResourceRecordSets(zoneId: zone.id) { records = r }
+    /// - Parameter homeRecords: the home zone's records when the caller has read them already.
+    func hostAddresses(home: DomainName, hosts: [DomainName], target: ResolverTarget, homeRecords: [ResourceRecordSet]? = nil) async -> [[String]] {
+        var records = homeRecords ?? []
+        if homeRecords == nil { records = await readHomeRecords(home) }
         var out: [[String]] = []
         for host in hosts {
             var addrs: [String] = []
@@ -20,12 +21,23 @@ extension WhiteLabelEngine {
         return out
     }
 
+    /// The home zone's records, or none when it cannot be read (the hosts' addresses then come from the resolver).
+    func readHomeRecords(_ home: DomainName) async -> [ResourceRecordSet] {
+        if let zone = try? await findZone(home), let r = try? await route53.listResourceRecordSets(zoneId: zone.id) { return r }
+        return []
+    }
+
     public func verify(homeDomain: String, zones: [String], hosts: [String]?, queryPort: Int, target: ResolverTarget) async throws -> VerifyReport {
         let home = try DomainName.parse(homeDomain, rule: .zoneName)
         let hostList = try hostNames(hosts, home: home, count: 4)
-        var zoneNames = [home]
+        let homeRecords = await readHomeRecords(home)
+        // The home zone served by another group of vanity hosts (another set's): it holds these hosts' glue, and is
+        // verified with its own group, not with these.
+        let served = HostGroups.servingGroup(zone: home, records: homeRecords, home: home)
+        let homeElsewhere = served.map { Set($0) != Set(hostList) } ?? false
+        var zoneNames = homeElsewhere ? [] : [home]
         for z in zones { let n = try DomainName.parse(z, rule: .zoneName); if !zoneNames.contains(n) { zoneNames.append(n) } }
-        let addresses = await hostAddresses(home: home, hosts: hostList, target: target)
+        let addresses = await hostAddresses(home: home, hosts: hostList, target: target, homeRecords: homeRecords)
         let expectedNS = Set(hostList.map(\.fqdn))
         let resolver = self.resolver, timeout = lookupTimeout
 

@@ -62,6 +62,8 @@ public enum WizardCommand: Sendable, Equatable {
     case loadAccountLimit
     case loadSets
     case loadSetLimit(id: String)
+    /// Every set's group of vanity hosts (step 2), and with a home domain the group to offer `setId` (step 3).
+    case loadHostGroups(homeDomain: String?, setId: String)
     case createSet(callerReference: String, fromZoneId: String?)
     case loadAllZones
     /// The zones of a set, each confirmed with GetHostedZone (ListHostedZones' filter is not trusted: the moto
@@ -162,7 +164,16 @@ public struct WizardState: Sendable {
             + migration.copied.map(Self.bare)
         return VanityRequest(setId: delegationSet.chosenSet?.id ?? "", homeDomain: homeName, hosts: h.hosts.isEmpty ? nil : h.hosts,
                              extraZones: extra, createZones: h.homeIsNew || !zones.newZones.isEmpty, resolver: resolver,
-                             soaRName: h.soaRName.isEmpty ? nil : h.soaRName)
+                             soaRName: h.soaRName.isEmpty ? nil : h.soaRName, listing: listing)
+    }
+
+    /// The account's zones as this run listed them (once; `r` on the zones step lists again), with the chosen set's
+    /// when listed: what validation and the plan read instead of listing again, until this run has made a zone.
+    public var listing: ZoneListing? {
+        // Zones made since (a migration's copies, an apply's creates) are not in it: then the engine lists afresh.
+        guard let account = allZones.value, migration.copied.isEmpty, !apply.applyStarted else { return nil }
+        let set = zones.setZones.value.flatMap { z in zones.setZonesOf.map { (id: $0, zones: z) } }
+        return ZoneListing(account: account, set: set?.id == delegationSet.chosenSet?.id ? set : nil)
     }
 
     /// Something is unfinished, so quitting asks first.

@@ -41,6 +41,10 @@ public struct WizardRunner: Sendable {
             send(.step(DelegationSetStep.Msg.setsLoaded(await Self.result { try await r53.listReusableDelegationSets() })))
         case let .loadSetLimit(id):
             send(.step(DelegationSetStep.Msg.setLimit(id: id, await Self.result { let u = try await r53.setUsage(id: id); return LimitUsage(count: u.count, limit: u.limit) })))
+        case let .loadHostGroups(home, setId):
+            let target = context.resolver
+            let r = await Self.result { try await engine.hostGroups(homeDomain: home, setId: setId, target: target) }
+            if let home { send(.step(VanityHostsStep.Msg.hostGroups(home: home, r))) } else { send(.step(DelegationSetStep.Msg.hostGroups(r))) }
         case let .createSet(ref, zoneId):
             let dir = context.stateDirectory, key = zoneId.map { "set-from-\(ResourceID.bare($0))" } ?? "set-new"
             send(.step(DelegationSetStep.Msg.setCreated(await Self.result {

@@ -35,7 +35,8 @@ struct MigrateCommand: AsyncParsableCommand {
         Exit codes: 0 done, 1 failure (a pre-check, a zone that failed, records or answers not the same), 64 usage error.
         """)
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The reusable delegation set to move the zones into.") var set: String?
+    @Option(help: "The reusable delegation set to move the zones into, or `auto`: each zone into a set with room that holds no zone of its name, parent or child.") var set: String?
+    @Flag(name: .customLong("new-set"), help: "With --set auto: create another reusable delegation set when no set can take a zone (shown and confirmed first).") var newSet = false
     @Option(name: .customLong("zone"), help: "A zone to move: name or zone ID (repeatable).") var zones: [String] = []
     @Flag(help: "Show the copy of each zone; change nothing.") var plan = false
     @Flag(help: "Show each migrated zone's state: parent delegation, changes since the copy, when the old zone may be deleted.") var status = false
@@ -61,6 +62,14 @@ struct MigrateCommand: AsyncParsableCommand {
         if (resync || undo) && zones.count != 1 { throw ValidationError("--\(resync ? "resync" : "undo") takes exactly one --zone") }
         if modes == 0 && set == nil { throw ValidationError("--set is required: the reusable delegation set to move the zones into (`vanityns sets list`)") }
         if modes == 0 && zones.isEmpty { throw ValidationError("name at least one zone to move with --zone") }
+        let auto = set?.lowercased() == "auto"
+        if newSet && !auto { throw ValidationError("--new-set goes with --set auto") }
+        if auto && global.output != .text {
+            throw ValidationError("--set auto reports in text, one section per set the zones go to; for --output \(global.output.rawValue), migrate into one set: --set ID")
+        }
+        if auto && domain != nil {
+            throw ValidationError("--set auto places the zones in several sets, each with its own vanity hosts: copy first, then cut over set by set with `vanityns migrate --set ID --zone Z --domain HOME`")
+        }
         if let t = oldNSTTL, !(60...172_800).contains(t) { throw ValidationError("--old-ns-ttl must be between 60 and 172800 seconds") }
         if !(1...8).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 8") }
         if (hosts != nil || soaRName != nil || oldNSTTL != nil) && domain == nil {
@@ -74,12 +83,32 @@ struct MigrateCommand: AsyncParsableCommand {
             if status { return try await MigrationFollowUp.status(engine, zones: zones, services: s, global: global) }
             if resync { return try await MigrationFollowUp.resync(engine, zone: zones[0], yes: yes, global: global) }
             if undo { return try await MigrationFollowUp.undo(engine, zone: zones[0], services: s, yes: yes, global: global) }
-            try await copy(engine, services: s)
+            if set?.lowercased() == "auto" { return try await copyPlaced(engine, services: s) }
+            try await copy(engine, services: s, setId: set!, zones: zones)
         }
     }
 
-    private func copy(_ engine: WhiteLabelEngine, services s: Services) async throws {
-        let migration = try await engine.planMigration(MigrationRequest(setId: set!, zones: zones, acknowledgeDNSSEC: acknowledgeDNSSEC,
+    /// `--set auto`: each zone placed (its copy counts as placed once made), then each set's zones copied in turn.
+    private func copyPlaced(_ engine: WhiteLabelEngine, services s: Services) async throws {
+        var names: [DomainName] = []
+        for z in zones {
+            if let n = try? DomainName.parse(z, rule: .zoneName), !z.uppercased().hasPrefix("Z") || z.contains(".") { names.append(n); continue }
+            names.append(DomainName(trusted: try await s.route53.getHostedZone(id: ResourceID.bare(z)).hostedZone.name))
+        }
+        let placed = try await SetPlacement.run(names, onlyOurs: true, newSet: newSet, yes: yes, dryRun: plan, services: s, global: global)
+        var order: [String] = []
+        for p in placed where !order.contains(p.setId) { order.append(p.setId) }
+        var failed = false
+        for setId in order {
+            let mine = placed.filter { $0.setId == setId }.map(\.zone.fqdn)
+            if global.output == .text { Console.out("\nset \(setId): " + mine.joined(separator: " ")) }
+            do { try await copy(engine, services: s, setId: setId, zones: mine) } catch let e as ExitCode where e.rawValue == 1 { failed = true }
+        }
+        if failed { throw ExitCode(1) }
+    }
+
+    private func copy(_ engine: WhiteLabelEngine, services s: Services, setId: String, zones: [String]) async throws {
+        let migration = try await engine.planMigration(MigrationRequest(setId: setId, zones: zones, acknowledgeDNSSEC: acknowledgeDNSSEC,
                                                                         resolver: s.resolverTarget, queryPort: noDNSCheck ? nil : global.queryPort))
         let text = global.output == .text
         for n in migration.notes where text { Console.error("note: \(n)") }

@@ -37,11 +37,20 @@ struct ApplyCommand: AsyncParsableCommand {
         try await Guarded.run(global) { s in
             let engine = s.engine()
             let plan = try await engine.plan(target.request(resolver: s.resolverTarget, createZones: createZones))
+            if registrarGlue && plan.homeInAnotherSet {
+                throw Console.fail("--registrar-glue: the home domain \(plan.homeDomain.dropLast()) lives in another delegation set and keeps its own vanity "
+                                   + "hosts as its name servers; set \(plan.setId)'s hosts are not its delegation, so its registrar is not changed. Nothing was "
+                                   + "applied: run again without --registrar-glue (each zone of the set is delegated to these hosts at its own registrar)")
+            }
             try await ZoneBatches.apply(plan.zones, of: plan, engine: engine, yes: yes, global: global)
             let rows = engine.registrarRows(plan)
             if global.output == .json {
                 struct Out: Encodable { var Nameservers: [GlueRow] }
                 try Console.json(Out(Nameservers: rows))
+            } else if plan.homeInAnotherSet {
+                Console.out("\nThe home domain \(plan.homeDomain.dropLast()) keeps its own name servers (another set's vanity hosts). Its zone now also")
+                Console.out("serves the addresses of set \(plan.setId)'s hosts; delegate each zone of the set to them at its registrar:\n")
+                Console.out(ReportRenderer.registrarTable(rows))
             } else {
                 Console.out("\nAt the registrar of \(plan.homeDomain.dropLast()): create these glue records (host objects),")
                 Console.out("then set the domain's name servers to them:\n")

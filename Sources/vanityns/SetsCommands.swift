@@ -9,19 +9,34 @@ struct Sets: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Create.self, Delete.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the account's reusable delegation sets.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the account's reusable delegation sets, each with its group of vanity hosts and zones used / limit.",
+            discussion: "A set's vanity hosts are read from the home zone's glue with --domain (the hosts whose A/AAAA records carry the set's name servers' addresses), else from the apex NS of one of its zones; '-' when none is known yet.")
         @OptionGroup var global: GlobalOptions
+        @Option(help: "The home domain whose zone holds every group's glue (default: each set's group from one of its zones' NS).") var domain: String?
 
         func run() async throws {
             try await Guarded.run(global) { s in
-                let sets = try await s.route53.listReusableDelegationSets()
+                let sets = try await s.engine().setSummaries(homeDomain: domain, target: s.resolverTarget)
+                for note in Set(sets.compactMap(\.usage.limitNote)).sorted() { Console.error("note: \(note)") }
                 if global.output == .json {
-                    struct Out: Encodable { var DelegationSets: [DelegationSetJSON] }
-                    return try Console.json(Out(DelegationSets: sets.map(DelegationSetJSON.init)))
+                    struct Entry: Encodable {
+                        var Id: String?; var CallerReference: String?; var NameServers: [String]
+                        var VanityHosts: [String]; var VanityHostsFrom: String?; var ZoneCount: Int; var ZoneLimit: Int
+                    }
+                    struct Out: Encodable { var DelegationSets: [Entry] }
+                    return try Console.json(Out(DelegationSets: sets.map {
+                        let d = DelegationSetJSON($0.set)
+                        return Entry(Id: d.Id, CallerReference: d.CallerReference, NameServers: d.NameServers, VanityHosts: $0.hosts,
+                                     VanityHostsFrom: $0.hostsFrom, ZoneCount: $0.usage.count, ZoneLimit: $0.usage.limit)
+                    }))
                 }
                 if sets.isEmpty { return Console.out("No reusable delegation sets. Create one with `vanityns sets create`.") }
-                var t = TextTable("ID", "CALLER REFERENCE", "NAME SERVERS")
-                for set in sets { t.add(set.id ?? "-", set.callerReference ?? "-", set.nameServers.joined(separator: " ")) }
+                var t = TextTable("ID", "ZONES", "VANITY HOSTS", "NAME SERVERS", "CALLER REFERENCE")
+                for e in sets {
+                    t.add(e.set.id ?? "-", "\(e.usage.count)/\(e.usage.limit)", e.hosts.isEmpty ? "-" : e.hosts.joined(separator: " "),
+                          e.set.nameServers.joined(separator: " "), e.set.callerReference ?? "-")
+                }
                 Console.out(t.render())
             }
         }

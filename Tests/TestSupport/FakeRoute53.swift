@@ -195,7 +195,11 @@ public final class FakeRoute53: Route53API, @unchecked Sendable {
         }
     }
 
+    /// ListHostedZones calls so far (with or without a set filter).
+    public private(set) var zoneListings = 0
+
     public func listHostedZonePages(delegationSetId: String?) -> AsyncThrowingStream<[HostedZone], Error> {
+        locked { zoneListings += 1 }
         let all = locked { zoneOrder.compactMap { zones[$0] }.filter { delegationSetId == nil || $0.setId == ResourceID.bare(delegationSetId!) }.map(\.zone) }
         return AsyncThrowingStream { c in
             var i = 0

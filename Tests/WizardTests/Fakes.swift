@@ -60,10 +60,14 @@ class FakeRoute53: Route53API, @unchecked Sendable {
     var getHostedZoneCalls = 0
     /// ListHostedZones calls with a delegationsetid filter, and pages answered for them.
     var setListings = 0, setListingPages = 0
+    /// ListHostedZones calls without a filter (the account's zones), and pages answered for them.
+    var accountListings = 0, accountListingPages = 0
     func listHostedZonePages(delegationSetId: String?) -> AsyncThrowingStream<[HostedZone], Error> {
         let items = zones.filter { delegationSetId == nil || $0.setId == delegationSetId.map(ResourceID.bare) }.map(\.zone)
         if delegationSetId != nil {
             lock.withLock { setListings += 1; setListingPages += max(1, (items.count + pageSize - 1) / pageSize) }
+        } else {
+            lock.withLock { accountListings += 1; accountListingPages += max(1, (items.count + pageSize - 1) / pageSize) }
         }
         return pages(items, op: "ListHostedZones")
     }
@@ -85,6 +89,15 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
     var applied: [String] = []
     var unfinished: [String] = []
     var planError: Error?
+    /// The home zone lives in another set: its plan is glue only.
+    var homeGlueOnly = false
+    /// What `hostGroups` answers (nil: the protocol's default, no other set known).
+    var groups: HostGroupChoice?
+
+    func hostGroups(homeDomain: String?, setId: String, target: ResolverTarget) async throws -> HostGroupChoice {
+        guard let groups else { return HostGroupChoice(taken: [:], suggested: nil) }
+        return HostGroupChoice(taken: groups.taken, suggested: homeDomain == nil ? nil : groups.suggested)
+    }
 
     func resolveAddresses(awsNames: [String], vanityHosts: [String], target: ResolverTarget) -> AsyncStream<NameServerAddresses> {
         AsyncStream { c in
@@ -112,7 +125,9 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
             }
             changes.append(PlannedChange(role: .apexNS, action: .upsert, before: ResourceRecordSet(name: name, type: "NS", ttl: 172800, values: ["ns-0.awsdns-00.com."]),
                                          after: ResourceRecordSet(name: name, type: "NS", ttl: 60, values: (request.hosts ?? []).map { $0 + "." })))
-            return ZonePlan(zoneName: name, zoneId: "Z", isHome: home, createInSet: false, changes: changes)
+            var plan = ZonePlan(zoneName: name, zoneId: "Z", isHome: home, createInSet: false, changes: changes)
+            plan.glueOnly = home && homeGlueOnly
+            return plan
         }
         let zones = [zone(home, home: true)] + request.extraZones.map { zone($0 + ".", home: false) }
         return WhiteLabelPlan(request: request, setId: request.setId, homeDomain: home, homeDomainUnicode: nil, nameServers: [], zones: zones, warnings: [])

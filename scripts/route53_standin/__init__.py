@@ -38,7 +38,9 @@ What moto does differently and what the stand-in makes of it:
   A set created from such a zone (CreateReusableDelegationSet with HostedZoneId) takes the zone's four, and the zone
   then belongs to the set (GetHostedZone's DelegationSet Id, the delegationsetid filter, the set's zone count); zones
   later created in that set get them too, and a second set from a zone already in a set is refused
-  (DelegationSetAlreadyReusable). Sets created without a zone keep moto's four (the data plane serves those).
+  (DelegationSetAlreadyReusable). The first set created without a zone keeps moto's four (the data plane serves
+  those); every later one gets four of its own, derived from its id and shared with no other set or zone, as Route 53
+  gives each set its own (so each set needs its own group of vanity hosts).
 - ConflictingDomainExists: CreateHostedZone is refused (400) when a public zone of the same name, or a parent or child
   zone, shares a name server with the ones the new zone would get. moto's four count as each set's own servers (in
   Route 53 two sets rarely share one), so only derived names and a shared set can conflict.

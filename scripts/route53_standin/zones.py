@@ -120,13 +120,26 @@ class ZonesMixin:
         sid = bare(ds.findtext(tag("Id")))
         state["set_ref_of"][sid] = request.findtext(tag("CallerReference")) or ""
         zid = bare(request.findtext(tag("HostedZoneId")) or "")
-        names = state["zone_ns"].get(zid) if zid else None
+        names = state["zone_ns"].get(zid) if zid else self.plain_set_name_servers(sid)
         if zid:
             state["zone_set"][zid] = sid
         if names:
             state["set_ns"][sid] = names
             set_name_servers(doc, ds, names)
         return sid
+
+    def plain_set_name_servers(self, sid):
+        """A set made without a zone: the first keeps moto's four (the data plane serves those), every later one gets
+        four of its own, derived from its id and shared with no other set or zone, as Route 53 gives each set its own
+        (Developer Guide, "Configuring white-label name servers": one group of vanity hosts per set). None for the first."""
+        if state.get("moto_set") in (None, sid):
+            state["moto_set"] = sid
+            return None
+        taken = {n for names in list(state["zone_ns"].values()) + list(state["set_ns"].values()) for n in names}
+        attempt = 0
+        while taken & set(derived_name_servers("set/" + sid, attempt)):
+            attempt += 1
+        return derived_name_servers("set/" + sid, attempt)
 
     def own_name_servers(self, zid, doc):
         """Derived names for a zone made without a set, sharing none with a zone of a related name (as Route 53 picks)."""

@@ -37,10 +37,17 @@ public struct BrowserRunner: Sendable {
             do {
                 var sets = setIds ?? []
                 if setIds == nil { sets = try await route53.listReusableDelegationSets().compactMap(\.id) }
-                for id in sets {
-                    var ids: [String] = []
-                    for try await page in route53.listHostedZonePages(delegationSetId: id) { ids += page.map(\.id) }
-                    send(.zoneSets(generation: g, setId: id, zoneIds: ids))
+                // Every set's listing at once (a fleet has tens of sets; the client paces them), each set's column
+                // filled in as its listing answers.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for id in sets {
+                        group.addTask {
+                            var ids: [String] = []
+                            for try await page in route53.listHostedZonePages(delegationSetId: id) { ids += page.map(\.id) }
+                            send(.zoneSets(generation: g, setId: id, zoneIds: ids))
+                        }
+                    }
+                    try await group.waitForAll()
                 }
                 send(.finished(generation: g, error: nil))
             } catch { send(.finished(generation: g, error: UIError(error: error).message)) }

@@ -16,6 +16,8 @@ public enum DelegationSetStep: WizardStepHandler {
         public var sourceZoneCursor = 0
         public var creatingSet = false
         public var chosenSet: DelegationSet?
+        /// Each set's group of vanity hosts (set ID -> hosts), read from its zones' NS; nil until read.
+        public var hostGroups: [String: [String]]?
 
         /// Sets, then the two create rows.
         var setItemsCount: Int { (sets.value?.count ?? 0) + 2 }
@@ -25,13 +27,20 @@ public enum DelegationSetStep: WizardStepHandler {
         case setsLoaded(Result<[DelegationSet], UIError>)
         case setLimit(id: String, Result<LimitUsage, UIError>)
         case setCreated(Result<DelegationSet, UIError>)
+        case hostGroups(Result<HostGroupChoice, UIError>)
 
         public func update(_ s: inout WizardState) -> [WizardCommand] {
             switch self {
             case let .setsLoaded(r):
                 s.delegationSet.sets = Loadable(r)
                 s.delegationSet.setCursor = min(s.delegationSet.setCursor, max(0, s.delegationSet.setItemsCount - 1))
-                return (s.delegationSet.sets.value ?? []).compactMap(\.id).map { .loadSetLimit(id: $0) }
+                guard case .success = r else { return [] }
+                // Host groups only matter with a second set (each reads one listing per set): one set keeps ns1..nsN.
+                let sets = s.delegationSet.sets.value ?? []
+                return sets.compactMap(\.id).map { .loadSetLimit(id: $0) } + (sets.count > 1 ? [.loadHostGroups(homeDomain: nil, setId: "")] : [])
+            case let .hostGroups(r):
+                s.delegationSet.hostGroups = (try? r.get())?.taken ?? [:]
+                return []
             case let .setLimit(id, r):
                 if case let .success(u) = r { s.delegationSet.setUsage[id] = u }
                 return []
@@ -44,7 +53,7 @@ public enum DelegationSetStep: WizardStepHandler {
                     s.delegationSet.sets = .loaded(all)
                     s.delegationSet.setCursor = all.firstIndex(where: { $0.id == set.id }) ?? 0
                     s.notice = ("Created delegation set \(set.id ?? ""). Press enter to use it.", .ok)
-                    return set.id.map { [.loadSetLimit(id: $0)] } ?? []
+                    return (set.id.map { [.loadSetLimit(id: $0)] } ?? []) + (all.count > 1 ? [.loadHostGroups(homeDomain: nil, setId: "")] : [])
                 case let .failure(e):
                     s.notice = ("Could not create the set: \(e.message)", .error)
                     return []
@@ -167,6 +176,14 @@ public enum DelegationSetStep: WizardStepHandler {
                     let head = pair == 0 ? TextWidth.pad(set.id ?? "?", to: idW) + " " + TextWidth.pad(usage, to: zW, right: true) : String(repeating: " ", count: idW + zW + 1)
                     lines.append((head + "  " + TextWidth.pad(a, to: nsW) + " " + TextWidth.truncate(b, to: nsW), .normal, i))
                 }
+                if let groups = d.hostGroups, !groups.isEmpty {
+                    let pad = String(repeating: " ", count: idW + zW + 1) + "  "
+                    if let own = set.id.flatMap({ groups[ResourceID.bare($0)] }) {
+                        lines.append((pad + "vanity hosts " + HostGroups.label(own), .dim, i))
+                    } else {
+                        lines.append((pad + "no hosts yet; " + (s.nextFreeGroupLabel(groups, count: set.nameServers.count) ?? "it needs its own group"), .accent, i))
+                    }
+                }
             }
             if all.isEmpty { lines.append(("No reusable delegation sets yet.", .dim, -1)) }
             lines.append(("+ Create a new set", .accent, all.count))
@@ -183,6 +200,16 @@ public enum DelegationSetStep: WizardStepHandler {
                 if sel && !s.focusLog { f.paint(x: r.x + 2, y: y, width: r.width - 2, role: .selected) }
             }
         }
+    }
+}
+
+extension WizardState {
+    /// The next free group after the taken ones when they share one domain (`ns5-ns8.example.com` after ns1-ns4),
+    /// offered for a set without vanity hosts; the home domain step settles it against the home zone's records.
+    func nextFreeGroupLabel(_ taken: [String: [String]], count: Int) -> String? {
+        let hosts = taken.values.flatMap { $0 }.map { DomainName(trusted: $0) }
+        guard let parent = hosts.first?.parent, hosts.allSatisfy({ $0.parent == parent }) else { return nil }
+        return "next free: " + HostGroups.label(HostGroups.nextFree(home: parent, records: [], taken: Set(hosts), count: count).map(\.ascii))
     }
 }
 

@@ -114,7 +114,7 @@ public enum PlanStep: WizardStepHandler {
     static func boxTitle(_ s: WizardState) -> String {
         if s.copyPhase { return CopyPlan.boxTitle(s) }
         guard let z = s.selectedZone else { return "Plan" }
-        return "Plan ─ zone \(s.plan.planIndex + 1) of \(s.planZones.count): \(WizardState.bare(z.zoneName))\(z.isHome ? " (home zone)" : "")"
+        return "Plan ─ zone \(s.plan.planIndex + 1) of \(s.planZones.count): \(WizardState.bare(z.zoneName))\(z.isHome ? (z.glueOnly ? " (home zone, other set: glue only)" : " (home zone)") : "")"
     }
 
     static func keymap(_ s: WizardState) -> Keymap<WizardAction> {

@@ -59,6 +59,11 @@ public enum RegistrarStep: WizardStepHandler {
         switch a {
         case .registrarApply:
             guard let p = s.plan.result.value else { return [] }
+            if p.homeInAnotherSet {
+                s.notice = ("\(WizardState.bare(p.homeDomain)) lives in another set and keeps its own vanity hosts: its registrar is not changed. "
+                            + "Delegate each zone of this set to these hosts at its registrar.", .warn)
+                return []
+            }
             s.confirm = Confirmation(question: "Set the name servers of \(WizardState.bare(p.homeDomain)) at Route 53 Domains to the vanity hosts with their glue addresses? The registry takes a few minutes.", action: .registrarApply)
             if s.registrar.registrarTable.isEmpty { return [.registrarRows(p)] }
         case .copy:
@@ -75,7 +80,8 @@ public enum RegistrarStep: WizardStepHandler {
 
     static func perform(_ s: inout WizardState, _ p: PendingAction) -> [WizardCommand] {
         if p == .registrarApplyMigrated { return MigratedRegistrar.perform(&s) }
-        guard p == .registrarApply, let current = s.registrar.registrarCurrent.value, current != nil, let plan = s.plan.result.value else { return [] }
+        guard p == .registrarApply, let current = s.registrar.registrarCurrent.value, current != nil, let plan = s.plan.result.value,
+              !plan.homeInAnotherSet else { return [] }
         s.registrar.registrarApplied = .loading
         let table = s.registrar.registrarTable
         let ns = table.isEmpty ? [] : table.map { DomainNameserver(name: $0.host, glueIps: [$0.ipv4, $0.ipv6].compactMap { $0 }) }

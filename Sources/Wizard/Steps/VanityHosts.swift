@@ -24,11 +24,15 @@ public enum VanityHostsStep: WizardStepHandler {
         public var validationGeneration = 0
         public var validatedGeneration = -1
         public var problems: [InputProblem] = []
+        /// Other sets' groups of vanity hosts (set ID -> hosts), read when the home domain is chosen.
+        public var takenGroups: [String: [String]] = [:]
     }
 
     public enum Msg: WizardStepMsg {
         case debounceFired(Int)
         case validated(generation: Int, [InputProblem])
+        /// The groups taken and the one to offer for the chosen set under `home`.
+        case hostGroups(home: String, Result<HostGroupChoice, UIError>)
 
         public func update(_ s: inout WizardState) -> [WizardCommand] {
             switch self {
@@ -36,6 +40,17 @@ public enum VanityHostsStep: WizardStepHandler {
                 return g == s.vanityHosts.validationGeneration && s.vanityHosts.editingHosts ? [.validate(s.request, generation: g)] : []
             case let .validated(g, problems):
                 if g == s.vanityHosts.validationGeneration { s.vanityHosts.problems = problems; s.vanityHosts.validatedGeneration = g }
+                return []
+            case let .hostGroups(home, r):
+                guard home == s.vanityHosts.homeDomain, let choice = try? r.get() else { return [] }
+                let mine = s.delegationSet.chosenSet?.id.map(ResourceID.bare)
+                s.vanityHosts.takenGroups = choice.taken.filter { $0.key != mine }
+                // Offer the set's own group, or the next free one, unless the names were edited meanwhile.
+                if let suggested = choice.suggested, s.vanityHosts.hosts == VanityHostsStep.defaultHosts(s), suggested.count == s.vanityHosts.hosts.count,
+                   suggested != s.vanityHosts.hosts {
+                    s.vanityHosts.hosts = suggested
+                    return VanityHostsStep.revalidate(&s)
+                }
                 return []
             }
         }
@@ -70,11 +85,11 @@ public enum VanityHostsStep: WizardStepHandler {
                 let count = s.delegationSet.chosenSet?.nameServers.count
                 if s.vanityHosts.homeDomain != name || s.vanityHosts.hosts.count != (count ?? 4) {
                     s.vanityHosts.homeDomain = name
-                    let home = s.homeName
-                    s.vanityHosts.hosts = (1...max(1, count ?? 4)).map { "ns\($0).\(home)" }
+                    s.vanityHosts.hosts = defaultHosts(s)
                 }
                 s.vanityHosts.editingHosts = true; s.vanityHosts.hostCursor = 0
-                return revalidate(&s)
+                let several = (s.delegationSet.sets.value?.count ?? 0) > 1
+                return revalidate(&s) + (several ? [.loadHostGroups(homeDomain: name, setId: s.delegationSet.chosenSet?.id ?? "")] : [])
             default: break
             }
             return []
@@ -101,6 +116,12 @@ public enum VanityHostsStep: WizardStepHandler {
         default: break
         }
         return []
+    }
+
+    /// ns1..nsN under the home domain, N the set's name servers.
+    static func defaultHosts(_ s: WizardState) -> [String] {
+        let home = s.homeName
+        return (1...max(1, s.delegationSet.chosenSet?.nameServers.count ?? 4)).map { "ns\($0).\(home)" }
     }
 
     static func revalidate(_ s: inout WizardState) -> [WizardCommand] { revalidate(&s.vanityHosts) }
@@ -172,6 +193,10 @@ public enum VanityHostsStep: WizardStepHandler {
         else if h.problems.isEmpty { f.put("\(Glyph.check) the host names can be used", x: r.x, y: y, role: .ok); y += 1 }
         else {
             for p in h.problems { s.paragraph(&f, "\(Glyph.cross) \(p.description)", x: r.x, y: &y, width: r.width, maxY: r.maxY - 3, role: .error) }
+        }
+        if !h.takenGroups.isEmpty {
+            let taken = h.takenGroups.sorted { $0.key < $1.key }.map { "\(HostGroups.label($0.value)) (set \($0.key))" }
+            s.paragraph(&f, "Taken by other sets: " + taken.joined(separator: ", "), x: r.x, y: &y, width: r.width, maxY: r.maxY - 2, role: .dim)
         }
         y += 1
         s.paragraph(&f, cnameRule, x: r.x, y: &y, width: r.width, maxY: r.maxY, role: .dim)

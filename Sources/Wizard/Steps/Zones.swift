@@ -13,6 +13,8 @@ import Terminal
 public enum ZonesStep: WizardStepHandler {
     public struct State: WizardStepState {
         public var setZones: Loadable<[HostedZone]> = .idle
+        /// The set `setZones` lists (a set chosen again is not listed again).
+        public var setZonesOf: String?
         /// GetHostedZone answers so far / zones to check, while `setZones` loads.
         public var setZonesChecked = (done: 0, total: 0)
         public var checkedZones: Set<String> = []
@@ -43,8 +45,16 @@ public enum ZonesStep: WizardStepHandler {
 
     static func enter(_ s: inout WizardState) -> [WizardCommand] {
         s.zones.zonesCursor = 0
-        s.zones.setZones = .loading; s.zones.setZonesChecked = (0, 0)
-        return [.loadSetZones(setId: s.delegationSet.chosenSet?.id ?? "")]
+        let id = s.delegationSet.chosenSet?.id ?? ""
+        if s.zones.setZonesOf == id, s.zones.setZones.value != nil { return s.loadAllZones() }
+        return reload(&s)
+    }
+
+    /// Lists the set's zones (and the account's, when not listed yet) again.
+    static func reload(_ s: inout WizardState) -> [WizardCommand] {
+        let id = s.delegationSet.chosenSet?.id ?? ""
+        s.zones.setZones = .loading; s.zones.setZonesChecked = (0, 0); s.zones.setZonesOf = id
+        return [.loadSetZones(setId: id)] + s.loadAllZones()
     }
 
     static func act(_ s: inout WizardState, _ a: WizardAction, key: Key) -> [WizardCommand] {
@@ -64,6 +74,13 @@ public enum ZonesStep: WizardStepHandler {
             }
         case .type: if let c = key.printable, c != " " { z.newZoneInput.append(c) }
         case .erase: if !z.newZoneInput.isEmpty { z.newZoneInput.removeLast() }
+        case .rerun:
+            // The one listing of the run, taken again: the account's zones and the set's.
+            s.zones = z
+            s.allZones = .idle
+            let cmds = reload(&s)
+            z = s.zones
+            return cmds
         case .choose:
             if z.zonesCursor == choices.count && !z.newZoneInput.isEmpty {
                 let name = WizardState.bare(z.newZoneInput)
@@ -86,7 +103,8 @@ public enum ZonesStep: WizardStepHandler {
         }
         let migrate = s.zones.zonesCursor > s.setZoneChoices.count
         return WizardState.keys(WizardState.move() + [B([.char(" ")], "space", migrate ? "migrate" : "select", .toggle),
-                                                      B([.enter], "enter", "continue", .choose)])
+                                                      B([.enter], "enter", "continue", .choose),
+                                                      B([.char("r")], "r", "list the zones again", footer: false, .rerun)])
     }
 
     static func boxTitle(_ s: WizardState) -> String { "Zones served by the vanity hosts" }

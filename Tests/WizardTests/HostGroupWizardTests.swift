@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import Route53
+import WhiteLabel
+import Terminal
+@testable import Wizard
+
+/// A second set under a home domain whose first set holds ns1-ns4: step 2 shows each set's group and offers the
+/// next free one, step 3 fills in that group and lists the groups other sets hold.
+@Suite("Wizard: host groups of several sets")
+struct HostGroupWizardTests {
+    @Test func theSecondSetGetsTheNextFreeGroup() async throws {
+        let engine = FakeEngine()
+        let r53 = FakeRoute53()
+        var h = Harness(r53: r53, engine: engine)
+        let first = try #require(r53.sets.first?.id)
+        let second = "N2SECONDSET"
+        r53.sets.append(DelegationSet(id: second, callerReference: "b", nameServers: ["ns-7.awsdns-07.com", "ns-8.awsdns-08.net", "ns-9.awsdns-09.org", "ns-10.awsdns-10.co.uk"]))
+        engine.groups = HostGroupChoice(taken: [first: (1...4).map { "ns\($0).example.com" }], suggested: (5...8).map { "ns\($0).example.com" })
+        await h.start()
+        await h.key(.enter)
+        #expect(h.state.step == .delegationSet)
+        #expect(h.screen.contains("vanity hosts ns1-ns4.example.com"), "\(h.screen)")
+        #expect(h.screen.contains("no hosts yet; next free: ns5-ns8.example.com"), "\(h.screen)")
+
+        // Choose the second set, then the home domain.
+        let index = try #require(h.state.delegationSet.sets.value?.firstIndex { $0.id == second })
+        for _ in 0..<index { await h.key(.down) }
+        await h.key(.enter)
+        #expect(h.state.step == .vanityHosts)
+        await h.type("exa")
+        await h.key(.enter)
+        #expect(h.state.vanityHosts.hosts == ["ns5.example.com", "ns6.example.com", "ns7.example.com", "ns8.example.com"])
+        #expect(h.prose.contains("Taken by other sets: ns1-ns4.example.com (set \(first))"), "\(h.screen)")
+        #expect(h.commands.contains(.loadHostGroups(homeDomain: "example.com.", setId: second)))
+    }
+
+    @Test func labelsAreShortForARunOfHosts() {
+        #expect(HostGroups.label(["ns5.example.com", "ns6.example.com", "ns7.example.com", "ns8.example.com"]) == "ns5-ns8.example.com")
+        #expect(HostGroups.label(["a.example.com", "b.example.com"]) == "a.example.com b.example.com")
+        #expect(HostGroups.label(["ns1.example.com", "ns3.example.com"]) == "ns1.example.com ns3.example.com")
+    }
+}
+
+/// Steps 1 to a loaded step 5 for an account of 1,000 zones: the account's zones listed once, the set's once, and
+/// `r` on the zones step lists both again.
+@Suite("Wizard: one listing per run")
+struct WizardListingTests {
+    @Test func theAccountIsListedOncePerRun() async throws {
+        let r53 = FakeRoute53()
+        r53.pageSize = 100
+        let set = try #require(r53.sets.first?.id)
+        r53.zones += (0..<997).map { n in (HostedZone(id: String(format: "ZF%04d", n), name: String(format: "c%04d.example.", n), callerReference: "c\(n)"),
+                                          n % 10 == 0 ? set : nil) }
+        var h = Harness(size: Size(width: 120, height: 40), r53: r53)
+        await h.start()
+        await h.key(.enter)             // step 2
+        await h.key(.enter)             // step 3: the set
+        await h.type("example.com")
+        await h.key(.enter)             // the home domain
+        await h.key(.enter)             // step 4
+        await h.key(.enter)             // step 5
+        #expect(h.state.step == .zones && h.state.zones.setZones.value != nil)
+        #expect(r53.accountListings == 1 && r53.accountListingPages == 10, "\(r53.accountListings) listings, \(r53.accountListingPages) pages")
+        #expect(r53.setListings == 1 && r53.setListingPages == 2)
+        // Back and forth: nothing listed again. `r`: both again.
+        await h.key(.escape); await h.key(.enter)
+        #expect(r53.accountListings == 1 && r53.setListings == 1)
+        await h.key(.char("r"))
+        #expect(r53.accountListings == 2 && r53.setListings == 2)
+        #expect(h.state.listing?.account.count == 1000 && h.state.listing?.set?.zones.count == 102)
+        // Once the run has made a zone (a migration's copy), the listing is not trusted: the engine lists afresh.
+        h.state.migration.copied = ["legacy.example."]
+        #expect(h.state.listing == nil && h.state.request.listing == nil)
+    }
+}
+
+@Suite("Wizard: a home zone in another set")
+struct HomeInAnotherSetWizardTests {
+    @Test func theRegistrarOfTheHomeDomainIsLeftAlone() async {
+        let e = FakeEngine()
+        e.homeGlueOnly = true
+        var h = Harness(engine: e, registrarLookup: { _ in [DomainNameserver(name: "ns1.example.com", glueIps: nil)] })
+        await WizardFlowTests.toPlan(&h)
+        #expect(h.screen.contains("example.com (home zone, other set: glue only)"), "\(h.screen)")
+        await h.keys(.char("y"), .char("y"), .enter)
+        #expect(h.state.step == .registrar)
+        await h.key(.char("a"))
+        #expect(h.state.confirm == nil, "no question: nothing is sent for the home domain")
+        #expect(h.prose.contains("lives in another set and keeps its own vanity hosts"), "\(h.screen)")
+        #expect(!h.commands.contains { if case .registrarApply = $0 { return true }; return false })
+    }
+}
