@@ -6,15 +6,17 @@ module for the behaviours. --delay holds the answer to ChangeResourceRecordSets 
 crash tests).
 
 Usage: route53-proxy.py PORT UPSTREAM_URL [DELAY] [--pending S] [--buckets] [--change-bucket CAP/RATE]
-                        [--page-size N] [--limits zones-per-set=N,hosted-zones=N,sets=N]
+                        [--page-size N] [--limits zones-per-set=N,hosted-zones=N,sets=N] [--state-dir DIR]
 """
 import argparse, http.client, http.server, time, urllib.parse
 
 from . import pacing
 from .store import lock, settings, state, writes_changed
 from .wire import bare, error_xml, wrapped
+from . import dnssec
 from .answers import AnswersMixin, parse_limits
 from .control import ControlMixin
+from .dnssec import DNSSECMixin
 from .faults import FaultsMixin
 from .pacing import PacingMixin, operation
 from .records import RecordsMixin
@@ -24,7 +26,8 @@ from .zones import ZonesMixin
 upstream_address = urllib.parse.urlsplit("http://127.0.0.1:5000")
 
 
-class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, ControlMixin, FaultsMixin, http.server.BaseHTTPRequestHandler):
+class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, DNSSECMixin, ControlMixin, FaultsMixin,
+              http.server.BaseHTTPRequestHandler):
     """One request: a control endpoint, an operation answered or reshaped here, or moto's answer unchanged."""
     protocol_version = "HTTP/1.1"
 
@@ -39,6 +42,10 @@ class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, ControlMixin,
         data = r.read()
         c.close()
         return r.status, data, r.getheaders()
+
+    def upstream_url(self):
+        """moto's URL, for the modules that call it with boto3 (dnssec.py's KMS look-ups)."""
+        return "%s://%s:%d" % (upstream_address.scheme, upstream_address.hostname, upstream_address.port)
 
     def answer(self, status, data, hdrs=()):
         self.send_response(status)
@@ -78,8 +85,14 @@ class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, ControlMixin,
             return
         if op == "ListResourceRecordSets":
             return self.list_records(split.path.split("/")[3], query)
+        if op == "CreateKeySigningKey":
+            return self.create_ksk(body)
+        if op in ("ActivateKeySigningKey", "DeactivateKeySigningKey", "DeleteKeySigningKey"):
+            return self.ksk_action(self.command, split.path)
+        if op in ("EnableHostedZoneDNSSEC", "DisableHostedZoneDNSSEC"):
+            return self.signing_action(split.path)
         own = {"GetReusableDelegationSetLimit": self.set_limit, "GetAccountLimit": self.account_limit,
-               "GetDNSSEC": self.dnssec, "ListTrafficPolicyInstancesByHostedZone": self.traffic_policy_instances}
+               "GetDNSSEC": self.get_dnssec, "ListTrafficPolicyInstancesByHostedZone": self.traffic_policy_instances}
         if op in own and own[op](split.path, query):
             return
         if op == "ChangeResourceRecordSets":
@@ -126,10 +139,12 @@ def main(argv=None):
     ap.add_argument("--change-bucket", default="1000/1000", help="change-throughput bucket CAPACITY/REFILL (changes, per s)")
     ap.add_argument("--page-size", type=int, default=300, help="cap on ListResourceRecordSets maxitems (Route 53: 300)")
     ap.add_argument("--limits", default="", help="zones-per-set=N,hosted-zones=N,sets=N: answer and enforce these limits")
+    ap.add_argument("--state-dir", help="where the stand-in keeps its files (DNSSEC key files); default a new temporary folder")
     args = ap.parse_args(argv)
     upstream_address = urllib.parse.urlsplit(args.upstream)
     settings.pending, settings.delay, settings.buckets = args.pending, args.delay, args.buckets
     pacing.configure(args.change_bucket)
     state["page_size"] = args.page_size
     state["limits"] = parse_limits(args.limits)
+    dnssec.configure(args.state_dir)
     http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()

@@ -21,7 +21,8 @@ state = {
     "drop_creates": 0,
     "zone_ns": {},        # zone id -> its four name servers, where they are not moto's (derived, or its set's)
     "set_ns": {},         # set id -> its four name servers, for a set made from a zone
-    "dnssec": {},         # zone id -> ServeSignature set with POST /__proxy/dnssec
+    "dnssec": {},         # zone id -> ServeSignature set with POST /__proxy/dnssec (overrides dnssec_zones' status)
+    "dnssec_zones": {},   # zone id -> {"signing", "ksks": {name: KSK}, "zsk", "name"}: dnssec.py's KSKs and signing
     "traffic": {},        # zone id -> [traffic policy instance], registered with POST /__proxy/traffic-policy-instance
     "limits": {},         # "zones-per-set" / "hosted-zones" / "sets" -> limit, from --limits and POST /__proxy/limits
     "page_size": 300,
