@@ -319,7 +319,8 @@ def registry_servers(count):
 
 
 def fetch_registrations(domains):
-    """{domain: [{"Name": host, "GlueIps": [...]}, ...]} for every domain moto's Route 53 Domains holds."""
+    """({domain: [{"Name": host, "GlueIps": [...]}, ...]}, {domain: [DS rdata]}) for every domain Route 53 Domains
+    holds (the proxy's view): the name servers and the DS records of its DnssecKeys."""
     names, marker = [], None
     while True:
         page = domains.list_domains(**({"Marker": marker} if marker else {}))
@@ -327,7 +328,10 @@ def fetch_registrations(domains):
         marker = page.get("NextPageMarker")
         if not marker:
             break
-    return {absolute(n.lower()): domains.get_domain_detail(DomainName=n).get("Nameservers", []) for n in names}
+    details = {absolute(n.lower()): domains.get_domain_detail(DomainName=n) for n in names}
+    return ({d: v.get("Nameservers", []) for d, v in details.items()},
+            {d: ["%d %d %d %s" % (k["KeyTag"], k["Algorithm"], k["DigestType"], k["Digest"]) for k in v.get("DnssecKeys", [])]
+             for d, v in details.items()})
 
 
 def parent_of(domain):
@@ -653,7 +657,8 @@ def main():
     os.makedirs(a.state, exist_ok=True)
     r53 = boto3.client("route53", endpoint_url=a.moto, region_name="us-east-1",
                        aws_access_key_id="AKIDDATAPLANE0001", aws_secret_access_key="dataplane")
-    domains = boto3.client("route53domains", endpoint_url=a.moto, region_name="us-east-1",
+    # Registrations through the proxy when there is one: it holds the name servers Route 53 Domains' operations set.
+    domains = boto3.client("route53domains", endpoint_url=a.route53 or a.moto, region_name="us-east-1",
                            aws_access_key_id="AKIDDATAPLANE0001", aws_secret_access_key="dataplane")
     # nsd-control's unix sockets: a path has at most 107 bytes, so they live in a short folder of their own.
     sockets = tempfile.mkdtemp(prefix="dp-")
@@ -697,12 +702,12 @@ def main():
                 time.sleep(a.interval)
                 continue
             try:
-                registrations = fetch_registrations(domains)
+                registrations, ds_records = fetch_registrations(domains)
             except Exception as e:  # Route 53 Domains unavailable: the registry file alone
                 sys.stderr.write(f"dataplane: route53domains: {e}\n")
-                registrations = {}
-            cache, writes_seen, fetched_at = (hosted, zone_hosts, registrations, dnssec_keys), writes, time.monotonic()
-        hosted, zone_hosts, registrations, dnssec_keys = cache
+                registrations, ds_records = {}, {}
+            cache, writes_seen, fetched_at = (hosted, zone_hosts, registrations, dnssec_keys, ds_records), writes, time.monotonic()
+        hosted, zone_hosts, registrations, dnssec_keys, ds_records = cache
         # The derived hosts to give addresses: with the proxy, those of the zones in moto's listing (a zone created or
         # deleted between the two readings would otherwise bring hosts without their zone: lone groups, started and
         # stopped again a moment later); without it, those named in apex NS records.
@@ -712,7 +717,7 @@ def main():
         if a.registry and os.path.exists(a.registry):
             with open(a.registry) as f:
                 registry = json.load(f)
-        wanted = wanted_servers(a, hosted, zone_hosts, addresses, registry, registrations, signer, dnssec_keys)
+        wanted = wanted_servers(a, hosted, zone_hosts, addresses, registry, registrations, signer, dnssec_keys, ds_records)
         signer.write_anchors()
         t_fetched = time.monotonic()
         did = apply(servers, wanted, a.port, a.state, sockets)
@@ -739,10 +744,10 @@ def main():
             time.sleep(0.02)
 
 
-def wanted_servers(a, hosted, zone_hosts, addresses, registry, registrations, signer=None, dnssec_keys=None):
+def wanted_servers(a, hosted, zone_hosts, addresses, registry, registrations, signer=None, dnssec_keys=None, ds_records=None):
     """{key: (listen addresses, {zone: text})}: every nsd that should run and what it should serve; zones that sign
     and the registry's parent zones signed by `signer`."""
-    views = registry_views(registrations, registry, a.registry_servers, signer)
+    views = registry_views(registrations, registry, a.registry_servers, signer, ds_records)
     render = (lambda zone: signer.hosted(zone, dnssec_keys or {})) if signer else (lambda zone: zone_text(zone[1], zone[2]))
     parents = next(iter(views.values()))[1] if views else {}
     first_registry = registry_servers(a.registry_servers)[0][0] if a.registry_servers else None

@@ -7,6 +7,7 @@ One module per concern, each naming the Route 53 behaviour it emulates and the d
 - pacing.py: request and change buckets (Throttling), changes PENDING for --pending seconds.
 - records.py: ListResourceRecordSets order and paging, ChangeResourceRecordSets checked whole.
 - zones.py: CallerReferences, each zone's own name servers, sets made from zones, SOA/NS, ListHostedZones by set.
+- domains.py: Route 53 Domains registrations' name servers and their operations (moto allows one update ever).
 - answers.py: account and set limits, ListTrafficPolicyInstancesByHostedZone.
 - dnssec.py: key-signing keys backed by KMS (moto's, checked as Route 53 checks them), signing on and off, GetDNSSEC,
   and the keys the data plane signs with.
@@ -72,8 +73,11 @@ GET /__proxy/stats answers JSON counts: requests and Throttling answers per oper
 are not counted); POST /__proxy/stats/reset sets them to zero. GET /__proxy/zone-name-servers answers JSON {zone id:
 [its four name servers as GetHostedZone answers them here]} for every hosted zone ([] for a private one), for
 dataplane.py to serve each zone where Route 53 would. Control endpoints are neither counted nor paced. STS calls (POST / with a form body, which moto serves
-on the same port) and Route 53 Domains calls (POST / with X-Amz-Target) are forwarded unchanged.
+on the same port) are forwarded unchanged; Route 53 Domains calls (POST / with X-Amz-Target) are too, but for the
+name servers: UpdateDomainNameservers, GetDomainDetail's Nameservers and their operations are held here (domains.py),
+since moto refuses every update after a domain's first.
 
 Usage: route53-proxy.py PORT UPSTREAM_URL [DELAY] [--pending S] [--buckets] [--change-bucket CAP/RATE]
-                        [--page-size N] [--limits zones-per-set=N,hosted-zones=N,sets=N] [--state-dir DIR]
+                        [--page-size N] [--limits zones-per-set=N,hosted-zones=N,sets=N] [--domains-pending S]
+                        [--state-dir DIR]
 """

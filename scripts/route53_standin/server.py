@@ -1,12 +1,13 @@
 """The proxy itself: the HTTP server in front of moto, which routes each Route 53 operation to the module that makes
-it answer like Route 53 and forwards the rest (tags, STS calls, Route 53 Domains calls) unchanged.
+it answer like Route 53 and forwards the rest (tags, STS calls, the Route 53 Domains calls domains.py does not hold) unchanged.
 
 Route 53 behaviour: the operation names of the Route 53 API (Amazon Route 53 API Reference, "Actions"); see each
 module for the behaviours. --delay holds the answer to ChangeResourceRecordSets while the change lands at once (for
 crash tests).
 
 Usage: route53-proxy.py PORT UPSTREAM_URL [DELAY] [--pending S] [--buckets] [--change-bucket CAP/RATE]
-                        [--page-size N] [--limits zones-per-set=N,hosted-zones=N,sets=N] [--state-dir DIR]
+                        [--page-size N] [--limits zones-per-set=N,hosted-zones=N,sets=N] [--domains-pending S]
+                        [--state-dir DIR]
 """
 import argparse, http.client, http.server, time, urllib.parse
 
@@ -17,6 +18,7 @@ from . import dnssec
 from .answers import AnswersMixin, parse_limits
 from .control import ControlMixin
 from .dnssec import DNSSECMixin
+from .domains import DomainsMixin
 from .faults import FaultsMixin
 from .pacing import PacingMixin, operation
 from .records import RecordsMixin
@@ -26,14 +28,18 @@ from .zones import ZonesMixin
 upstream_address = urllib.parse.urlsplit("http://127.0.0.1:5000")
 
 
-class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, DNSSECMixin, ControlMixin, FaultsMixin,
+class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, DNSSECMixin, DomainsMixin, ControlMixin, FaultsMixin,
               http.server.BaseHTTPRequestHandler):
     """One request: a control endpoint, an operation answered or reshaped here, or moto's answer unchanged."""
     protocol_version = "HTTP/1.1"
 
-    def upstream(self, method, path, body=None):
+    def upstream(self, method, path, body=None, target=None):
+        """moto's answer to the request (or to another Route 53 Domains operation, `target`, with the same signature)."""
         c = http.client.HTTPConnection(upstream_address.hostname, upstream_address.port, timeout=60)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection", "content-length")}
+        if target:
+            headers = {k: v for k, v in headers.items() if k.lower() != "x-amz-target"}
+            headers["X-Amz-Target"] = target
         if self.control_call:  # unsigned: moto picks the service by the credential scope
             headers["Authorization"] = ("AWS4-HMAC-SHA256 Credential=AKIDPROXY0000000001/20130401/us-east-1/route53/"
                                         "aws4_request, SignedHeaders=host, Signature=0")
@@ -95,8 +101,11 @@ class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, DNSSECMixin, 
                "GetDNSSEC": self.get_dnssec, "ListTrafficPolicyInstancesByHostedZone": self.traffic_policy_instances}
         if op in own and own[op](split.path, query):
             return
+        held = self.domains_call(body) if op == "Domains" else None
         if op == "ChangeResourceRecordSets":
             status, data, hdrs = self.change_records(split.path.split("/")[3], body)
+        elif held:
+            status, data, hdrs = held
         else:
             status, data, hdrs = self.upstream(self.command, self.path, body)
         if op == "ChangeResourceRecordSets" and status == 200:
@@ -138,11 +147,14 @@ def main(argv=None):
     ap.add_argument("--buckets", action="store_true", help="enforce Route 53's published request and change buckets")
     ap.add_argument("--change-bucket", default="1000/1000", help="change-throughput bucket CAPACITY/REFILL (changes, per s)")
     ap.add_argument("--page-size", type=int, default=300, help="cap on ListResourceRecordSets maxitems (Route 53: 300)")
+    ap.add_argument("--domains-pending", type=float, default=0.0,
+                    help="seconds a Route 53 Domains operation stays IN_PROGRESS before SUCCESSFUL")
     ap.add_argument("--limits", default="", help="zones-per-set=N,hosted-zones=N,sets=N: answer and enforce these limits")
     ap.add_argument("--state-dir", help="where the stand-in keeps its files (DNSSEC key files); default a new temporary folder")
     args = ap.parse_args(argv)
     upstream_address = urllib.parse.urlsplit(args.upstream)
     settings.pending, settings.delay, settings.buckets = args.pending, args.delay, args.buckets
+    settings.domains_pending = args.domains_pending
     pacing.configure(args.change_bucket)
     state["page_size"] = args.page_size
     state["limits"] = parse_limits(args.limits)

@@ -8,7 +8,7 @@ import threading, types
 
 # Set from the command line by server.main(): seconds a change stays PENDING, seconds to hold a ChangeResourceRecordSets
 # answer, and whether Route 53's request buckets are enforced.
-settings = types.SimpleNamespace(pending=0.0, delay=0.0, buckets=False)
+settings = types.SimpleNamespace(pending=0.0, delay=0.0, buckets=False, domains_pending=0.0)
 
 lock = threading.RLock()
 writes_changed = threading.Condition(lock)  # notified when state["writes"] moves (GET /__proxy/writes?after=N waits)
@@ -24,6 +24,7 @@ state = {
     "dnssec": {},         # zone id -> ServeSignature set with POST /__proxy/dnssec (overrides dnssec_zones' status)
     "dnssec_zones": {},   # zone id -> {"signing", "ksks": {name: KSK}, "zsk", "name"}: dnssec.py's KSKs and signing
     "traffic": {},        # zone id -> [traffic policy instance], registered with POST /__proxy/traffic-policy-instance
+    "domain_ops": {},     # Route 53 Domains operation id -> UPDATE_NAMESERVER operation (domains.py)
     "limits": {},         # "zones-per-set" / "hosted-zones" / "sets" -> limit, from --limits and POST /__proxy/limits
     "page_size": 300,
     "stats": {"requests": 0, "throttled": 0, "by_operation": {}},
