@@ -19,6 +19,8 @@ struct LDNSQuery: Sendable {
     var timeout: Double
     /// TCP only, not UDP first.
     var tcp = false
+    /// A type outside `DNSRecordType` (DNSKEY, for `DNSSECProbe`), asked instead of `type`.
+    var rawType: ldns_rr_type? = nil
 
     func run() -> LookupOutcome {
         exchange(failed: { $0 }) { packet, qname in AnswerReader.outcome(of: packet, name: qname, type: type) }
@@ -29,10 +31,16 @@ struct LDNSQuery: Sendable {
         exchange(failed: DelegationOutcome.init(failure:)) { packet, qname in ReferralReader.outcome(of: packet, name: qname) }
     }
 
+    /// Sends the query with the DO bit (EDNS, 4096-byte UDP answers) and hands the raw reply to `read`, for DNSSEC
+    /// checks (`DNSSECProbe`); the same rules as `exchange`.
+    func runDNSSEC<T>(failed: (LookupOutcome) -> T, read: (UnsafeMutablePointer<ldns_pkt>, UnsafeMutablePointer<ldns_rdf>) -> T) -> T {
+        exchange(dnssec: true, failed: failed, read: read)
+    }
+
     /// Builds the resolver, sends the query and hands the reply to `read`; a query that could not be sent or got no
     /// reply becomes a `LookupOutcome` (`.timeout` or `.error`) mapped by `failed`. Frees every ldns object it makes;
     /// `read` must not keep pointers into the packet.
-    private func exchange<T>(failed: (LookupOutcome) -> T,
+    private func exchange<T>(dnssec: Bool = false, failed: (LookupOutcome) -> T,
                              read: (UnsafeMutablePointer<ldns_pkt>, UnsafeMutablePointer<ldns_rdf>) -> T) -> T {
         guard timeout > 0 else { return failed(.error("the timeout must be more than 0 seconds")) }
         guard let qname = Self.domainName(name) else { return failed(.error("“\(name)” is not a valid domain name")) }
@@ -44,10 +52,14 @@ struct LDNSQuery: Sendable {
         }
         defer { ldns_resolver_deep_free(resolver) }
         let attempts = configure(resolver)
+        if dnssec {
+            ldns_resolver_set_dnssec(resolver, ldnsBool(true))
+            ldns_resolver_set_edns_udp_size(resolver, 4096)
+        }
 
         var packet: UnsafeMutablePointer<ldns_pkt>?
         let started = DispatchTime.now()
-        let status = ldns_resolver_query_status(&packet, resolver, qname, type.ldnsType, LDNS_RR_CLASS_IN,
+        let status = ldns_resolver_query_status(&packet, resolver, qname, rawType ?? type.ldnsType, LDNS_RR_CLASS_IN,
                                                 recursive ? UInt16(LDNS_RD) : 0)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         guard status == LDNS_STATUS_OK, let packet else {

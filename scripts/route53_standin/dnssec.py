@@ -37,10 +37,10 @@ key's DNSKEY and DS. dataplane.py reads GET /__proxy/dnssec-keys ({zone id: {"zo
 base names]}}) and signs the zones that sign with ldns-signzone and those keys.
 The older POST /__proxy/dnssec?zone=ID&status=S still overrides ServeSignature (tests of refusals for a signing zone).
 """
-import base64, datetime, hashlib, json, os, re, struct, tempfile, threading, uuid
+import base64, datetime, hashlib, json, os, re, struct, tempfile, threading, time, uuid
 import xml.etree.ElementTree as ET
 
-from .store import lock, state
+from .store import lock, settings, state
 from .wire import API, bare, error_xml, leaf, tag, xml_doc
 
 ROUTE53_PRINCIPAL = "dnssec-route53.amazonaws.com"
@@ -203,7 +203,10 @@ class DNSSECMixin:
     def change_info(self, root, parent=None):
         doc = parent if parent is not None else ET.Element(tag(root))
         info = ET.SubElement(doc, tag("ChangeInfo"))
-        leaf(info, "Id", "/change/C" + uuid.uuid4().hex[:20].upper())
+        cid = "C" + uuid.uuid4().hex[:20].upper()
+        with lock:  # GetChange answers it (INSYNC at once; pacing.py's pending() makes it PENDING for --pending s)
+            state["changes"][cid] = time.monotonic() - settings.pending
+        leaf(info, "Id", "/change/" + cid)
         leaf(info, "Status", "INSYNC")
         leaf(info, "SubmittedAt", now_iso())
         return doc

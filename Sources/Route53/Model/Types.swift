@@ -245,7 +245,11 @@ public struct DomainNameserver: Codable, Sendable, Equatable {
 public struct DomainDetail: Sendable, Equatable {
     public var domainName: String
     public var nameservers: [DomainNameserver]
-    public init(domainName: String, nameservers: [DomainNameserver]) { self.domainName = domainName; self.nameservers = nameservers }
+    /// The DS records the registry holds for the domain (`DnssecKeys`).
+    public var dnssecKeys: [DomainDNSSECKey]
+    public init(domainName: String, nameservers: [DomainNameserver], dnssecKeys: [DomainDNSSECKey] = []) {
+        self.domainName = domainName; self.nameservers = nameservers; self.dnssecKeys = dnssecKeys
+    }
 }
 
 /// GetOperationDetail's status.
