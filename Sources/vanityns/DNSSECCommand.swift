@@ -200,6 +200,8 @@ struct DNSSECDisable: AsyncParsableCommand {
     @Option(name: .customLong("ds-wait"), help: "Seconds to wait for every parent server to stop serving the DS (default 900).") var dsWait: Double = 900
     @Option(name: .customLong("max-wait"), help: "Longest DS TTL wait done in-process, in seconds (default 300); longer ones exit 5.")
     var maxWait: Double = 300
+    @Option(name: .customLong("ds-ttl"), help: "The DS TTL to wait out when no parent server serves a DS now (default 86400, the TTL .com gives a DS).")
+    var dsTTL: UInt32 = 86400
     @Flag(help: "Unsign even though a parent server still serves a DS (the domain then fails validation until it is gone).") var force = false
     @Flag(help: "Do not ask for confirmation.") var yes = false
 
@@ -212,6 +214,11 @@ struct DNSSECDisable: AsyncParsableCommand {
                 var (parent, _) = await engine.parentDS(of: name, port: global.queryPort, target: s.resolverTarget)
                 var served = Array(Set(parent.flatMap { $0.records ?? [] })).sorted()
                 let ttl = await engine.parentDSTTL(of: name, port: global.queryPort, target: s.resolverTarget)
+                let detail = try await clients.route53.getDNSSECDetail(zoneId: z.id)
+                if served.isEmpty && !detail.signing && !detail.keySigningKeys.contains(where: { $0.status == "ACTIVE" }) {
+                    Console.out("\(name): not signed and no DS at the parent; nothing to do")
+                    continue
+                }
                 if !served.isEmpty {
                     engine.forgetDSGone(zoneId: z.id)
                     Console.out("\(name): the parent serves DS " + served.joined(separator: ", ") + " (TTL \(ttl.map(String.init) ?? "?") s)")
@@ -240,7 +247,7 @@ struct DNSSECDisable: AsyncParsableCommand {
                                   + "\(name) and everything under it until the DS is removed and its TTL (\(ttl.map(String.init) ?? "?") s) has passed")
                     guard try Console.confirm("Unsign \(name) anyway?", assumeYes: yes) else { throw Console.fail("nothing was changed") }
                 } else {
-                    let gone = try engine.dsGone(zoneId: z.id, ttl: ttl)
+                    let gone = try engine.dsGone(zoneId: z.id, ttl: ttl ?? dsTTL)
                     let until = gone.since.addingTimeInterval(Double(gone.ttl))
                     let left = until.timeIntervalSinceNow
                     if left > maxWait {

@@ -28,9 +28,9 @@ struct JSONProtocol: Sendable {
     /// `[String: Any]` is not Sendable; the dictionary is freshly parsed and never shared.
     private struct JSONBox: @unchecked Sendable { let value: [String: Any]; init(_ v: [String: Any]) { value = v } }
 
-    /// The answer's JSON object (empty for an empty body).
+    /// The answer's JSON object (empty for an empty body, or `null`, which some stand-ins answer for no members).
     static func object(_ response: HTTPResponse) throws -> [String: Any] {
-        if response.body.isEmpty { return [:] }
+        if response.body.isEmpty || String(decoding: response.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "null" { return [:] }
         guard let o = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
             throw Route53Error.malformedResponse("HTTP \(response.status) with a body that is not a JSON object: \(XMLParser.excerpt(response.body))")
         }

@@ -16,8 +16,9 @@ public final class KMSClient: KMSAPI {
     public func describeKey(arn: String) async throws -> KMSKey {
         let described = try await json.call("DescribeKey", ["KeyId": arn])
         guard let meta = described["KeyMetadata"] as? [String: Any] else { throw Route53Error.malformedResponse("DescribeKey answer without KeyMetadata") }
-        let policy = try await json.call("GetKeyPolicy", ["KeyId": arn, "PolicyName": "default"])
-        return KMSKey(arn: meta["Arn"] as? String ?? arn, keySpec: (meta["KeySpec"] ?? meta["CustomerMasterKeySpec"]) as? String ?? "",
+        let keyArn = meta["Arn"] as? String ?? arn  // GetKeyPolicy takes a key ID or ARN, not an alias
+        let policy = try await json.call("GetKeyPolicy", ["KeyId": keyArn, "PolicyName": "default"])
+        return KMSKey(arn: keyArn, keySpec: (meta["KeySpec"] ?? meta["CustomerMasterKeySpec"]) as? String ?? "",
                       keyUsage: meta["KeyUsage"] as? String ?? "", keyState: meta["KeyState"] as? String ?? "",
                       policy: policy["Policy"] as? String ?? "")
     }
