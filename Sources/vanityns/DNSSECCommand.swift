@@ -191,7 +191,8 @@ struct DNSSECDisable: AsyncParsableCommand {
         stopped serving it); (2) the DS's TTL waited out once no parent server serves it (resolvers may hold it that \
         long; a wait over --max-wait seconds exits 5 and says when to run again); (3) DisableHostedZoneDNSSEC, then \
         DeactivateKeySigningKey. While any parent server still serves a DS the zone is not unsigned, unless --force, \
-        after a warning: validating resolvers then answer SERVFAIL for the domain until the DS is gone and its TTL passed.
+        after a warning: validating resolvers then answer SERVFAIL for the domain until the DS is gone and its TTL passed \
+        (Route 53 itself refuses while the DS is its own key-signing key's: KeySigningKeyInParentDSRecord).
 
         Exit codes: 0 done, 1 failure, 4 the DS must be removed at another registrar, 5 waiting out the DS TTL, 64 usage error.
         """)
@@ -262,7 +263,12 @@ struct DNSSECDisable: AsyncParsableCommand {
                         throw Console.fail("nothing was changed")
                     }
                 }
-                try await engine.unsignZone(zoneId: z.id, zoneName: name, clients: clients, progress: say)
+                do {
+                    try await engine.unsignZone(zoneId: z.id, zoneName: name, clients: clients, progress: say)
+                } catch let e as Route53Error where e.code == "KeySigningKeyInParentDSRecord" {
+                    throw Console.fail("\(name): Route 53 refuses to stop signing while the parent serves the DS of the zone's key-signing key "
+                                       + "(\(e.description)); nothing was changed: remove the DS at the registrar first")
+                }
                 engine.forgetDSGone(zoneId: z.id)
                 Console.out("\(name): unsigned")
             }
