@@ -72,6 +72,9 @@ import TestSupport
         for h in Self.hosts {
             #expect(status.stdout.contains("\(h).example.com. (127.0.0.") && status.stdout.contains("TCP): chain verifies"), "\(h): \(status.stdout)")
         }
+        let secureAudit = try f.vanity(["audit", "--set", f.setId, "--domain", "example.com"])
+        #expect(secureAudit.stdout.contains("DNSSEC") && (secureAudit.stdout.split(separator: "\n").first { $0.hasPrefix("example.com") } ?? "").contains("secure"),
+                "\(secureAudit.stdout)")
         // A rerun finds the KMS key (alias), the KSK (derived reference) and the DS: nothing new.
         let again = try f.vanity(["dnssec", "enable", "--yes", "--zone", home, "--create-kms-key"])
         #expect(again.status == 0 && again.stdout.contains("already holds the DS"), "\(again.stdout)\n\(again.stderr)")
@@ -117,5 +120,9 @@ import TestSupport
         let left = try f.vanity(["dnssec", "status", "--zone", home])
         #expect(left.status == 2 && left.stdout.contains("but Route 53 does not sign the zone"), "\(left.stdout)")
         #expect(try f.dns.delv("www.example.com", root: "com.").stderr.contains("resolution failed"))
+        let audit = try f.vanity(["audit", "--set", f.setId, "--domain", "example.com"])
+        #expect(audit.status == 2 && (audit.stdout.split(separator: "\n").first { $0.hasPrefix("example.com") } ?? "").contains("DS unsigned"), "\(audit.stdout)")
+        let verify = try f.vanity(["verify", "--domain", "example.com"])
+        #expect(verify.status == 2 && (verify.stdout + verify.stderr).contains("but Route 53 does not sign the zone"), "\(verify.stdout)\n\(verify.stderr)")
     }
 }

@@ -324,9 +324,9 @@ public final class Route53Client: Route53API {
     }
 
     public func getDNSSEC(zoneId: String) async throws -> DNSSECStatus {
-        let doc = try await xml(APICall(operation: "GetDNSSEC", method: "GET", path: Self.api + "/hostedzone/" + Self.seg(zoneId) + "/dnssec"),
-                                root: "GetDNSSECResponse")
-        let status = try Route53XMLCodec.requiredElement(doc, "Status")
-        return DNSSECStatus(serveSignature: try Route53XMLCodec.required(status, "ServeSignature"), statusMessage: status.text("StatusMessage"))
+        let detail = try await getDNSSECDetail(zoneId: zoneId)
+        var status = detail.status
+        status.activeKeyTags = detail.keySigningKeys.filter { $0.status == "ACTIVE" }.map(\.keyTag)
+        return status
     }
 }

@@ -204,7 +204,11 @@ public enum AccountLimitType: String, Sendable {
 public struct DNSSECStatus: Codable, Sendable, Equatable {
     public var serveSignature: String
     public var statusMessage: String?
-    public init(serveSignature: String, statusMessage: String?) { self.serveSignature = serveSignature; self.statusMessage = statusMessage }
+    /// Key tags of the zone's ACTIVE key-signing keys (GetDNSSEC's KeySigningKeys).
+    public var activeKeyTags: [Int]
+    public init(serveSignature: String, statusMessage: String?, activeKeyTags: [Int] = []) {
+        self.serveSignature = serveSignature; self.statusMessage = statusMessage; self.activeKeyTags = activeKeyTags
+    }
 }
 
 /// A cost-allocation tag of a hosted zone (ListTagsForResource, ChangeTagsForResource).

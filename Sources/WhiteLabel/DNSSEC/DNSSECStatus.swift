@@ -26,6 +26,53 @@ public struct DNSSECZoneStatus: Sendable, Equatable {
 }
 
 extension WhiteLabelEngine {
+    /// What Route 53's signing and the DS the parent serves make of a zone: `audit`'s DNSSEC column (`-` neither,
+    /// `no DS` signed but not yet trusted, `secure`, `DS unsigned`, `DS mismatch`) and the problems, shared by
+    /// `audit`, `verify` and `dnssec status`. A DS for an unsigned zone, or for a key the zone does not sign with,
+    /// makes every validating resolver fail the domain.
+    public static func dnssecJudgement(signing: Bool, serveSignature: String, activeKeyTags: Set<Int>, parentDS: [String]) -> (column: String, problems: [String]) {
+        let tags = parentDS.compactMap { Int($0.split(separator: " ").first ?? "") }
+        if tags.isEmpty { return (signing ? "no DS" : "-", []) }
+        let list = tags.map(String.init).joined(separator: ", ")
+        if !signing {
+            return ("DS unsigned", ["the parent serves a DS (key tag \(list)) but Route 53 does not sign the zone (\(serveSignature)): validating "
+                                    + "resolvers fail the domain; remove the DS at the registrar, or sign the zone again"])
+        }
+        let strangers = tags.filter { !activeKeyTags.contains($0) }
+        if strangers.count == tags.count {
+            return ("DS mismatch", ["the parent serves a DS for key tag \(strangers.map(String.init).joined(separator: ", ")), which no active key-signing key "
+                                    + "of the zone has: validating resolvers fail the domain; publish the DS of key tag "
+                                    + activeKeyTags.sorted().map(String.init).joined(separator: ", ")])
+        }
+        return ("secure", [])
+    }
+
+    /// DNSSEC as the zone's parent serves it: the DS at every server of `view`; only when one serves a DS is Route 53's
+    /// signing read (GetDNSSEC: a DS is what can break a domain), and judged (`dnssecJudgement`). `zoneId` nil: the
+    /// account's zone of that name. Returns `audit`'s column and the problems (for `audit` and `verify`).
+    public func dnssecAtParent(_ view: RegistryView, zoneId: String?, port: Int) async -> (column: String, problems: [String]) {
+        let resolver = self.resolver, timeout = lookupTimeout, name = view.zone.ascii
+        let answers: [LookupOutcome] = await withTaskGroup(of: LookupOutcome.self) { group in
+            for a in view.answers { group.addTask { await resolver.queryAuthoritative(name, type: .ds, address: a.address, port: port, timeout: timeout) } }
+            var out: [LookupOutcome] = []
+            for await o in group { out.append(o) }
+            return out
+        }
+        let ds = Array(Set(answers.flatMap { o -> [String] in if case let .answer(v, _) = o { return v.map(Self.dsText) }; return [] })).sorted()
+        if answers.isEmpty { return ("?", []) }
+        if ds.isEmpty { return ("-", []) }
+        do {
+            let id: String
+            if let zoneId { id = zoneId } else { id = try await findZone(view.zone).id }
+            let status = try await route53.getDNSSEC(zoneId: id)
+            return Self.dnssecJudgement(signing: status.serveSignature == "SIGNING", serveSignature: status.serveSignature,
+                                        activeKeyTags: Set(status.activeKeyTags), parentDS: ds)
+        } catch {
+            return ("DS, status ?", ["the parent serves a DS for \(name) but Route 53's signing status could not be read ("
+                                     + ((error as? Route53Error)?.description ?? String(describing: error)) + ")"])
+        }
+    }
+
     /// Reads Route 53's signing status and KSKs, asks every parent server for the DS, and checks the chain at every
     /// address of every name server the parent delegates to (UDP and TCP): a DS with no matching SEP key, a DS while
     /// Route 53 does not sign, signatures that do not verify, each a problem naming the server and the key tag.
@@ -38,18 +85,9 @@ extension WhiteLabelEngine {
         if parent.isEmpty { problems.append("the parent's servers could not be asked (\(note ?? "no answer"))") }
         for p in parent where p.records == nil { problems.append("parent server \(p.server) (\(p.address)): no answer to the DS question") }
         let records = Array(Set(parent.flatMap { $0.records ?? [] })).sorted()
-        let tagsServed = Set(detail.keySigningKeys.filter { $0.status == "ACTIVE" }.map(\.keyTag))
-        if !records.isEmpty && !detail.signing {
-            problems.append("the parent serves a DS (key tag " + records.map { String($0.split(separator: " ")[0]) }.joined(separator: ", ")
-                            + ") but Route 53 does not sign the zone (\(detail.status.serveSignature)): validating resolvers fail the domain; "
-                            + "remove the DS at the registrar, or sign the zone again")
-        }
-        for ds in records {
-            let tag = Int(ds.split(separator: " ")[0]) ?? -1
-            if detail.signing && !tagsServed.contains(tag) {
-                problems.append("the parent serves a DS for key tag \(tag), which no active key-signing key of the zone has")
-            }
-        }
+        problems += Self.dnssecJudgement(signing: detail.signing, serveSignature: detail.status.serveSignature,
+                                         activeKeyTags: Set(detail.keySigningKeys.filter { $0.status == "ACTIVE" }.map(\.keyTag)),
+                                         parentDS: records).problems
         // The name servers the parent delegates to, at the addresses it gives (glue), or as resolved.
         var servers: [(String, DNSSECServerCheck)] = []
         if detail.signing || !records.isEmpty {
