@@ -6,7 +6,9 @@
              closing comment block must name every Route 53-only record set (alias, routing policy, health check).
   octodns:   octodns-validate must accept config.yaml; octodns-dump of the same zone through octodns_route53's
              Route53Provider (boto3 pointed at --endpoint) must agree, record for record, with the exported YAML for
-             every name that has no Route 53-only record set (octoDNS reads those as its own dynamic records).
+             every name that has no Route 53-only record set (octoDNS reads those as its own dynamic records); each
+             dynamic record the export wrote must answer as boto3's record sets of its name and type (weights,
+             failover pair, locations).
   terraform: python-hcl2 must parse main.tf; every resource's arguments must be ones the AWS provider documents;
              the import ids must equal those built from boto3's listing (ZONEID_NAME_TYPE[_SETIDENTIFIER]) of the
              zone and, with --set-id, of the set and every zone in it.
@@ -150,6 +152,56 @@ def check_octodns(r53, zone_id, endpoint, directory, problems, checked):
             problems.append(f"{name!r}: octodns-dump {json.dumps(a)[:300]} / export {json.dumps(b)[:300]}")
         compared += 1
     checked.update(names_compared=compared, names_left_to_route53=len(special_names))
+    check_dynamic(record_sets(r53, zone_id), mine, suffix, problems, checked)
+
+
+def check_dynamic(sets, mine, suffix, problems, checked):
+    """Each octoDNS dynamic record of the export answers as the Route 53 record sets of its name and type do, as
+    boto3 reads them: weighted (value, weight), failover primary and secondary, geolocation location -> value (the
+    location in octoDNS's code, its continent from octoDNS's own table)."""
+    from octodns.record.geo_data import geo_data
+    continent = {country: c for c, countries in geo_data.items() for country in countries}
+    groups = {}
+    for rs in sets:
+        if "SetIdentifier" in rs and "AliasTarget" not in rs:
+            n = octal_to_bytes(rs["Name"]).decode(errors="replace").lower()
+            name = "" if n == suffix[1:] else n[: -len(suffix)] if n.endswith(suffix) else n
+            groups.setdefault((name, rs["Type"]), []).append(rs)
+    dynamic = 0
+    for name, records in mine.items():
+        for r in (records if isinstance(records, list) else [records]):
+            if "dynamic" not in r:
+                continue
+            dynamic += 1
+            group = groups.get((name, r["type"]), [])
+            pools, rules = r["dynamic"]["pools"], r["dynamic"]["rules"]
+            def pool_values(pool):
+                return sorted((v["value"], v.get("weight", 1)) for v in pools[pool]["values"])
+            value = lambda rs: rs["ResourceRecords"][0]["Value"]
+            if all("Weight" in rs for rs in group) and group:
+                want = sorted((value(rs), rs["Weight"] if len(group) > 1 else 1) for rs in group)
+                got = pool_values(rules[-1]["pool"])
+            elif all("Failover" in rs for rs in group) and group:
+                want = {rs["Failover"]: value(rs) for rs in group}
+                primary = rules[-1]["pool"]
+                got = {"PRIMARY": pool_values(primary)[0][0], "SECONDARY": pool_values(pools[primary]["fallback"])[0][0]}
+            elif all("GeoLocation" in rs for rs in group) and group:
+                def code(g):
+                    if "ContinentCode" in g:
+                        return g["ContinentCode"]
+                    if g["CountryCode"] == "*":
+                        return "*"
+                    return "-".join([continent[g["CountryCode"]], g["CountryCode"]] + ([g["SubdivisionCode"]] if "SubdivisionCode" in g else []))
+                want = {code(rs["GeoLocation"]): value(rs) for rs in group}
+                got = {(rule["geos"][0] if rule.get("geos") else "*"): pool_values(rule["pool"])[0][0] for rule in rules}
+            else:
+                problems.append(f"{name!r} {r['type']}: a dynamic record for record sets boto3 does not list as one routing policy: {group}")
+                continue
+            if want != got:
+                problems.append(f"{name!r} {r['type']}: Route 53 answers {want}, the octoDNS record {got}")
+            if any(v.get("status") != "up" for p in pools.values() for v in p["values"]):
+                problems.append(f"{name!r} {r['type']}: a pool value without status: up (octoDNS would create health checks)")
+    checked.update(dynamic_records=dynamic)
 
 
 TERRAFORM_ARGUMENTS = {

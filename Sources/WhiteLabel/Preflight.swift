@@ -27,8 +27,10 @@ public struct DelegationPreflight: Sendable, Equatable {
     /// The SOA serials seen (one when all agree).
     public var serials: [UInt32]
     public var passed: Bool { failures.isEmpty }
-    public init(zone: String, asked: Int, failures: [Failure], serials: [UInt32]) {
-        self.zone = zone; self.asked = asked; self.failures = failures; self.serials = serials
+    /// What the NS answers had to list, in words: `the vanity hosts`, or the names the zone holds now.
+    public var expected: String
+    public init(zone: String, asked: Int, failures: [Failure], serials: [UInt32], expected: String = "the vanity hosts") {
+        self.zone = zone; self.asked = asked; self.failures = failures; self.serials = serials; self.expected = expected
     }
 
     /// What a wrong delegation costs, for the refusal and for the warning `--skip-preflight` prints.
@@ -37,8 +39,8 @@ public struct DelegationPreflight: Sendable, Equatable {
 
     /// The lines that refuse the update: each failure, then how to go on.
     public func refusal(skipFlag: String) -> [String] {
-        ["The registrar was not changed: before the delegation of \(zone) moves, every vanity host must answer for it at the "
-         + "glue addresses about to be sent (authoritative SOA and NS over UDP and TCP, one serial, NS = the vanity hosts). "
+        ["The registrar was not changed: before the delegation of \(zone) moves, every name server about to be sent must answer "
+         + "for it at its addresses (authoritative SOA and NS over UDP and TCP, one serial, NS = \(expected)). "
          + "\(failures.count) answer\(failures.count == 1 ? "" : "s") failed:"]
             + failures.map { "  " + $0.description }
             + ["Fix the name servers (verify shows what they serve) and run the same command again, or pass \(skipFlag) to send the "
@@ -57,7 +59,7 @@ public struct PreflightFailed: Error, Sendable, Equatable, CustomStringConvertib
             if seen[f.host] == nil { hosts.append(f.host); seen[f.host] = ([], f.problem) }
             if !seen[f.host]!.addresses.contains(f.address) { seen[f.host]!.addresses.append(f.address) }
         }
-        return "registrar not changed: not every vanity host answers for \(check.zone) at its glue addresses: "
+        return "registrar not changed: not every name server answers for \(check.zone) at its addresses: "
             + hosts.map { "\($0) (\(seen[$0]!.addresses.joined(separator: ", "))): \(seen[$0]!.problem)" }.joined(separator: "; ")
             + ". Fix them and try again (verify lists every answer)"
     }
@@ -83,9 +85,14 @@ extension WhiteLabelEngine {
     /// for `zone`'s SOA and NS. Every answer must be authoritative, carry one serial across all
     /// servers, and list exactly the hosts as NS. A server that answers wrongly is asked again for up to `settle`
     /// seconds (a change that just went INSYNC may still be reaching it); silence is final at once.
-    public func delegationPreflight(zone: String, hosts: [GlueRow], port: Int, settle: Double = 20) async -> DelegationPreflight {
+    /// `expectedNS`: what the NS answers must list when that is not `hosts` themselves (retire: the registrar moves to
+    /// the AWS names while the zone still names the vanity hosts).
+    public func delegationPreflight(zone: String, hosts: [GlueRow], port: Int, expectedNS: [String]? = nil,
+                                    settle: Double = 20) async -> DelegationPreflight {
         let name = DomainName(trusted: zone)
-        let expectedNS = Set(hosts.map { Canonical.name($0.host) })
+        let expectedNS = Set((expectedNS ?? hosts.map(\.host)).map { Canonical.name($0) })
+        let expected = expectedNS.count == hosts.count && expectedNS == Set(hosts.map { Canonical.name($0.host) })
+            ? "the vanity hosts" : expectedNS.sorted().map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }.joined(separator: " ")
         let jobs = hosts.flatMap { h in [h.ipv4, h.ipv6].compactMap { $0 }.flatMap { ip in ["UDP", "TCP"].map { (h.host, ip, $0) } } }
         let resolver = self.resolver, timeout = lookupTimeout
         let start = clock.now()
@@ -123,11 +130,23 @@ extension WhiteLabelEngine {
                                           problem: "SOA serial \(row.soaSerial!), while the others answer \(common.map(String.init) ?? "-")"))
                 }
             }
-            let report = DelegationPreflight(zone: name.ascii, asked: jobs.count, failures: failures, serials: distinct)
+            let report = DelegationPreflight(zone: name.ascii, asked: jobs.count, failures: failures, serials: distinct, expected: expected)
             // Only wrong answers are worth asking again; a server that did not answer at all will not in a moment.
             let silent = rows.contains { $0.3 }
             if report.passed || silent || clock.now().timeIntervalSince(start) + 1 > settle { return report }
             try? await clock.sleep(1)
         }
+    }
+}
+
+extension WhiteLabelEngine {
+    /// Before retire sends the AWS names to the registrar: each AWS name server, at each address it resolves to, must
+    /// answer for the home domain as the zone stands now (its apex NS still the vanity hosts until step 3).
+    public func retirePreflight(_ plan: RetirePlan, port: Int, target: ResolverTarget) async -> DelegationPreflight {
+        let rows = await resolveAll(awsNames: plan.awsNames, vanityHosts: [], target: target).map {
+            GlueRow(host: $0.awsName, ipv4: $0.ipv4?.first, ipv6: $0.ipv6?.first)
+        }
+        let home = plan.zones.first { $0.isHome }?.changes.first { $0.role == .apexNS }?.before?.values
+        return await delegationPreflight(zone: plan.homeDomain, hosts: rows, port: port, expectedNS: home ?? plan.awsNames)
     }
 }

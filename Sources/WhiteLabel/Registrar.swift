@@ -63,7 +63,11 @@ extension WhiteLabelEngine {
             || (ns.glueIps ?? []).filter(Canonical.isIPv4).count > 1 || (ns.glueIps ?? []).filter(Canonical.isIPv6).count > 1 {
             throw InputProblem(subject: ns.name, message: "Route 53 Domains takes at most one IPv4 and one IPv6 glue address per name server")
         }
-        let opId = try await domains.updateDomainNameservers(domainName: name.ascii, nameservers: nameservers)
+        // As registrars take host names: no final dot (the AWS names come from Route 53 with one).
+        let sent = nameservers.map { ns in
+            DomainNameserver(name: ns.name.hasSuffix(".") ? String(ns.name.dropLast()) : ns.name, glueIps: ns.glueIps)
+        }
+        let opId = try await domains.updateDomainNameservers(domainName: name.ascii, nameservers: sent)
         events(.submitted(operationId: opId))
         let start = clock.now()
         while true {

@@ -113,11 +113,16 @@ enum Registrar {
                 if global.output == .text { Console.out(RegistrarEventFormat.line(event)) }
             }
         } catch let e as Route53Error where e.code == "DuplicateRequest" {
-            throw Console.fail("Route 53 Domains is still processing an earlier name server change for \(update.current.domainName) "
-                               + "(DuplicateRequest); run the same command again once that operation has finished (Route 53 Domains console, or "
-                               + "`aws route53domains list-operations`)")
+            throw stillProcessing(update.current.domainName)
         }
         return true
+    }
+
+    /// Route 53 Domains refused an update while an earlier one is in progress (DuplicateRequest): what to do.
+    static func stillProcessing(_ domain: String, code: Int32 = 1) -> Error {
+        Console.fail("Route 53 Domains is still processing an earlier name server change for \(domain) "
+                     + "(DuplicateRequest); run the same command again once that operation has finished (Route 53 Domains console, or "
+                     + "`aws route53domains list-operations`)", code: code)
     }
 
     /// The flag that sends a registrar update without the preflight.
@@ -130,13 +135,17 @@ enum Registrar {
                           + DelegationPreflight.risk)
             return
         }
-        let check = await engine.delegationPreflight(zone: domain, hosts: hosts, port: global.queryPort)
+        try report(await engine.delegationPreflight(zone: domain, hosts: hosts, port: global.queryPort), domain: domain, global: global)
+    }
+
+    /// Refuses (each failure listed, nothing sent) when `check` failed; else says what passed.
+    static func report(_ check: DelegationPreflight, domain: String, global: GlobalOptions) throws {
         guard check.passed else {
             for line in check.refusal(skipFlag: skipFlag) { Console.error(line) }
             throw Console.fail("registrar not changed: \(check.failures.count) preflight answer\(check.failures.count == 1 ? "" : "s") failed (listed above)")
         }
         if global.output == .text {
-            Console.out("preflight: the vanity hosts answer for \(domain) at every address (\(check.asked) UDP and TCP checks, serial "
+            Console.out("preflight: \(check.expected == "the vanity hosts" ? "the vanity hosts answer" : "the name servers answer") for \(domain) at every address (\(check.asked) UDP and TCP checks, serial "
                         + check.serials.map(String.init).joined(separator: ", ") + ")")
         }
     }

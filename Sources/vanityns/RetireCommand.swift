@@ -11,8 +11,9 @@ struct RetireCommand: AsyncParsableCommand {
         abstract: "Undo the white-label set-up: registrar back to the AWS names, wait, zones' NS/SOA back, glue removed, set deleted when empty.",
         discussion: """
         Steps, in this order (a step runs only once the one before it holds; a rerun starts where the account is):
-          1. the registrar back to the set's AWS names (Route 53 Domains, confirmed; for another registrar the names \
-        to enter are printed and the command exits 4 until the registry serves them)
+          1. the registrar back to the set's AWS names (Route 53 Domains: after a preflight that every AWS name server \
+        answers for the domain, confirmed; for another registrar the names to enter are printed and the command exits 4 \
+        until the registry serves them)
           2. every server of the parent zone serving the AWS names, then the parent's NS TTL waited out, since \
         resolvers may hold the vanity delegation until then (exit 5 says when to run again)
           3. each zone of the set: apex NS and the SOA's primary server and contact back to the AWS names
@@ -27,6 +28,8 @@ struct RetireCommand: AsyncParsableCommand {
     @Flag(name: .customLong("keep-set"), help: "Leave the set in place even when it holds no zone.") var keepSet = false
     @Flag(name: .customLong("no-cache-wait"), help: "Do not wait out the parent's NS TTL (resolvers that cached the vanity delegation keep asking the vanity hosts until it runs out).")
     var noCacheWait = false
+    @Flag(name: .customLong("skip-preflight"), help: "Send the registrar update without first checking that every AWS name server answers for the domain (risky).")
+    var skipPreflight = false
     @Flag(help: "Do not ask for confirmation.") var yes = false
 
     func run() async throws {
@@ -43,9 +46,21 @@ struct RetireCommand: AsyncParsableCommand {
                 Console.error("\nstep 1, registrar: Route 53 Domains, \(p.homeDomain)")
                 Console.error("  now: " + (p.registrarNow ?? []).joined(separator: " "))
                 Console.error("  new: \(names) (no glue: the AWS names are outside the domain)")
+                if skipPreflight {
+                    Console.error("warning: \(Registrar.skipFlag): the AWS name servers were not asked whether they answer for \(p.homeDomain) "
+                                  + "before the update; " + DelegationPreflight.risk)
+                } else {
+                    try Registrar.report(await engine.retirePreflight(p, port: global.queryPort, target: s.resolverTarget),
+                                         domain: DomainName(trusted: p.homeDomain).ascii, global: global)
+                }
                 guard try Console.confirm("Set the domain's name servers back to the AWS names?", assumeYes: yes) else { throw Console.fail("nothing was changed") }
-                try await engine.applyRegistrar(domain: p.homeDomain, nameservers: p.awsNames.map { DomainNameserver(name: $0, glueIps: nil) }) { event in
-                    if global.output == .text { Console.out(RegistrarEventFormat.line(event)) }
+                do {
+                    try await engine.applyRegistrar(domain: p.homeDomain, nameservers: p.awsNames.map { DomainNameserver(name: $0, glueIps: nil) }) { event in
+                        if global.output == .text { Console.out(RegistrarEventFormat.line(event)) }
+                    }
+                } catch let e as Route53Error where e.code == "DuplicateRequest" {
+                    // A run cut short after sending it: the first update is still in progress.
+                    throw Registrar.stillProcessing(DomainName(trusted: p.homeDomain).ascii, code: 4)
                 }
                 p = try await plan()
             } else if p.registrarNow != nil {

@@ -73,6 +73,11 @@ import TestSupport
         #expect(result["ok"] as? Bool == true, "\(result["problems"] ?? "")")
         let checked = try #require(result["checked"] as? [String: Int])
         #expect((checked["names_compared"] ?? 0) > 50, "\(checked)")
+        // The seed's geolocation groups (continents, countries, US states, the default) and its weighted groups
+        // without health checks and with weights octoDNS takes become dynamic records answering the same.
+        #expect((checked["dynamic_records"] ?? 0) >= 5, "\(checked)")
+        let zone = try String(contentsOfFile: dir + "/zones/every.example.yaml", encoding: .utf8)
+        #expect(zone.contains("(not octoDNS: health checks: octoDNS's Route 53 provider makes its own and cannot keep these)"), "the failover pairs with a health check stay in Route 53, and say why")
     }
 
     @Test func terraformParsesWithDocumentedArgumentsAndBoto3sImportIds() throws {

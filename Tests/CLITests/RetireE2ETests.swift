@@ -101,4 +101,70 @@ import Glibc
         }
         for h in Self.hosts { #expect(try f.values("example.com.", "\(h).example.com.", "A").isEmpty) }
     }
+
+    @Test func atRoute53DomainsTheRegistrarGoesBackFirstThenTheZonesAndTheGlue() throws {
+        let f = try WhiteLabelFixture()   // example.com is registered with Route 53 Domains
+        defer { f.stop() }
+        let apply = try f.vanity(["apply", "--yes", "--registrar-glue", "--set", f.setId, "--domain", "example.com", "--zone", "shop.example", "--zone", "blog.example"])
+        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        let registration = "print(' '.join(n['Name'] + '=' + ','.join(n.get('GlueIps', [])) for n in domains.get_domain_detail(DomainName='example.com')['Nameservers']))"
+        #expect(try f.moto.boto3(registration).contains("ns1.example.com=127.0.0.2"), "set up first: Route 53 Domains names the vanity hosts with glue")
+        let aws = try awsNames(f)
+        let bare = aws.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }
+
+        // Step 1 sets the registration back and waits for the operation; the registry (the data plane) then follows
+        // it, so the run stops at step 2 (the registry not yet seen serving the AWS names, or the parent's TTL).
+        let first = try f.vanity(["retire", "--yes", "--set", f.setId, "--domain", "example.com"])
+        #expect(first.status == 4 || first.status == 5, "\(first.stdout)\n\(first.stderr)")
+        #expect(first.stderr.contains("step 1, registrar: Route 53 Domains, example.com"), "\(first.stderr)")
+        #expect(first.stdout.contains("preflight: the name servers answer for example.com at every address"), "every AWS host asked first: \(first.stdout)")
+        let back = try f.moto.boto3(registration)
+        #expect(Set(back.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }) == Set(bare.map { $0 + "=" }),
+                "boto3: Route 53 Domains has the AWS names, no glue: \(back)")
+        #expect(try f.values("shop.example.", "shop.example.", "NS").first == "ns1.example.com.", "no zone changed before the parent serves the AWS names")
+
+        let done = try f.vanity(["retire", "--yes", "--no-cache-wait", "--set", f.setId, "--domain", "example.com"])
+        #expect(done.status == 0, "\(done.stdout)\n\(done.stderr)")
+        #expect(done.stdout.contains("step 1, registrar: Route 53 Domains already has the AWS names"), "\(done.stdout)")
+        for zone in ["example.com.", "shop.example.", "blog.example."] {
+            #expect(Set(try f.values(zone, zone, "NS").map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }) == Set(bare), "\(zone)")
+        }
+        for h in Self.hosts { #expect(try f.values("example.com.", "\(h).example.com.", "A").isEmpty, "\(h)'s glue is gone") }
+    }
+
+    @Test func killedWhileRoute53DomainsWorksARerunWaitsForThatOperationThenFinishes() throws {
+        // A Route 53 Domains operation stays IN_PROGRESS for 4 s: long enough to kill retire while it waits on it.
+        let f = try WhiteLabelFixture(domainsPendingSeconds: 4)
+        defer { f.stop() }
+        let apply = try f.vanity(["apply", "--yes", "--registrar-glue", "--set", f.setId, "--domain", "example.com"])
+        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        let operations = "print(sum(1 for o in domains.list_operations()['Operations'] if o['Type'] == 'UPDATE_NAMESERVER'))"
+        let before = try f.moto.boto3(operations).trimmingCharacters(in: .whitespacesAndNewlines)
+        try f.dns.waitForMotoChanges()
+        let args = [CLI.binary, "retire", "--yes", "--no-cache-wait", "--set", f.setId, "--domain", "example.com"] + f.common
+        let run = try SpawnedProcess(arguments: args, environment: CLI.environment(f.moto.environment))
+        let deadline = Date().addingTimeInterval(60)
+        while run.isRunning, try f.moto.boto3(operations).trimmingCharacters(in: .whitespacesAndNewlines) == before, Date() < deadline { usleep(100_000) }
+        #expect(run.isRunning, "retire still waits on the operation it sent")
+        kill(run.pid, SIGKILL); _ = run.waitForExit()
+
+        // The rerun finds the operation still in progress: it says so and changes nothing (exit 4, waiting).
+        let again = try f.vanity(["retire", "--yes", "--no-cache-wait", "--set", f.setId, "--domain", "example.com"])
+        if again.status != 0 {
+            #expect(again.status == 4 && (again.stderr.contains("still processing an earlier name server change") || again.stdout.contains("step 2, parent")),
+                    "\(again.stdout)\n\(again.stderr)")
+            #expect(try f.values("example.com.", "example.com.", "NS").first == "ns1.example.com.", "no zone changed yet")
+        }
+        // Once the operation has finished and the registry follows, a rerun finishes the retirement.
+        var done = again
+        for _ in 0..<10 where done.status != 0 {
+            sleep(1)
+            done = try f.vanity(["retire", "--yes", "--no-cache-wait", "--set", f.setId, "--domain", "example.com"])
+        }
+        #expect(done.status == 0, "\(done.stdout)\n\(done.stderr)")
+        #expect(Set(try f.values("example.com.", "example.com.", "NS").map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 })
+                == Set(try awsNames(f).map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }))
+        let count = try f.moto.boto3(operations).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Int(count) == Int(before).map { $0 + 1 }, "one registrar update in all, never resent: \(before) -> \(count)")
+    }
 }

@@ -12,8 +12,9 @@ final class WhiteLabelFixture: @unchecked Sendable {
     let stateDir: String
 
     /// `pendingSeconds`: how long a change stays PENDING (longer: a test can stop vanityns while it waits).
-    init(domains: Bool = true, pendingSeconds: Double = 0.2) throws {
-        moto = try MotoServer(pendingSeconds: pendingSeconds)
+    /// `domainsPendingSeconds`: how long a Route 53 Domains operation stays IN_PROGRESS.
+    init(domains: Bool = true, pendingSeconds: Double = 0.2, domainsPendingSeconds: Double = 0) throws {
+        moto = try MotoServer(pendingSeconds: pendingSeconds, domainsPendingSeconds: domainsPendingSeconds)
         let seed = LocalServices.packageRoot.appendingPathComponent("scripts/seed.py").path
         setId = try LocalServices.run("/usr/bin/env", ["python3", seed, "--moto", moto.endpoint] + (domains ? [] : ["--no-domains"]),
                                       environment: moto.environment).stdout.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -131,15 +131,19 @@ public final class MotoServer: @unchecked Sendable {
     ///   - limits: limits to answer and enforce (nil: none, GetAccountLimit and GetReusableDelegationSetLimit reach moto).
     ///   - recordPageSize: a cap below Route 53's 300 on ListResourceRecordSets pages, to cross page boundaries with
     ///     few records (the client always asks for 300).
-    public init(pendingSeconds: Double = 0.2, buckets: Bool = false, limits: Limits? = nil, recordPageSize: Int? = nil) throws {
+    ///   - domainsPendingSeconds: how long a Route 53 Domains operation stays IN_PROGRESS.
+    public init(pendingSeconds: Double = 0.2, buckets: Bool = false, limits: Limits? = nil, recordPageSize: Int? = nil,
+                domainsPendingSeconds: Double = 0) throws {
         motoPort = LocalServices.freePort()
         process = try SpawnedProcess(arguments: ["moto_server", "-H", "127.0.0.1", "-p", String(motoPort)])
         port = LocalServices.freePort()
         let script = LocalServices.packageRoot.appendingPathComponent("scripts/route53-proxy.py").path
-        proxy = try SpawnedProcess(arguments: ["python3", script, String(port), "http://127.0.0.1:\(motoPort)",
-                                               "--pending", String(pendingSeconds)] + (buckets ? ["--buckets"] : [])
-                                               + (limits.map { ["--limits", $0.argument] } ?? [])
-                                               + (recordPageSize.map { ["--page-size", String($0)] } ?? []))
+        var options: [String] = ["--pending", String(pendingSeconds)]
+        if buckets { options.append("--buckets") }
+        if let limits { options += ["--limits", limits.argument] }
+        if let recordPageSize { options += ["--page-size", String(recordPageSize)] }
+        if domainsPendingSeconds > 0 { options += ["--domains-pending", String(domainsPendingSeconds)] }
+        proxy = try SpawnedProcess(arguments: ["python3", script, String(port), "http://127.0.0.1:\(motoPort)"] + options)
         let deadline = Date().addingTimeInterval(30)
         for (p, what) in [(motoPort, process), (port, proxy)] {
             while !LocalServices.isListening(port: p) {

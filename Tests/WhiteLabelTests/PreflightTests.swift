@@ -61,4 +61,24 @@ struct BothTransports: DNSResolving {
         #expect(lines.contains { $0.hasPrefix("ns1.example.com at 192.0.2.1 over UDP: NS are") }, "\(lines)")
         #expect(check.refusal(skipFlag: "--skip-preflight").last?.contains("--skip-preflight") == true)
     }
+
+    /// retire: the registrar moves to the AWS names while the zone still names the vanity hosts, so the AWS servers
+    /// must answer with those NS; a server that does not serve the zone at all is named.
+    @Test func theAWSNamesMustAnswerWithTheNSTheZoneHoldsNow() async throws {
+        let dns = FakeDNS()
+        let aws = (1...4).map { GlueRow(host: "ns-\($0).awsdns-\($0).net", ipv4: "198.51.100.\($0)", ipv6: nil) }
+        for h in aws.prefix(3) {
+            dns.serve(address: h.ipv4!, zone: "example.com", soa: "ns1.example.com. hostmaster.example.com. 3 7200 900 1209600 86400", ns: ns)
+        }
+        let e = try await engine(dns)
+        let partly = await e.delegationPreflight(zone: "example.com", hosts: aws, port: 53, expectedNS: ns, settle: 0)
+        #expect(!partly.passed && partly.failures.allSatisfy { $0.host == "ns-4.awsdns-4.net" }, "\(partly.failures)")
+        #expect(partly.refusal(skipFlag: "--skip-preflight")[0].contains("NS = ns1.example.com ns2.example.com ns3.example.com ns4.example.com"))
+        dns.serve(address: "198.51.100.4", zone: "example.com", soa: "ns1.example.com. hostmaster.example.com. 3 7200 900 1209600 86400", ns: ns)
+        let all = await e.delegationPreflight(zone: "example.com", hosts: aws, port: 53, expectedNS: ns, settle: 0)
+        #expect(all.passed && all.asked == 8, "\(all.failures)")
+        // Asked to list the AWS names instead, the same answers are wrong everywhere.
+        let wrong = await e.delegationPreflight(zone: "example.com", hosts: aws, port: 53, settle: 0)
+        #expect(!wrong.passed && wrong.failures.contains { $0.problem.hasPrefix("NS are") }, "\(wrong.failures)")
+    }
 }

@@ -4,10 +4,10 @@ import Route53
 /// `export --format octodns`: `config.yaml` for octoDNS (the zones' source a YamlProvider on `zones/`, their target
 /// `octodns_route53.Route53Provider`, with the set's id so zones octoDNS creates land in it) and one YAML file per
 /// zone in the forms octoDNS's Route 53 provider reads and writes: plain records, and aliases as
-/// `Route53Provider/ALIAS`. What that provider cannot manage is listed in a comment block of the zone file, never
-/// dropped silently: routing policies and health checks (octoDNS keeps its own dynamic records with set identifiers
-/// and health checks of its making, so existing ones cannot be expressed without replacing them), the SOA (octoDNS
-/// does not manage it), and the types the provider does not support (HTTPS, SVCB, SSHFP, TLSA).
+/// `Route53Provider/ALIAS`, routing policies as octoDNS `dynamic` records where that keeps every answer
+/// (`OctoDNSDynamic`). What that provider cannot manage is listed in a comment block of the zone file, never dropped
+/// silently: the other routing policies and health checks, the SOA (octoDNS does not manage it), and the types the
+/// provider does not support (HTTPS, SVCB, SSHFP, TLSA).
 public enum OctoDNSExport {
     /// The record types `octodns_route53.Route53Provider` supports (its `SUPPORTS`, version 1.3).
     static let supported: Set<String> = ["A", "AAAA", "CAA", "CNAME", "DS", "MX", "NAPTR", "NS", "PTR", "SPF", "SRV", "TXT"]
@@ -45,6 +45,7 @@ public enum OctoDNSExport {
         var byName: [String: [String]] = [:]   // relative name -> YAML blocks of its records
         var left: [String] = []
         var aliases: [String: [(type: String, target: AliasTarget)]] = [:]
+        var routed: [RoutedKey: [ResourceRecordSet]] = [:]   // routing-policy groups, in Route 53's order within each
         for r in z.records {
             let name = relative(r.name, origin: origin)
             guard holdable(name) else { left.append("\(r.name) \(r.type): octoDNS refuses this name"); continue }
@@ -53,6 +54,7 @@ public enum OctoDNSExport {
                 if let a = r.aliasTarget, r.setIdentifier == nil, r.healthCheckId == nil, r.trafficPolicyInstanceId == nil {
                     aliases[name, default: []].append((r.type, a)); continue
                 }
+                if r.setIdentifier != nil { routed[RoutedKey(name: name, type: r.type), default: []].append(r); continue }
                 left.append(special.summary); continue
             }
             guard supported.contains(r.type) else {
@@ -71,7 +73,20 @@ public enum OctoDNSExport {
             }
             byName[name, default: []].append(block(type: "Route53Provider/ALIAS", ttl: aliasTTL, values: values, scalar: false))
         }
+        var dynamic = 0
+        for key in routed.keys.sorted(by: { ($0.name, $0.type) < ($1.name, $1.type) }) {
+            let sets = routed[key]!
+            switch OctoDNSDynamic.block(sets) {
+            case .success(let yaml): byName[key.name, default: []].append(yaml); dynamic += 1
+            case .failure(let why): left += sets.map { Route53Only($0)!.summary + " (not octoDNS: \(why.text))" }
+            }
+        }
         var lines = ["---"]
+        if dynamic > 0 {
+            lines += ["# Routing policies in octoDNS's dynamic form: \(dynamic) record\(dynamic == 1 ? "" : "s"). octodns-sync would replace their",
+                      "# Route 53 record sets with its provider's own layout (_octodns-<pool>-pool records, its own set identifiers);",
+                      "# the answers stay the same (values status: up, so it makes no health check)."]
+        }
         if !left.isEmpty {
             lines.append("# Not in this file (left in Route 53 as they are): \(left.count) record set\(left.count == 1 ? "" : "s")")
             for l in left { lines.append("#   " + l.replacingOccurrences(of: "\n", with: " ")) }
@@ -90,6 +105,9 @@ public enum OctoDNSExport {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// One name and type: the record sets a routing policy spreads over.
+    struct RoutedKey: Hashable { let name: String; let type: String }
 
     /// True for a name octoDNS accepts: labels of letters, digits, `-` and `_`, or a lone `*` (it refuses a space, and
     /// other bytes Route 53 can hold through escapes are not names its providers round-trip).
