@@ -80,7 +80,15 @@ extension WhiteLabelEngine {
             progress("\(domain): Route 53 Domains already holds the DS of key tag \(ksk.keyTag)")
             return
         }
-        let op = try await ds.associateDelegationSigner(domainName: domain, algorithm: ksk.signingAlgorithmType, flags: ksk.flag, publicKey: ksk.publicKey)
+        let op: String
+        do {
+            op = try await ds.associateDelegationSigner(domainName: domain, algorithm: ksk.signingAlgorithmType, flags: ksk.flag, publicKey: ksk.publicKey)
+        } catch {
+            // A resend after a lost answer meets "already has this key": the domain's DS records say what happened.
+            guard (try? await domains.getDomainDetail(domainName: domain))?.dnssecKeys.contains(where: { $0.publicKey == ksk.publicKey }) == true else { throw error }
+            progress("\(domain): AssociateDelegationSignerToDomain's answer lost; checked: Route 53 Domains holds the DS of key tag \(ksk.keyTag)")
+            return
+        }
         progress("\(domain): AssociateDelegationSignerToDomain, operation \(op)")
         try await waitForOperation(op, domain: domain, progress: progress)
     }
@@ -89,7 +97,12 @@ extension WhiteLabelEngine {
     public func disassociateDS(domain: String, keyTags: Set<Int>, clients: DNSSECClients, progress: @Sendable (String) -> Void) async throws {
         guard let ds = clients.domains, let domains else { throw Route53Error.configuration("Route 53 Domains is not configured") }
         for key in (try await domains.getDomainDetail(domainName: domain)).dnssecKeys where keyTags.contains(key.keyTag) {
-            let op = try await ds.disassociateDelegationSigner(domainName: domain, keyId: key.id)
+            let op: String
+            do { op = try await ds.disassociateDelegationSigner(domainName: domain, keyId: key.id) } catch {
+                guard (try? await domains.getDomainDetail(domainName: domain))?.dnssecKeys.contains(where: { $0.id == key.id }) == false else { throw error }
+                progress("\(domain): DisassociateDelegationSignerFromDomain's answer lost; checked: the DS of key tag \(key.keyTag) is gone")
+                continue
+            }
             progress("\(domain): DisassociateDelegationSignerFromDomain (key tag \(key.keyTag)), operation \(op)")
             try await waitForOperation(op, domain: domain, progress: progress)
         }

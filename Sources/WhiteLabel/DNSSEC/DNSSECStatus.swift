@@ -3,7 +3,7 @@ import Route53
 import Resolver
 
 /// One zone's DNSSEC as Route 53 holds it and as the world sees it.
-public struct DNSSECZoneStatus: Sendable, Equatable {
+public struct DNSSECZoneStatus: Sendable {
     public var zoneId: String
     public var zoneName: String
     /// GetDNSSEC's ServeSignature (SIGNING, NOT_SIGNING, ...).
@@ -19,10 +19,6 @@ public struct DNSSECZoneStatus: Sendable, Equatable {
     public var parentRecords: [String] { Array(Set(parent.flatMap { $0.records ?? [] })).sorted() }
     /// SECURE (signing, DS served and matching), INSECURE (no DS, whatever the signing), or BROKEN.
     public var state: String { problems.isEmpty ? (parentRecords.isEmpty ? "INSECURE" : "SECURE") : "BROKEN" }
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.zoneId == b.zoneId && a.problems == b.problems && a.parent == b.parent && a.serveSignature == b.serveSignature
-    }
 }
 
 extension WhiteLabelEngine {
