@@ -49,16 +49,25 @@ KMS_ARN = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):key/([A-Za-z0-9
 KSK_NAME = re.compile(r"^[A-Za-z0-9_]{3,128}$")
 INVALID_KMS = "The KeyManagementServiceArn that you specified isn't valid to use with DNSSEC signing"
 
-keys_dir = None        # set by configure(): where the key files live
+state_dir = None       # set by configure(): --state-dir, or None for a temporary folder made on first use
 dataplane = {}         # {"port": N} once dataplane.py has said where its registry servers answer
 _kms = threading.local()
 
 
-def configure(state_dir):
-    """--state-dir: where the stand-in keeps its key files (a new temporary folder when not given)."""
-    global keys_dir
-    keys_dir = os.path.join(state_dir or tempfile.mkdtemp(prefix="r53-standin-"), "dnssec")
-    os.makedirs(keys_dir, exist_ok=True)
+def configure(directory):
+    """--state-dir: where the stand-in keeps its key files (a new temporary folder, made when the first key is)."""
+    global state_dir
+    state_dir = directory
+
+
+def keys_dir():
+    """The folder of the key files, made on first use."""
+    global state_dir
+    if state_dir is None:
+        state_dir = tempfile.mkdtemp(prefix="r53-standin-")
+    path = os.path.join(state_dir, "dnssec")
+    os.makedirs(path, exist_ok=True)
+    return path
 
 
 def wire_name(name):
@@ -254,7 +263,7 @@ class DNSSECMixin:
             return self.refuse(400, "InvalidKMSArn", problem)
         key = Key(zone, 257)
         ts = now_iso()
-        ksk = {"name": name, "kms": arn, "status": status, "key": key, "file": key.write(keys_dir), "created": ts,
+        ksk = {"name": name, "kms": arn, "status": status, "key": key, "file": key.write(keys_dir()), "created": ts,
                "modified": ts, "ref": ref}
         with lock:
             zr = zone_record(zid)
@@ -262,7 +271,7 @@ class DNSSECMixin:
             zr["ksks"][name] = ksk
             if zr["zsk"] is None:
                 zsk = Key(zone, 256)
-                zr["zsk"] = {"key": zsk, "file": zsk.write(keys_dir)}
+                zr["zsk"] = {"key": zsk, "file": zsk.write(keys_dir())}
         doc = self.change_info("CreateKeySigningKeyResponse")
         self.ksk_element(doc, ksk)
         self.answer(201, self.pending(xml_doc(doc)), [("Location", "https://route53.amazonaws.com" + API + "/keysigningkey/%s/%s" % (zid, name))])

@@ -15,10 +15,15 @@ public final class KMSClient: KMSAPI {
 
     public func describeKey(arn: String) async throws -> KMSKey {
         let described = try await json.call("DescribeKey", ["KeyId": arn])
+        // GetKeyPolicy takes a key ID or ARN, not an alias: the ARN DescribeKey gave.
+        let keyArn = ((described["KeyMetadata"] as? [String: Any])?["Arn"] as? String) ?? arn
+        return try Self.key(described, policy: try await json.call("GetKeyPolicy", ["KeyId": keyArn, "PolicyName": "default"]), asked: arn)
+    }
+
+    /// DescribeKey's and GetKeyPolicy's answers as a `KMSKey`; `asked` stands in for a missing Arn.
+    static func key(_ described: [String: Any], policy: [String: Any], asked: String) throws -> KMSKey {
         guard let meta = described["KeyMetadata"] as? [String: Any] else { throw Route53Error.malformedResponse("DescribeKey answer without KeyMetadata") }
-        let keyArn = meta["Arn"] as? String ?? arn  // GetKeyPolicy takes a key ID or ARN, not an alias
-        let policy = try await json.call("GetKeyPolicy", ["KeyId": keyArn, "PolicyName": "default"])
-        return KMSKey(arn: keyArn, keySpec: (meta["KeySpec"] ?? meta["CustomerMasterKeySpec"]) as? String ?? "",
+        return KMSKey(arn: meta["Arn"] as? String ?? asked, keySpec: (meta["KeySpec"] ?? meta["CustomerMasterKeySpec"]) as? String ?? "",
                       keyUsage: meta["KeyUsage"] as? String ?? "", keyState: meta["KeyState"] as? String ?? "",
                       policy: policy["Policy"] as? String ?? "")
     }

@@ -78,7 +78,7 @@ extension WhiteLabelEngine {
         let detail = try await clients.route53.getDNSSECDetail(zoneId: zoneId)
         let (parent, note) = await parentDS(of: zoneName, port: port, target: target)
         var problems: [String] = []
-        if parent.isEmpty { problems.append("the parent's servers could not be asked (\(note ?? "no answer"))") }
+        if parent.isEmpty && detail.signing { problems.append("the parent's servers could not be asked (\(note ?? "no answer"))") }
         for p in parent where p.records == nil { problems.append("parent server \(p.server) (\(p.address)): no answer to the DS question") }
         let records = Array(Set(parent.flatMap { $0.records ?? [] })).sorted()
         problems += Self.dnssecJudgement(signing: detail.signing, serveSignature: detail.status.serveSignature,
