@@ -107,8 +107,8 @@ enum DNSSECText {
         out.append("")
         for z in plan.zones {
             out.append("zone \(z.zoneName) (\(z.zoneId)):")
-            if let k = z.ksk { out.append("  key-signing key \(k.name): already there (key tag \(k.keyTag), \(k.status))") }
-            else { out.append("  CreateKeySigningKey \(z.kskName), ACTIVE, CallerReference derived from the zone and the key") }
+            if let k = z.ksk { out.append("  key-signing key \(k.name): already there (key tag \(k.keyTag), \(k.status)); its DS: \(k.dsRecord)") }
+            else { out.append("  CreateKeySigningKey \(z.kskName), ACTIVE, CallerReference derived from the zone and the key (its DS is known once it exists)") }
             out.append(z.signing ? "  EnableHostedZoneDNSSEC: already signing" : "  EnableHostedZoneDNSSEC, waited until INSYNC and SIGNING")
             switch publications[z.zoneId] {
             case let .route53Domains(domain, held)?:
