@@ -6,10 +6,12 @@ SHELL := /bin/bash
 # certificate (the sign-in stubs verify DPoP proofs with Python's cryptography, which moto brings); bind9-utils:
 # named-checkzone checks `export --format bind`; prometheus: promtool checks watch's metrics file; systemd:
 # systemd-analyze verifies the watch units of the .deb; libc-ares-dev: c-ares, the event loop every DNS question goes
-# through (Sources/CCares, Sources/Resolver/CAresTransport.swift). pip: octodns and octodns-route53 check `export --format
-# octodns` (octodns-validate, and octodns-dump through octoDNS's own Route 53 provider), python-hcl2 parses the Terraform.
+# through (Sources/CCares, Sources/Resolver/CAresTransport.swift); bind9-dnsutils: delv validates the DNSSEC chain the
+# dnssec tests build (ldnsutils' ldns-signzone signs the data plane's zones). pip: octodns and octodns-route53 check
+# `export --format octodns` (octodns-validate, and octodns-dump through octoDNS's own Route 53 provider), python-hcl2
+# parses the Terraform.
 APT_PACKAGES := libncurses-dev libcurl4-openssl-dev libxml2-dev libldns-dev libidn2-dev libc-ares-dev pkg-config tmux nsd ldnsutils python3-pil fonts-dejavu-core \
-  zsh fish man-db dpkg-dev lintian openssl bind9-utils prometheus systemd
+  zsh fish man-db dpkg-dev lintian openssl bind9-utils bind9-dnsutils prometheus systemd
 PIP_PACKAGES := moto[server]==5.2.1 boto3 awscli octodns==1.22.0 octodns-route53==1.3.1 python-hcl2==8.1.4
 SWIFT_FLAGS ?=
 # Seconds per fuzz target: `make fuzz` (FUZZ_SECONDS) and the short pass in `make test`.

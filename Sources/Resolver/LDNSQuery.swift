@@ -20,8 +20,12 @@ struct LDNSQuery: Sendable {
     var timeout: Double
     /// TCP only, not UDP first.
     var tcp = false
+    /// A type outside `DNSRecordType` (DNSKEY, for `DNSSECProbe`), asked instead of `type`.
+    var rawType: ldns_rr_type? = nil
+    /// The DO bit and EDNS with 4096-byte UDP answers (RFC 4035), for DNSSEC checks (`DNSSECProbe`).
+    var dnssec = false
 
-    /// The exchange to send: a packet with RD when `recursive`, no EDNS (any server understands it), for the servers
+    /// The exchange to send: a packet with RD when `recursive`, no EDNS (any server understands it) unless `dnssec`, for the servers
     /// named; `timeout` is the time per name server: up to 2 s one attempt, from 2 s two attempts of half each.
     /// A query that cannot be sent is the `LookupOutcome` saying why (`.error`).
     func prepare() -> Result<DNSExchange, PreparedFailure> {
@@ -37,11 +41,15 @@ struct LDNSQuery: Sendable {
         case let .success(found): (addresses, port) = found
         }
         // The packet owns qname from here and frees it with itself.
-        guard let packet = ldns_pkt_query_new(qname, type.ldnsType, LDNS_RR_CLASS_IN, recursive ? UInt16(LDNS_RD) : 0) else {
+        guard let packet = ldns_pkt_query_new(qname, rawType ?? type.ldnsType, LDNS_RR_CLASS_IN, recursive ? UInt16(LDNS_RD) : 0) else {
             ldns_rdf_deep_free(qname)
             return .failure(PreparedFailure(outcome: .error("out of memory")))
         }
         defer { ldns_pkt_free(packet) }
+        if dnssec {
+            ldns_pkt_set_edns_udp_size(packet, 4096)
+            ldns_pkt_set_edns_do(packet, 1)  // ldns's bool reaches Swift as Int8
+        }
         var wire: UnsafeMutablePointer<UInt8>?
         var size = 0
         guard ldns_pkt2wire(&wire, packet, &size) == LDNS_STATUS_OK, let wire else {
@@ -68,7 +76,7 @@ struct LDNSQuery: Sendable {
 
     /// Parses `reply` and hands it to `read`; bytes ldns cannot parse become `.error`, mapped by `failed`. `read`
     /// must not keep pointers into the packet.
-    private func parse<T>(_ reply: [UInt8], failed: (LookupOutcome) -> T,
+    func parse<T>(_ reply: [UInt8], failed: (LookupOutcome) -> T,
                           read: (UnsafeMutablePointer<ldns_pkt>, UnsafeMutablePointer<ldns_rdf>) -> T) -> T {
         guard let qname = Self.domainName(name) else { return failed(.error("“\(name)” is not a valid domain name")) }
         defer { ldns_rdf_deep_free(qname) }

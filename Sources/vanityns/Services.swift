@@ -64,6 +64,19 @@ struct Services {
         WhiteLabelEngine(route53: route53, domains: domains, resolver: LDNSResolver(), stateDirectory: stateDirectory)
     }
 
+    /// The DNSSEC clients: Route 53's KSK operations, Route 53 Domains' DS operations, and KMS in a key's region
+    /// (`AWS_ENDPOINT_URL_KMS`, `AWS_ENDPOINT_URL` or the profile's `services` section, else kms.REGION.amazonaws.com).
+    func dnssecClients(_ options: GlobalOptions) -> DNSSECClients {
+        let environment = environment, configFiles = configFiles, credentials = credentials, transport = transport
+        let events = events, attempts = settings.maxAttempts
+        return DNSSECClients(route53: route53, domains: domains, kms: { region in
+            let endpoint = try EndpointResolver.resolve(.kms, override: nil, profile: options.profile, environment: environment,
+                                                        configFiles: configFiles, region: region)
+            return KMSClient(endpoint: endpoint, credentials: credentials, transport: transport, events: events,
+                             options: ClientOptions(maxAttempts: attempts))
+        })
+    }
+
     /// Lets `--verbose` print what is still queued before the process exits.
     func flush() async {
         guard verbosePrinter != nil else { return }
