@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs the built test suite (`swift test --skip-build`) as several test processes side by side, for `make test`.
+"""Runs the built test suite as several test processes side by side, for `make test`.
 
 Why: most of the suite's time is end-to-end tests waiting on their stand-ins (moto, the proxy, nsd, tmux) rather than
 on the CPU, so on a 2-core machine three processes finish in far less time than one. How:
@@ -24,7 +24,7 @@ QUIET = ["Route53Tests.TransportTests", "Route53Tests.RetryTests", "Route53Tests
          "WizardTests.TerminalTests", "CLITests.CredentialProcessSignalsTests"]
 # Seconds per suite measured on this project's 2-core machine (serial run), for the first run on a clone (no
 # .build/suite-seconds.json yet): only their order matters.
-HINTS = {"CLITests.FaultSoakTests": 130, "CLITests.MigrateE2ETests": 110, "CLITests.LostAnswerE2ETests": 65,
+HINTS = {"CLITests.FleetE2ETests": 140, "CLITests.FaultSoakTests": 130, "CLITests.DNSSECE2ETests": 45, "CLITests.MigrateE2ETests": 110, "CLITests.LostAnswerE2ETests": 65,
          "CLITests.RegistryWatchE2ETests": 60, "CLITests.WizardE2ETests": 60, "CLITests.WatchE2ETests": 55,
          "CLITests.RetireE2ETests": 55, "CLITests.WhiteLabelBadInputTests": 40, "CLITests.ExportE2ETests": 35,
          "CLITests.ParentDelegationE2ETests": 25, "CLITests.DataPlaneChurnTests": 25, "CLITests.PackageTests": 20,
@@ -37,17 +37,27 @@ HINTS = {"CLITests.FaultSoakTests": 130, "CLITests.MigrateE2ETests": 110, "CLITe
 SMALL = 8.0
 
 
-def listed_suites(swift_flags):
-    """Module.Suite for every test `swift test list` names (Module.Suite/test() or Module.Suite/Inner/test())."""
-    out = subprocess.run(["swift", "test", "list", "--skip-build"] + swift_flags, cwd=ROOT, capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit("test-shards: `swift test list` failed:\n" + out.stdout + out.stderr)
-    suites = []
-    for line in out.stdout.splitlines():
-        if "/" in line and "." in line.split("/", 1)[0]:
-            suite = line.split("/", 1)[0].strip()
-            if suite not in suites:
-                suites.append(suite)
+def test_binary(swift_flags):
+    """The built test bundle (an executable on Linux) that `swift test` runs."""
+    out = subprocess.run(["swift", "build", "--show-bin-path"] + swift_flags, cwd=ROOT, capture_output=True, text=True)
+    path = os.path.join(out.stdout.strip(), "vanitynsPackageTests.xctest")
+    if out.returncode != 0 or not os.access(path, os.X_OK):
+        sys.exit("test-shards: no test build (%s): run `swift build --build-tests` first\n%s" % (path, out.stderr))
+    return path
+
+
+def listed_suites(binary):
+    """{Module.Suite: library} for every test the bundle lists: Swift Testing's (`Module.Suite/test()`) and XCTest's
+    (`Module.Class/testMethod`)."""
+    suites = {}
+    for library in ("swift-testing", "xctest"):
+        out = subprocess.run([binary, "--testing-library", library, "--list-tests"], cwd=ROOT, capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit("test-shards: listing the %s tests failed:\n%s%s" % (library, out.stdout, out.stderr))
+        for line in out.stdout.splitlines():
+            head = line.strip().split("/", 1)[0]
+            if "/" in line and "." in head and " " not in head:
+                suites.setdefault(head, library)
     return suites
 
 
@@ -63,23 +73,37 @@ def plan(suites, jobs, costs):
     return quiet, groups
 
 
-def run(suites, swift_flags, log_dir, label):
-    """One `swift test` process for `suites`: (label, exit code, output, seconds)."""
-    pattern = "^(" + "|".join(re.escape(s) for s in suites) + ")/"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def run(suites, libraries, binary, log_dir, label):
+    """One test process per library for `suites` (the bundle run directly, as `swift test` runs it: several
+    `swift test` at once would wait on each other's lock of .build): (label, exit code, output, seconds)."""
     start = time.monotonic()
-    proc = subprocess.run(["swift", "test", "--skip-build", "--no-parallel", "--filter", pattern] + swift_flags,
-                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+    output, code = "", 0
+    swift_testing = [s for s in suites if libraries[s] == "swift-testing"]
+    xctest = [s for s in suites if libraries[s] == "xctest"]
+    commands = []
+    if swift_testing:
+        commands.append([binary, "--testing-library", "swift-testing", "--no-parallel"]
+                        + [x for s in swift_testing for x in ("--filter", "^" + re.escape(s) + "/")])
+    if xctest:
+        commands.append([binary, "--testing-library", "xctest", ",".join(xctest)])
+    for command in commands:
+        proc = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+        output += ANSI.sub("", proc.stdout)
+        code = code or proc.returncode
     seconds = time.monotonic() - start
     with open(os.path.join(log_dir, label + ".log"), "w") as f:
-        f.write(proc.stdout)
-    return label, proc.returncode, proc.stdout, seconds
+        f.write(output)
+    return label, code, output, seconds
 
 
 def counts(output):
     """(passed, failed, skipped) tests in one process's Swift Testing and XCTest output."""
-    failed = len(re.findall(r"^✘ Test \S.*? failed", output, re.M))
-    passed = len(re.findall(r"^✔ Test \S.*? passed", output, re.M))
-    skipped = len(re.findall(r"^↪ Test \S.*? skipped", output, re.M))
+    failed = len(re.findall(r"^✘ Test (?!run with ).*? failed after ", output, re.M))
+    passed = len(re.findall(r"^✔ Test (?!run with ).*? passed after ", output, re.M))
+    skipped = len(re.findall(r"^↪ Test (?!run with ).*? skipped", output, re.M))
     for n, f in re.findall(r"Executed (\d+) tests?, with (\d+) failures?", output)[-1:]:
         passed, failed = passed + int(n) - int(f), failed + int(f)
     return passed, failed, skipped
@@ -93,7 +117,7 @@ def suite_seconds(output):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jobs", type=int, default=3, help="test processes side by side (1: one after the other)")
-    ap.add_argument("--swift-flags", default="", help="flags for every swift test call")
+    ap.add_argument("--swift-flags", default="", help="the flags the tests were built with (to find the build)")
     ap.add_argument("--suites", help="only the suites (Module.Suite) this regular expression finds")
     a = ap.parse_args()
     flags = shlex.split(a.swift_flags)
@@ -103,7 +127,9 @@ def main():
         costs = json.load(open(TIMINGS))
     except (OSError, ValueError):
         costs = {}
-    suites = [s for s in listed_suites(flags) if not a.suites or re.search(a.suites, s)]
+    binary = test_binary(flags)
+    libraries = {s: lib for s, lib in listed_suites(binary).items() if not a.suites or re.search(a.suites, s)}
+    suites = list(libraries)
     quiet, groups = plan(suites, a.jobs, costs)
     started = time.monotonic()
     results, measured = [], {}
@@ -120,9 +146,9 @@ def main():
                 measured[module + "." + name] = secs
 
     if quiet:
-        report(run(quiet, flags, log_dir, "quiet"))
+        report(run(quiet, libraries, binary, log_dir, "quiet"))
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
-        futures = [pool.submit(run, g, flags, log_dir, g[0] if len(g) == 1 else f"group-{i}") for i, g in enumerate(groups)]
+        futures = [pool.submit(run, g, libraries, binary, log_dir, g[0] if len(g) == 1 else f"group-{i}") for i, g in enumerate(groups)]
         for fut in concurrent.futures.as_completed(futures):
             report(fut.result())
     if measured:

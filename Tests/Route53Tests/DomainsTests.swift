@@ -39,7 +39,8 @@ import TestSupport
         events.finish()
         var seen: [RequestEvent] = []
         for await e in stream { seen.append(e) }
-        #expect(seen.map(\.operation) == ["UpdateDomainNameservers", "GetOperationDetail", "GetDomainDetail"])
+        // Before the update: no earlier change in progress (ListOperations), and the domain not already set so.
+        #expect(seen.map(\.operation) == ["ListOperations", "GetDomainDetail", "UpdateDomainNameservers", "GetOperationDetail", "GetDomainDetail"])
         #expect(seen.allSatisfy { $0.method == "POST" && $0.path == "/" && $0.status == 200 })
     }
 

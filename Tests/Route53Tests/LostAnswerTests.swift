@@ -98,12 +98,38 @@ import Foundation
         let now = Date().timeIntervalSince1970
         let ops = "{\"Operations\":[{\"OperationId\":\"op-old\",\"DomainName\":\"other.com\",\"Type\":\"UPDATE_NAMESERVER\",\"SubmittedDate\":\(now)},"
             + "{\"OperationId\":\"op-1\",\"DomainName\":\"example.com\",\"Type\":\"UPDATE_NAMESERVER\",\"SubmittedDate\":\(now)}]}"
-        let t = ScriptedTransport([.failure(Self.dropped), .success(HTTPResponse(status: 200, headers: [:], body: Data(ops.utf8)))])
+        let json = { (text: String) -> Result<HTTPResponse, Route53Error> in .success(HTTPResponse(status: 200, headers: [:], body: Data(text.utf8))) }
+        // Nothing in progress, the domain still on other name servers; then the update's answer is lost.
+        let t = ScriptedTransport([json("{\"Operations\":[]}"), json("{\"DomainName\":\"example.com\",\"Nameservers\":[{\"Name\":\"ns-1.awsdns-1.com\"}]}"),
+                                   .failure(Self.dropped), json(ops)])
         let c = Route53DomainsClient(endpoint: domains, credentials: StaticCredentials(), transport: t, options: fast)
         let id = try await c.updateDomainNameservers(domainName: "example.com", nameservers: [DomainNameserver(name: "ns1.example.com", glueIps: ["192.0.2.1"])])
         #expect(id == "op-1")
         #expect(t.requests.compactMap { $0.headers.first { $0.name == "X-Amz-Target" }?.value } ==
-                ["Route53Domains_v20140515.UpdateDomainNameservers", "Route53Domains_v20140515.ListOperations"])
+                ["Route53Domains_v20140515.ListOperations", "Route53Domains_v20140515.GetDomainDetail",
+                 "Route53Domains_v20140515.UpdateDomainNameservers", "Route53Domains_v20140515.ListOperations"])
+    }
+
+    @Test func aRegistrarUpdateWaitsForOneInProgressAndIsNotSentWhenAlreadyDone() async throws {
+        let domains = ServiceEndpoint(scheme: "http", host: "127.0.0.1", port: 9, region: "us-east-1", signingService: "route53domains")
+        let json = { (text: String) -> Result<HTTPResponse, Route53Error> in .success(HTTPResponse(status: 200, headers: [:], body: Data(text.utf8))) }
+        let now = Date().timeIntervalSince1970
+        let servers = [DomainNameserver(name: "ns1.example.com", glueIps: ["192.0.2.1"])]
+        // An earlier change still in progress: refused as Route 53 Domains would, nothing sent.
+        let busy = ScriptedTransport([json("{\"Operations\":[{\"OperationId\":\"op-1\",\"DomainName\":\"example.com\",\"Type\":\"UPDATE_NAMESERVER\",\"Status\":\"IN_PROGRESS\",\"SubmittedDate\":\(now)}]}")])
+        await #expect(throws: Route53Error.self) {
+            _ = try await Route53DomainsClient(endpoint: domains, credentials: StaticCredentials(), transport: busy, options: fast)
+                .updateDomainNameservers(domainName: "example.com", nameservers: servers)
+        }
+        #expect(busy.requests.count == 1)
+        // The earlier change has set these very name servers: its operation, nothing sent.
+        let done = ScriptedTransport([json("{\"Operations\":[]}"),
+                                      json("{\"DomainName\":\"example.com\",\"Nameservers\":[{\"Name\":\"ns1.example.com\",\"GlueIps\":[\"192.0.2.1\"]}]}"),
+                                      json("{\"Operations\":[{\"OperationId\":\"op-1\",\"DomainName\":\"example.com\",\"Type\":\"UPDATE_NAMESERVER\",\"Status\":\"SUCCESSFUL\",\"SubmittedDate\":\(now)}]}")])
+        let id = try await Route53DomainsClient(endpoint: domains, credentials: StaticCredentials(), transport: done, options: fast)
+            .updateDomainNameservers(domainName: "example.com", nameservers: servers)
+        #expect(id == "op-1")
+        #expect(!done.requests.contains { $0.headers.contains { $0.value.hasSuffix("UpdateDomainNameservers") } })
     }
 
     @Test func aReplacementIsJudgedByTheStateBeforeAndAfter() {

@@ -52,6 +52,20 @@ public final class Route53DomainsClient: Route53DomainsAPI {
         }
         var call = try request("UpdateDomainNameservers", ["DomainName": domainName, "Nameservers": list])
         call.idempotent = false
+        // A run cut short may have left its update in progress, or done: read that first (in this order, since an
+        // operation only goes from in progress to done), so a rerun neither sends a second change nor races the first.
+        if let earlier = try await updateOperation(domainName: domainName, since: Date().addingTimeInterval(-86_400),
+                                                   statuses: ["SUBMITTED", "IN_PROGRESS"]) {
+            throw Route53Error.service(code: "DuplicateRequest", message: "the name server change \(earlier) for \(domainName) is still in progress",
+                                       status: 400, requestId: nil)
+        }
+        let key = { (servers: [DomainNameserver]) in
+            Set(servers.map { Self.bare($0.name) + "=" + ($0.glueIps ?? []).map { $0.lowercased() }.sorted().joined(separator: ",") })
+        }
+        if key(try await getDomainDetail(domainName: domainName).nameservers) == key(nameservers),
+           let done = try await updateOperation(domainName: domainName, since: Date().addingTimeInterval(-86_400)) {
+            return done
+        }
         // Not resent blindly: a lost answer is settled by looking for the operation it started (its ID is the answer).
         let since = Date().addingTimeInterval(-Self.clockSkew)
         let found = OperationBox()
@@ -67,12 +81,17 @@ public final class Route53DomainsClient: Route53DomainsAPI {
     /// Holds what a read-back found for the `applied` answer (set and read on one task, one after the other).
     private final class OperationBox: @unchecked Sendable { var id: String? }
 
-    /// The newest UPDATE_NAMESERVER operation on `domainName` submitted at or after `since` (ListOperations), or nil.
-    private func updateOperation(domainName: String, since: Date) async throws -> String? {
+    /// A host name as registrars hold it: lowercased, no final dot.
+    static func bare(_ name: String) -> String { (name.hasSuffix(".") ? String(name.dropLast()) : name).lowercased() }
+
+    /// The newest UPDATE_NAMESERVER operation on `domainName` submitted at or after `since` (ListOperations), of
+    /// `statuses` when given, or nil.
+    private func updateOperation(domainName: String, since: Date, statuses: [String]? = nil) async throws -> String? {
         var marker: String?
         var newest: (id: String, at: Double)?
         repeat {
             var input: [String: Any] = ["SubmittedSince": Int(since.timeIntervalSince1970), "Type": ["UPDATE_NAMESERVER"], "MaxItems": 100]
+            if let statuses { input["Status"] = statuses }
             if let marker { input["Marker"] = marker }
             let o = try await call("ListOperations", input)
             for op in o["Operations"] as? [[String: Any]] ?? [] {
