@@ -5,17 +5,20 @@ SHELL := /bin/bash
 # for the .deb's Depends; lintian: `make deb` fails on lintian errors; openssl: the CA-bundle test makes its own
 # certificate (the sign-in stubs verify DPoP proofs with Python's cryptography, which moto brings); bind9-utils:
 # named-checkzone checks `export --format bind`; prometheus: promtool checks watch's metrics file; systemd:
-# systemd-analyze verifies the watch units of the .deb. pip: octodns and octodns-route53 check `export --format
-# octodns` (octodns-validate, and octodns-dump through octoDNS's own Route 53 provider), python-hcl2 parses the Terraform.
-APT_PACKAGES := libncurses-dev libcurl4-openssl-dev libxml2-dev libldns-dev libidn2-dev pkg-config tmux nsd ldnsutils python3-pil fonts-dejavu-core \
-  zsh fish man-db dpkg-dev lintian openssl bind9-utils prometheus systemd
+# systemd-analyze verifies the watch units of the .deb; libc-ares-dev: c-ares, the event loop every DNS question goes
+# through (Sources/CCares, Sources/Resolver/CAresTransport.swift); bind9-dnsutils: delv validates the DNSSEC chain the
+# dnssec tests build (ldnsutils' ldns-signzone signs the data plane's zones). pip: octodns and octodns-route53 check
+# `export --format octodns` (octodns-validate, and octodns-dump through octoDNS's own Route 53 provider), python-hcl2
+# parses the Terraform.
+APT_PACKAGES := libncurses-dev libcurl4-openssl-dev libxml2-dev libldns-dev libidn2-dev libc-ares-dev pkg-config tmux nsd ldnsutils python3-pil fonts-dejavu-core \
+  zsh fish man-db dpkg-dev lintian openssl bind9-utils bind9-dnsutils prometheus systemd
 PIP_PACKAGES := moto[server]==5.2.1 boto3 awscli octodns==1.22.0 octodns-route53==1.3.1 python-hcl2==8.1.4
 SWIFT_FLAGS ?=
 # Seconds per fuzz target: `make fuzz` (FUZZ_SECONDS) and the short pass in `make test`.
 FUZZ_SECONDS ?= 60
 FUZZ_CI_SECONDS ?= 4
 
-.PHONY: all deps build test fuzz fuzz-build sandbox screenshots bench clean release install uninstall deb
+.PHONY: all deps build test test-build fuzz fuzz-build sandbox screenshots bench clean release install uninstall deb
 
 all: build
 
@@ -34,17 +37,22 @@ deps:
 build: deps
 	swift build $(SWIFT_FLAGS)
 
-# Serial: on a 2-core machine parallel suites that block on subprocesses starve the ones that measure timeouts and
-# idle redraws; serial runs are deterministic and still take under two minutes.
+# The three builds (debug with the tests, the release build of the .deb, the fuzz targets with sanitizers) each have
+# a build folder of their own (.build, .build-release, .build-fuzz), so they run side by side: optimised Swift
+# compiles a module on one core, and the debug build fills what the two release builds leave idle.
+# The short fuzz pass (FUZZ_CI_SECONDS per target) comes next: a finding fails the run before the long suite.
+# The tests run in TEST_JOBS processes side by side (scripts/test-shards.py): the suites that measure time first and
+# alone, then the rest, the slowest first; most of the suite waits on its stand-ins, not on the CPU.
 # The package test (Tests/CLITests/PackageTests.swift) checks the .deb that `deb` builds; VANITYNS_DEB tells it where.
-# The short fuzz pass (FUZZ_CI_SECONDS per target) comes first: a finding fails the run before the long suite.
-# The release build (deb) and the fuzz targets' build run side by side: optimised Swift compiles a module on one
-# core, so two such builds fill both (measured from scratch: 7.1 min together, 12 min one after the other).
-test: build
-	$(MAKE) --no-print-directory -j2 deb fuzz-build
+TEST_JOBS ?= 3
+test: deps
+	$(MAKE) --no-print-directory -j3 test-build deb fuzz-build
 	FUZZ_SECONDS=$(FUZZ_CI_SECONDS) bash scripts/fuzz.sh
+	VANITYNS_DEB=$(abspath $(DEB)) python3 scripts/test-shards.py --jobs $(TEST_JOBS) --swift-flags "$(SWIFT_FLAGS)" 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+## test-build: the debug build with the test targets (what `make test` runs the suite on)
+test-build: deps
 	swift build --build-tests $(SWIFT_FLAGS)
-	VANITYNS_DEB=$(abspath $(DEB)) swift test --skip-build --no-parallel $(SWIFT_FLAGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 ## fuzz: each libFuzzer target (Fuzz/) for FUZZ_SECONDS from its seeds; prints executions and coverage per target
 fuzz: deps

@@ -4,12 +4,12 @@ import PackageDescription
 /// vanityns: white-label name servers on Amazon Route 53, from a terminal.
 ///
 /// Modules, from the edge inwards:
-/// - `CCurl`, `CXML2`, `CNcursesw`, `CLDNS`, `CIDN2`: system libraries through pkg-config, with small C shims
+/// - `CCurl`, `CXML2`, `CNcursesw`, `CLDNS`, `CIDN2`, `CCares`: system libraries through pkg-config, with small C shims
 ///   where Swift cannot call the C API directly (variadic setopt, function-like macros).
 /// - `CProcessGuard`: starting helpers (credential_process) with a clean signal state, ending them with vanityns.
 /// - `CVersion`: the version `--version` prints, stamped by `make` at link time.
 /// - `Route53`: credentials, SigV4, libcurl transport, XML codec, typed operations, retry and rate limiting.
-/// - `Resolver`: DNS lookups and authoritative queries with ldns.
+/// - `Resolver`: DNS lookups and authoritative queries: ldns packets, sent by c-ares through one bounded scheduler.
 /// - `WhiteLabel`: names and validation, the plan, apply with a journal, verify, drift.
 /// - `Terminal`: the screen driver (ncurses and an in-memory twin), keys and colours.
 /// - `Wizard`: the wizard's and browser's state, messages, update and view.
@@ -32,6 +32,8 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
         .systemLibrary(name: "CIDN2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
+        // c-ares: the DNS event loop every question goes through (ldns builds and reads the packets).
+        .systemLibrary(name: "CCares", pkgConfig: "libcares", providers: [.apt(["libc-ares-dev"])]),
         // Header only: the version string, stamped at link time by `make` (see Sources/CVersion/shim.h).
         .systemLibrary(name: "CVersion"),
         // posix_spawn with a clean signal state, and the guard that ends children with vanityns (a signal handler in C).
@@ -40,7 +42,7 @@ let package = Package(
             "CCurl", "CXML2", "CProcessGuard",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Resolver", dependencies: ["CLDNS"]),
+        .target(name: "Resolver", dependencies: ["CLDNS", "CCares"]),
         .target(name: "WhiteLabel", dependencies: ["Route53", "Resolver", "CIDN2", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Terminal", dependencies: ["CNcursesw"]),
         .target(name: "Wizard", dependencies: ["Terminal", "WhiteLabel", "Route53", "Resolver"]),

@@ -17,11 +17,14 @@ figures are what Route 53 itself would allow, not what moto allows.
    script doing the same copy (scripts/bench_migrate.py).
 8. `vanityns watch --once` over a set of 100 zones, all answering (bound 5 s) and one parent server silent (bound one
    DNS timeout + 5 s), beside `check` + `audit` run one after the other (scripts/bench_watch.py).
-9. The wizard from step 1 to a loaded step 5 for an account of 1,000 zones over 10 sets (tmux, keys): ListHostedZones
-   pages against one listing of the account and one of the set, as boto3's paginator reads them
-   (scripts/bench-wizard-fleet.sh and bench_wizard_fleet.py, on stand-ins of their own).
+9. `vanityns audit` of 1,000 zones in 10 sets, all answering (bounds 10 s, 32 threads, 200 MB) and one parent server
+   silent (bound one DNS timeout + 10 s), beside an asyncio peer asking the same DNS questions; on stand-ins of its own
+   (scripts/bench_fleet.py).
+10. The wizard from step 1 to a loaded step 5 for an account of 1,000 zones over 10 sets (tmux, keys): ListHostedZones
+    pages against one listing of the account and one of the set, as boto3's paginator reads them
+    (scripts/bench-wizard-fleet.sh and bench_wizard_fleet.py, on stand-ins of their own).
 
-Usage: bench.py --endpoint URL --dns-port PORT --binary .build/release/vanityns [--only 1,2,3,4,5,6,7,8,9] [--results FILE]
+Usage: bench.py --endpoint URL --dns-port PORT --binary .build/release/vanityns [--only 1,2,3,4,5,6,7,8,9,10] [--results FILE]
                 [--standins DIR]
 Timings are wall-clock medians of repeated runs; only the ratios mean something across machines.
 """
@@ -29,11 +32,11 @@ import argparse, json, os, subprocess, sys, tempfile, time
 
 import boto3
 
-import bench_engine, bench_migrate, bench_watch
+import bench_engine, bench_fleet, bench_migrate, bench_watch
 from bench_common import proxy_stats, route53_calls, timed
 
 RESULTS = []  # (benchmark, vanityns, bound or minimum, peer, verdict)
-ALL = {"1", "2", "3", "4", "5", "6", "7", "8", "9"}
+ALL = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}
 
 
 def record(what, ours, bound, peer, verdict):
@@ -94,7 +97,7 @@ def bench_zones_create(a, env, r53):
 
 
 def bench_wizard_fleet(a, env):
-    print("9. wizard: step 1 to a loaded step 5 for an account of 1,000 zones over 10 sets (ListHostedZones pages)")
+    print("10. wizard: step 1 to a loaded step 5 for an account of 1,000 zones over 10 sets (ListHostedZones pages)")
     out = os.path.join(tempfile.mkdtemp(prefix="vanityns-bench-fleet-"), "result.json")
     r = subprocess.run(["bash", os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-wizard-fleet.sh"), a.binary, out],
                        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -133,7 +136,8 @@ def main():
     if "6" in only: bench_engine.dns_bench(a, env, record)
     if "7" in only: bench_migrate.migrate_bench(a, env, r53, record)
     if "8" in only: bench_watch.watch_bench(a, env, r53, record)
-    if "9" in only: bench_wizard_fleet(a, env)
+    if "9" in only: bench_fleet.fleet_bench(a, env, record)
+    if "10" in only: bench_wizard_fleet(a, env)
     if a.results:
         rows = list(RESULTS)
         if only != ALL and os.path.exists(a.results):

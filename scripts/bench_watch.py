@@ -26,15 +26,24 @@ def watch_bench(a, env, r53, record):
                     "--metrics-file", os.path.join(state, "vanityns.prom")]
     peer = [base + ["check", "--domain", "example.com", "--set", set_id], base + ["audit", "--domain", "example.com", "--set", set_id]]
 
+    registry = os.path.join(a.standins, "registry.json")
+    if os.path.exists(registry) and "c.registry.test." in open(registry).read():
+        # Benchmark 6 left its silent parent server listed: "all answering" must not have it.
+        with open(registry, "w") as f:
+            json.dump({}, f)
+        wait_generation(a.standins)
+
     def measure():
         w = statistics.median(timed_run(watch, env) for _ in range(3))
         p = statistics.median(sum(timed_run(c, env) for c in peer) for _ in range(3))
         return w, p
     quick, quick_peer = measure()
     samples = sum(1 for l in open(os.path.join(state, "vanityns.prom")) if l.startswith("vanityns_zone_delegation_ok{"))
-    registry = os.path.join(a.standins, "registry.json")
-    if not os.path.exists(os.path.join(a.standins, "registry.json")) or "c.registry.test." not in open(registry).read():
-        blackhole("127.0.0.102", a.dns_port)   # benchmark 6 may have made it already
+    if not os.path.exists(registry) or "c.registry.test." not in open(registry).read():
+        try:
+            blackhole("127.0.0.102", a.dns_port)
+        except OSError:
+            pass  # benchmark 6 made it already
         with open(registry, "w") as f:
             json.dump({"silent": [{"Name": "c.registry.test.", "Address": "127.0.0.102"}]}, f)
         wait_generation(a.standins)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark 9: the wizard from step 1 to a loaded step 5 (the zones step) for an account of 1,000 zones, 99 in each of
+"""Benchmark 10 of bench.py: the wizard from step 1 to a loaded step 5 (the zones step) for an account of 1,000 zones, 99 in each of
 10 sets (room for one more: the home domain example.com, typed on step 3, a zone to create) and 10 in none, in tmux at 80x24 against the stand-in, driven by keys as
 WizardE2ETests drives it. Counted: the stand-in's ListHostedZones requests (one per page) while the wizard runs,
 beside boto3's paginator listing the account once and the chosen set once (the bound: one listing of each, 10 + 1

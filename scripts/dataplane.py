@@ -34,7 +34,16 @@ resolver pointed at it finds the parent's servers; the children it holds still a
 The registry file (JSON, reread at every sync):
   {"domains": {"example.org.": [{"Name": "ns1.example.org", "GlueIps": ["192.0.2.1", "2001:db8::1"]}, ...]},
    "servers": {"b.registry.test.": {"example.com.": [...]}},
-   "silent": [{"Name": "c.registry.test.", "Address": "127.0.0.102"}]}
+   "silent": [{"Name": "c.registry.test.", "Address": "127.0.0.102"}],
+   "ds": {"example.org.": ["12345 13 2 ABCD..."]}, "ds_ttl": 3600}
+"ds" holds the DS records of domains at other registrars (what a user enters there), served at "ds_ttl" seconds.
+
+DNSSEC (see Signer): a hosted zone whose signing the stand-in has enabled (EnableHostedZoneDNSSEC with an active
+KSK) is served signed with ldns-signzone and the stand-in's key files; every parent zone the registry serves is
+signed with the registry's own keys and carries the DS records of its domains, and STATE/trust-anchors.conf holds
+the registry's KSK as the trust anchor of each parent zone for `delv -a STATE/trust-anchors.conf +root=com.`. At
+its first reading the data plane tells the stand-in its port (POST /__proxy/dataplane), so the stand-in can ask the
+registry for a zone's DS as Route 53 asks the parent.
 
 No question goes unanswered while what is served changes: an nsd whose zones change is reloaded in place
 (nsd-control reconfig and reload, its sockets open throughout, see NSD), a new group's nsd starts before one it
@@ -53,11 +62,103 @@ Usage: dataplane.py --moto http://127.0.0.1:PORT [--route53 http://127.0.0.1:PRO
                     [--timing]
 """
 import argparse, ctypes, hashlib, json, os, re, shutil, signal, subprocess, sys, tempfile, threading, time, uuid
-import urllib.request
+import urllib.error, urllib.request
 
 import boto3
 
 import dnsprobe
+from route53_standin.dnssec import Key
+
+
+class Signer:
+    """DNSSEC signing with ldns-signzone (ldnsutils): each hosted zone whose signing the stand-in has enabled, with
+    the key files it names (GET /__proxy/dnssec-keys: the zone's active KSKs and its ZSK), and every parent zone the
+    registry serves, with the registry's own KSK and ZSK (made once, kept in STATE/signing/registry-keys.json).
+    Signatures run from an hour ago to four weeks ahead; a text signed once is reused while it and its keys stay the
+    same, so a sync that changes nothing re-signs nothing. `write_anchors` writes STATE/trust-anchors.conf: the
+    registry KSK as the trust anchor of every parent zone, in the form `delv -a` reads."""
+
+    def __init__(self, state):
+        self.dir = os.path.join(state, "signing")
+        os.makedirs(self.dir, exist_ok=True)
+        self.anchors_path, self.cache, self.parents = os.path.join(state, "trust-anchors.conf"), {}, set()
+        path = os.path.join(self.dir, "registry-keys.json")
+        if not os.path.exists(path):
+            ksk, zsk = Key("registry.test.", 257), Key("registry.test.", 256)
+            with open(path + ".tmp", "w") as f:
+                json.dump({str(k.flags): k.private.private_numbers().private_value for k in (ksk, zsk)}, f)
+            os.replace(path + ".tmp", path)
+        with open(path) as f:
+            self.registry_values = {int(k): v for k, v in json.load(f).items()}
+
+    def sign(self, origin, text, keys):
+        """`text` (the zone file of `origin`) signed with the key files `keys` (base names)."""
+        cache_key = (origin, text, tuple(keys))
+        if cache_key not in self.cache:
+            name = hashlib.sha1(origin.encode()).hexdigest()[:16]
+            unsigned, signed = os.path.join(self.dir, name + ".zone"), os.path.join(self.dir, name + ".signed")
+            with open(unsigned, "w") as f:
+                f.write(text)
+            now = int(time.time())
+            run = subprocess.run(["ldns-signzone", "-i", str(now - 3600), "-e", str(now + 28 * 86400), "-o", origin,
+                                  "-f", signed, unsigned] + list(keys), capture_output=True, text=True)
+            if run.returncode != 0:  # served unsigned: a validator then finds the zone bogus, as it would in Route 53
+                sys.stderr.write(f"dataplane: ldns-signzone {origin}: {run.stderr.strip()}\n")
+                return text
+            with open(signed) as f:
+                self.cache[cache_key] = f.read()
+        return self.cache[cache_key]
+
+    def hosted(self, zone, dnssec_keys):
+        """A hosted zone's text ((id, name, records)), signed when the stand-in says it signs."""
+        text = zone_text(zone[1], zone[2])
+        keys = dnssec_keys.get(zone[0])
+        if not keys or not keys.get("signing") or absolute(keys["zone"].lower()) != zone[1]:
+            return text
+        return self.sign(zone[1], text, keys["keys"])
+
+    def registry_keys(self, origin):
+        """The registry's KSK and ZSK as key files owned by `origin`."""
+        files = []
+        for flags in (257, 256):
+            key = Key(origin, flags, self.registry_values[flags])
+            files.append(key.write(self.dir))
+        return files
+
+    def registry(self, origin, text):
+        self.parents.add(origin)
+        return self.sign(origin, text, self.registry_keys(origin))
+
+    def write_anchors(self):
+        """STATE/trust-anchors.conf: `trust-anchors { "com." static-key 257 3 13 "..."; ... };` for delv -a."""
+        lines = []
+        for origin in sorted(self.parents):
+            flags, protocol, algorithm, public = Key(origin, 257, self.registry_values[257]).dnskey().split()
+            lines.append(f'  "{origin}" static-key {flags} {protocol} {algorithm} "{public}";')
+        text = "trust-anchors {\n" + "\n".join(lines) + "\n};\n"
+        if not os.path.exists(self.anchors_path) or open(self.anchors_path).read() != text:
+            with open(self.anchors_path + ".tmp", "w") as f:
+                f.write(text)
+            os.replace(self.anchors_path + ".tmp", self.anchors_path)
+
+
+def fetch_dnssec_keys(route53):
+    """{zone id: {"zone", "signing", "keys"}} from the stand-in (GET /__proxy/dnssec-keys); {} from an older proxy."""
+    try:
+        with urllib.request.urlopen(route53.rstrip("/") + "/__proxy/dnssec-keys", timeout=30) as r:
+            return json.load(r)
+    except urllib.error.HTTPError:
+        return {}
+
+
+def announce(route53, port):
+    """Tells the stand-in where the registry servers answer (it asks them for a zone's DS, as Route 53 asks the
+    parent before DisableHostedZoneDNSSEC and DeactivateKeySigningKey)."""
+    request = urllib.request.Request(route53.rstrip("/") + f"/__proxy/dataplane?port={port}", method="POST")
+    try:
+        urllib.request.urlopen(request, timeout=10).close()
+    except urllib.error.HTTPError:
+        pass
 
 
 def host_addresses(ipv4):
@@ -218,7 +319,8 @@ def registry_servers(count):
 
 
 def fetch_registrations(domains):
-    """{domain: [{"Name": host, "GlueIps": [...]}, ...]} for every domain Route 53 Domains holds (the proxy's view)."""
+    """({domain: [{"Name": host, "GlueIps": [...]}, ...]}, {domain: [DS rdata]}) for every domain Route 53 Domains
+    holds (the proxy's view): the name servers and the DS records of its DnssecKeys."""
     names, marker = [], None
     while True:
         page = domains.list_domains(**({"Marker": marker} if marker else {}))
@@ -226,7 +328,10 @@ def fetch_registrations(domains):
         marker = page.get("NextPageMarker")
         if not marker:
             break
-    return {absolute(n.lower()): domains.get_domain_detail(DomainName=n).get("Nameservers", []) for n in names}
+    details = {absolute(n.lower()): domains.get_domain_detail(DomainName=n) for n in names}
+    return ({d: v.get("Nameservers", []) for d, v in details.items()},
+            {d: ["%d %d %d %s" % (k["KeyTag"], k["Algorithm"], k["DigestType"], k["Digest"]) for k in v.get("DnssecKeys", [])]
+             for d, v in details.items()})
 
 
 def parent_of(domain):
@@ -234,10 +339,11 @@ def parent_of(domain):
     return domain.split(".", 1)[1] if domain.count(".") > 1 else None
 
 
-def registry_zones(registrations, servers):
-    """The parent zones with each registered domain's delegation and in-bailiwick glue, plus registry.test.
+def registry_zones(registrations, servers, ds=None, signer=None):
+    """The parent zones with each registered domain's delegation, its DS records (`ds`: {domain: ([DS rdata], TTL)})
+    and in-bailiwick glue, plus registry.test.; each signed with the registry's keys when `signer` is given.
     `servers`: [(host, address)] listed as every parent zone's NS."""
-    zones, first = {}, servers[0][0]
+    zones, first, ds = {}, servers[0][0], ds or {}
     for domain, nameservers in sorted(registrations.items()):
         parent = parent_of(domain)
         if not parent:
@@ -250,7 +356,11 @@ def registry_zones(registrations, servers):
             if host.endswith("." + domain):  # glue only for hosts inside the delegated domain
                 for ip in ns.get("GlueIps", []):
                     body.append(f"{host} 172800 IN {'AAAA' if ':' in ip else 'A'} {ip}")
+        values, ttl = ds.get(domain, ([], 0))
+        body += [f"{domain} {ttl} IN DS {v}" for v in values]
     texts = {z: "\n".join(b) + "\n" for z, b in zones.items()}
+    if signer:
+        texts = {z: signer.registry(z, t) for z, t in texts.items()}
     if texts:
         texts["registry.test."] = (f"$ORIGIN registry.test.\nregistry.test. 3600 IN SOA {first} hostmaster.registry.test. 1 7200 900 1209600 60\n"
                                    + "".join(f"registry.test. 3600 IN NS {h}\n" for h, _ in servers)
@@ -266,11 +376,22 @@ def registry_delegations(registrations, registry, host):
     return mine
 
 
-def registry_views(registrations, registry, count):
-    """{server host: (address, parent zone texts)}: what each registry server serves, the file's overrides applied."""
+def registry_ds(registry, ds_records):
+    """{domain: ([DS rdata], TTL)}: the DS records Route 53 Domains holds (`ds_records`, {domain: [rdata]}) and the
+    registry file's "ds" map (domains at other registrars), at the file's "ds_ttl" (default 3600 s)."""
+    ttl = int(registry.get("ds_ttl", 3600))
+    found = {absolute(d.lower()): (list(v), ttl) for d, v in (ds_records or {}).items() if v}
+    found.update({absolute(d.lower()): (list(v), ttl) for d, v in registry.get("ds", {}).items() if v})
+    return found
+
+
+def registry_views(registrations, registry, count, signer=None, ds_records=None):
+    """{server host: (address, parent zone texts)}: what each registry server serves, the file's overrides applied,
+    signed by `signer` when given."""
     own = registry_servers(count)
     listed = own + [(absolute(x["Name"].lower()), x["Address"]) for x in registry.get("silent", [])]
-    return {host: (address, registry_zones(registry_delegations(registrations, registry, host), listed))
+    ds = registry_ds(registry, ds_records)
+    return {host: (address, registry_zones(registry_delegations(registrations, registry, host), listed, ds, signer))
             for host, address in own}
 
 
@@ -315,13 +436,14 @@ def serving_groups(hosted, zone_hosts, addresses, reserved):
     return [(tuple(sorted(listen)), zones) for listen, zones in groups.values() if listen]
 
 
-def one_per_name(zones, prefer=lambda zone: False):
-    """{name: zone text}: one zone of each name, the first `prefer` accepts, else the first."""
+def one_per_name(zones, prefer=lambda zone: False, render=lambda zone: zone_text(zone[1], zone[2])):
+    """{name: zone text}: one zone of each name, the first `prefer` accepts, else the first; `render` writes a
+    zone's text (signed, for a zone that signs)."""
     chosen = {}
     for zone in zones:
         if zone[1] not in chosen or (prefer(zone) and not prefer(chosen[zone[1]])):
             chosen[zone[1]] = zone
-    return {name: zone_text(name, zone[2]) for name, zone in chosen.items()}
+    return {name: render(zone) for name, zone in chosen.items()}
 
 
 def delegated_to(hosted, zone_hosts, addresses, delegations):
@@ -541,6 +663,7 @@ def main():
     # nsd-control's unix sockets: a path has at most 107 bytes, so they live in a short folder of their own.
     sockets = tempfile.mkdtemp(prefix="dp-")
     servers, generation = {}, 0
+    signer = Signer(a.state)
 
     def stop(*_):
         for server in servers.values():
@@ -571,17 +694,20 @@ def main():
             try:
                 hosted = fetch_zones(r53)
                 zone_hosts = fetch_zone_name_servers(a.route53) if a.route53 else {}
+                dnssec_keys = fetch_dnssec_keys(a.route53) if a.route53 else {}
+                if a.route53 and cache is None:
+                    announce(a.route53, a.port)
             except Exception as e:  # moto or the proxy restarting: keep serving what we have
                 sys.stderr.write(f"dataplane: {e}\n")
                 time.sleep(a.interval)
                 continue
             try:
-                registrations = fetch_registrations(domains)
+                registrations, ds_records = fetch_registrations(domains)
             except Exception as e:  # Route 53 Domains unavailable: the registry file alone
                 sys.stderr.write(f"dataplane: route53domains: {e}\n")
-                registrations = {}
-            cache, writes_seen, fetched_at = (hosted, zone_hosts, registrations), writes, time.monotonic()
-        hosted, zone_hosts, registrations = cache
+                registrations, ds_records = {}, {}
+            cache, writes_seen, fetched_at = (hosted, zone_hosts, registrations, dnssec_keys, ds_records), writes, time.monotonic()
+        hosted, zone_hosts, registrations, dnssec_keys, ds_records = cache
         # The derived hosts to give addresses: with the proxy, those of the zones in moto's listing (a zone created or
         # deleted between the two readings would otherwise bring hosts without their zone: lone groups, started and
         # stopped again a moment later); without it, those named in apex NS records.
@@ -591,7 +717,8 @@ def main():
         if a.registry and os.path.exists(a.registry):
             with open(a.registry) as f:
                 registry = json.load(f)
-        wanted = wanted_servers(a, hosted, zone_hosts, addresses, registry, registrations)
+        wanted = wanted_servers(a, hosted, zone_hosts, addresses, registry, registrations, signer, dnssec_keys, ds_records)
+        signer.write_anchors()
         t_fetched = time.monotonic()
         did = apply(servers, wanted, a.port, a.state, sockets)
         if a.timing:
@@ -617,9 +744,11 @@ def main():
             time.sleep(0.02)
 
 
-def wanted_servers(a, hosted, zone_hosts, addresses, registry, registrations):
-    """{key: (listen addresses, {zone: text})}: every nsd that should run and what it should serve."""
-    views = registry_views(registrations, registry, a.registry_servers)
+def wanted_servers(a, hosted, zone_hosts, addresses, registry, registrations, signer=None, dnssec_keys=None, ds_records=None):
+    """{key: (listen addresses, {zone: text})}: every nsd that should run and what it should serve; zones that sign
+    and the registry's parent zones signed by `signer`."""
+    views = registry_views(registrations, registry, a.registry_servers, signer, ds_records)
+    render = (lambda zone: signer.hosted(zone, dnssec_keys or {})) if signer else (lambda zone: zone_text(zone[1], zone[2]))
     parents = next(iter(views.values()))[1] if views else {}
     first_registry = registry_servers(a.registry_servers)[0][0] if a.registry_servers else None
     delegations = registry_delegations(registrations, registry, first_registry)
@@ -628,7 +757,7 @@ def wanted_servers(a, hosted, zone_hosts, addresses, registry, registrations):
     # and the parent zones (for finding the registry), never over a hosted zone of that name.
     zones = dict(awsdns)
     prefer = delegated_to(hosted, zone_hosts, addresses, delegations)
-    zones.update({o: t for o, t in one_per_name(hosted, prefer).items() if o not in zones})
+    zones.update({o: t for o, t in one_per_name(hosted, prefer, render).items() if o not in zones})
     zones.update({o: t for o, t in parents.items() if o not in zones})
     wanted = {}
     for host, (address, texts) in views.items():
@@ -641,7 +770,7 @@ def wanted_servers(a, hosted, zone_hosts, addresses, registry, registrations):
         # server does; the hosts' addresses are the main server's), so a new zone's hosts touch no other group.
         reserved = set(main_listen) | {address for address, _ in views.values()}
         for listen, members in serving_groups(hosted, zone_hosts, addresses, reserved):
-            wanted[("group", listen)] = (listen, one_per_name(members))
+            wanted[("group", listen)] = (listen, one_per_name(members, render=render))
     else:  # without the proxy, one nsd on every address, serving the first zone of each name
         main_listen = tuple(sorted({"127.0.0.1", "::1"} | {v for fams in addresses.values() for v in v4(fams.get("A", []))}))
     wanted[("main", main_listen)] = (main_listen, zones)

@@ -4,7 +4,7 @@ or drill for this: drill has no timeout or try-count option, and a question must
 """
 import random, socket, struct, time
 
-TYPES = {"A": 1, "NS": 2, "SOA": 6, "AAAA": 28}
+TYPES = {"A": 1, "NS": 2, "SOA": 6, "AAAA": 28, "DS": 43}
 
 
 def encode_name(name):

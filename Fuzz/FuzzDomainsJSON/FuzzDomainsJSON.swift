@@ -2,7 +2,7 @@ import Foundation
 import FuzzSupport
 @testable import Route53
 
-/// libFuzzer target: a Route 53 Domains answer body (JSON 1.1) as each answer the client reads, and as an error.
+/// libFuzzer target: a JSON 1.1 answer body as each answer the Route 53 Domains and KMS clients read, and as an error.
 @main enum FuzzDomainsJSON {
     static func main() {
         Fuzzer.run { input in
@@ -12,6 +12,7 @@ import FuzzSupport
             _ = try? Route53DomainsClient.domainDetail(o)
             _ = try? Route53DomainsClient.operationId(o)
             _ = try? Route53DomainsClient.operation(o, asked: "fuzz-operation")
+            _ = try? KMSClient.key(o, policy: o, asked: "fuzz-key")
         }
     }
 }

@@ -18,6 +18,7 @@ import FuzzSupport
                 _ = try? Route53XMLCodec.changeInfo(e)
                 _ = try? Route53XMLCodec.recordSet(e).values
                 _ = try? Route53XMLCodec.limitUsage(e)
+                _ = try? Route53XMLCodec.keySigningKey(e)
                 _ = Route53XMLCodec.bool(e, "IsTruncated")
                 _ = e.element(at: "Status", "ServeSignature")
             }

@@ -9,8 +9,9 @@ enum NameServers: Sendable {
     case address(String, port: Int)
 }
 
-/// One blocking ldns query and the mapping of its result to a `LookupOutcome`. Every ldns object made here is freed
-/// here.
+/// One query's ldns side: the query packet it sends (`prepare`) and the reading of the reply's bytes (`read`), with
+/// the same checks and messages for bad input as before any packet goes out. Every ldns object made here is freed
+/// here. The sending is the scheduler's (`DNSScheduler`, over c-ares).
 struct LDNSQuery: Sendable {
     var name: String
     var type: DNSRecordType
@@ -19,40 +20,71 @@ struct LDNSQuery: Sendable {
     var timeout: Double
     /// TCP only, not UDP first.
     var tcp = false
+    /// A type outside `DNSRecordType` (DNSKEY, for `DNSSECProbe`), asked instead of `type`.
+    var rawType: ldns_rr_type? = nil
+    /// The DO bit and EDNS with 4096-byte UDP answers (RFC 4035), for DNSSEC checks (`DNSSECProbe`).
+    var dnssec = false
 
-    func run() -> LookupOutcome {
-        exchange(failed: { $0 }) { packet, qname in AnswerReader.outcome(of: packet, name: qname, type: type) }
+    /// The exchange to send: a packet with RD when `recursive`, no EDNS (any server understands it) unless `dnssec`, for the servers
+    /// named; `timeout` is the time per name server: up to 2 s one attempt, from 2 s two attempts of half each.
+    /// A query that cannot be sent is the `LookupOutcome` saying why (`.error`).
+    func prepare() -> Result<DNSExchange, PreparedFailure> {
+        guard timeout > 0 else { return .failure(PreparedFailure(outcome: .error("the timeout must be more than 0 seconds"))) }
+        guard let qname = Self.domainName(name) else {
+            return .failure(PreparedFailure(outcome: .error("“\(name)” is not a valid domain name")))
+        }
+        let addresses: [String], port: Int
+        switch resolveServers() {
+        case let .failure(message):
+            ldns_rdf_deep_free(qname)
+            return .failure(PreparedFailure(outcome: .error(message)))
+        case let .success(found): (addresses, port) = found
+        }
+        // The packet owns qname from here and frees it with itself.
+        guard let packet = ldns_pkt_query_new(qname, rawType ?? type.ldnsType, LDNS_RR_CLASS_IN, recursive ? UInt16(LDNS_RD) : 0) else {
+            ldns_rdf_deep_free(qname)
+            return .failure(PreparedFailure(outcome: .error("out of memory")))
+        }
+        defer { ldns_pkt_free(packet) }
+        if dnssec {
+            ldns_pkt_set_edns_udp_size(packet, 4096)
+            ldns_pkt_set_edns_do(packet, 1)  // ldns's bool reaches Swift as Int8
+        }
+        var wire: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        guard ldns_pkt2wire(&wire, packet, &size) == LDNS_STATUS_OK, let wire else {
+            return .failure(PreparedFailure(outcome: .error("cannot build the query for “\(name)”")))
+        }
+        defer { free(wire) }
+        let attempts = timeout >= 2 ? 2 : 1
+        return .success(DNSExchange(servers: addresses, port: port, packet: Array(UnsafeBufferPointer(start: wire, count: size)),
+                                    tcp: tcp, attemptTimeout: timeout / Double(attempts), attempts: attempts))
     }
 
-    /// Sends the query (of `type`, normally NS) and reads the reply as a delegation: answer or referral, with glue.
-    func runDelegation() -> DelegationOutcome {
-        exchange(failed: DelegationOutcome.init(failure:)) { packet, qname in ReferralReader.outcome(of: packet, name: qname) }
+    /// Why a query was not sent, as the outcome its caller gets.
+    struct PreparedFailure: Error { var outcome: LookupOutcome }
+
+    /// The reply's bytes as an answer.
+    func read(_ reply: [UInt8]) -> LookupOutcome {
+        parse(reply, failed: { $0 }) { packet, qname in AnswerReader.outcome(of: packet, name: qname, type: type) }
     }
 
-    /// Builds the resolver, sends the query and hands the reply to `read`; a query that could not be sent or got no
-    /// reply becomes a `LookupOutcome` (`.timeout` or `.error`) mapped by `failed`. Frees every ldns object it makes;
-    /// `read` must not keep pointers into the packet.
-    private func exchange<T>(failed: (LookupOutcome) -> T,
-                             read: (UnsafeMutablePointer<ldns_pkt>, UnsafeMutablePointer<ldns_rdf>) -> T) -> T {
-        guard timeout > 0 else { return failed(.error("the timeout must be more than 0 seconds")) }
+    /// The reply's bytes as a delegation: answer or referral, with glue.
+    func readDelegation(_ reply: [UInt8]) -> DelegationOutcome {
+        parse(reply, failed: DelegationOutcome.init(failure:)) { packet, qname in ReferralReader.outcome(of: packet, name: qname) }
+    }
+
+    /// Parses `reply` and hands it to `read`; bytes ldns cannot parse become `.error`, mapped by `failed`. `read`
+    /// must not keep pointers into the packet.
+    func parse<T>(_ reply: [UInt8], failed: (LookupOutcome) -> T,
+                          read: (UnsafeMutablePointer<ldns_pkt>, UnsafeMutablePointer<ldns_rdf>) -> T) -> T {
         guard let qname = Self.domainName(name) else { return failed(.error("“\(name)” is not a valid domain name")) }
         defer { ldns_rdf_deep_free(qname) }
-        let resolver: UnsafeMutablePointer<ldns_resolver>
-        switch makeResolver() {
-        case let .failure(message): return failed(.error(message))
-        case let .success(made): resolver = made
-        }
-        defer { ldns_resolver_deep_free(resolver) }
-        let attempts = configure(resolver)
-
         var packet: UnsafeMutablePointer<ldns_pkt>?
-        let started = DispatchTime.now()
-        let status = ldns_resolver_query_status(&packet, resolver, qname, type.ldnsType, LDNS_RR_CLASS_IN,
-                                                recursive ? UInt16(LDNS_RD) : 0)
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        let status = reply.withUnsafeBufferPointer { ldns_wire2pkt(&packet, $0.baseAddress, $0.count) }
         guard status == LDNS_STATUS_OK, let packet else {
             if let packet { ldns_pkt_free(packet) }
-            return failed(failure(status, elapsed: elapsed, attemptTime: timeout / Double(attempts)))
+            return failed(.error("query failed: \(String(cString: ldns_get_errorstr_by_id(status)))"))
         }
         defer { ldns_pkt_free(packet) }
         return read(packet, qname)
@@ -65,9 +97,10 @@ struct LDNSQuery: Sendable {
         return ldns_dname_new_frm_str(trimmed.hasSuffix(".") ? trimmed : trimmed + ".")
     }
 
-    private enum Made { case success(UnsafeMutablePointer<ldns_resolver>), failure(String) }
+    private enum Servers { case success(([String], Int)), failure(String) }
 
-    private func makeResolver() -> Made {
+    /// The addresses (no brackets) and port the query goes to: the one given, or a resolv.conf's name servers.
+    private func resolveServers() -> Servers {
         switch servers {
         case let .resolvConf(path, port):
             let file = path ?? "/etc/resolv.conf"
@@ -77,65 +110,24 @@ struct LDNSQuery: Sendable {
             guard status == LDNS_STATUS_OK, let made else {
                 return .failure("cannot use \(file): \(String(cString: ldns_get_errorstr_by_id(status)))")
             }
-            guard ldns_resolver_nameserver_count(made) > 0 else {
-                ldns_resolver_deep_free(made)
-                return .failure("no name server in \(file)")
-            }
-            ldns_resolver_set_port(made, UInt16(port))
-            return .success(made)
+            defer { ldns_resolver_deep_free(made) }
+            let count = ldns_resolver_nameserver_count(made)
+            guard count > 0, let list = ldns_resolver_nameservers(made) else { return .failure("no name server in \(file)") }
+            let addresses = (0..<count).compactMap { list[$0].map { AnswerReader.text(ldns_rdf2str($0)) } }.filter { !$0.isEmpty }
+            guard !addresses.isEmpty else { return .failure("no name server in \(file)") }
+            return .success((addresses, port))
         case let .address(host, port):
             guard (1...65535).contains(port) else { return .failure("port \(port) is out of range") }
             var bare = host.trimmingCharacters(in: .whitespaces)
             if bare.hasPrefix("["), bare.hasSuffix("]") { bare = String(bare.dropFirst().dropLast()) }
-            let isV6 = bare.contains(":")
-            guard let address = ldns_rdf_new_frm_str(isV6 ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, bare) else {
+            var v4 = in_addr(), v6 = in6_addr()
+            guard inet_pton(AF_INET, bare, &v4) == 1 || inet_pton(AF_INET6, bare, &v6) == 1 else {
                 return .failure("“\(host)” is not an IPv4 or IPv6 address")
             }
-            defer { ldns_rdf_deep_free(address) }
-            guard let made = ldns_resolver_new() else { return .failure("out of memory") }
-            // push_nameserver stores its own copy of the address.
-            let pushed = ldns_resolver_push_nameserver(made, address)
-            guard pushed == LDNS_STATUS_OK else {
-                ldns_resolver_deep_free(made)
-                return .failure("cannot use \(host): \(String(cString: ldns_get_errorstr_by_id(pushed)))")
-            }
-            ldns_resolver_set_port(made, UInt16(port))
-            return .success(made)
+            return .success(([bare], port))
         }
-    }
-
-    /// Sets recursion, timeouts, TCP fallback and no EDNS; returns the number of attempts per name server.
-    private func configure(_ resolver: UnsafeMutablePointer<ldns_resolver>) -> Int {
-        let attempts = timeout >= 2 ? 2 : 1
-        let perAttempt = timeout / Double(attempts)
-        let seconds = perAttempt.rounded(.down)
-        ldns_resolver_set_timeout(resolver, timeval(tv_sec: Int(seconds), tv_usec: Int((perAttempt - seconds) * 1e6)))
-        ldns_resolver_set_retry(resolver, UInt8(attempts))
-        ldns_resolver_set_retrans(resolver, 0)
-        ldns_resolver_set_recursive(resolver, ldnsBool(recursive))
-        ldns_resolver_set_fallback(resolver, ldnsBool(true))
-        ldns_resolver_set_igntc(resolver, ldnsBool(false))
-        ldns_resolver_set_usevc(resolver, ldnsBool(tcp))
-        ldns_resolver_set_dnssec(resolver, ldnsBool(false))
-        ldns_resolver_set_edns_udp_size(resolver, 0)
-        ldns_resolver_set_defnames(resolver, ldnsBool(false))
-        ldns_resolver_set_dnsrch(resolver, ldnsBool(false))
-        ldns_resolver_set_fail(resolver, ldnsBool(false))
-        return attempts
-    }
-
-    /// No packet: a timeout when the attempts used up their time, otherwise ldns's reason.
-    private func failure(_ status: ldns_status, elapsed: Double, attemptTime: Double) -> LookupOutcome {
-        if status == LDNS_STATUS_NETWORK_ERR || status == LDNS_STATUS_ERR, elapsed >= attemptTime * 0.8 {
-            return .timeout
-        }
-        if status == LDNS_STATUS_RES_NO_NS { return .error("no name server to ask") }
-        return .error("query failed: \(String(cString: ldns_get_errorstr_by_id(status)))")
     }
 }
-
-/// A Swift `Bool` as ldns's `bool`, which imports as `Int8` here.
-func ldnsBool(_ value: Bool) -> Int8 { value ? 1 : 0 }
 
 extension DNSRecordType {
     var ldnsType: ldns_rr_type {

@@ -61,16 +61,19 @@ public struct AuditRow: Sendable, Equatable {
     public var glue: String
     /// Where AWS still shows: `NS`, `MNAME`, `RNAME`.
     public var awsShowsThrough: [String]
+    /// DNSSEC as the parent and Route 53 have it (`WhiteLabelEngine.dnssecJudgement`): `-`, `no DS`, `secure`,
+    /// `DS unsigned`, `DS mismatch`, or `?` when the parent could not be asked.
+    public var dnssec: String
     public var problems: [String]
     public var passed: Bool { problems.isEmpty }
 
     public init(zone: String, zoneId: String, vanityHosts: [String], delegation: DelegationState, parentNS: [String], addresses: Int,
                 answeringUDP: Int, answeringTCP: Int, serials: [UInt32], apexNS: [String], apexMatchesParent: Bool?, glue: String,
-                awsShowsThrough: [String], problems: [String]) {
+                awsShowsThrough: [String], problems: [String], dnssec: String = "-") {
         self.zone = zone; self.zoneId = zoneId; self.vanityHosts = vanityHosts; self.delegation = delegation; self.parentNS = parentNS
         self.addresses = addresses; self.answeringUDP = answeringUDP; self.answeringTCP = answeringTCP; self.serials = serials
         self.apexNS = apexNS; self.apexMatchesParent = apexMatchesParent; self.glue = glue; self.awsShowsThrough = awsShowsThrough
-        self.problems = problems
+        self.problems = problems; self.dnssec = dnssec
     }
 }
 

@@ -35,7 +35,6 @@ extension WhiteLabelEngine {
             return out.sorted { $0.0 < $1.0 }.map(\.1)
         }
         let view = await registry
-
         var problems: [String] = []
         func authoritative(_ o: LookupOutcome) -> Bool { if case let .answer(v, aa) = o { return aa && !v.isEmpty }; return false }
         for a in asked {
@@ -101,9 +100,11 @@ extension WhiteLabelEngine {
                 awsLeft.append("RNAME"); problems.append("the SOA RNAME is still \(soa.rname): apply with --soa-rname hostmaster@\(hosts.first?.parent?.ascii ?? name.ascii)")
             }
         }
+        let (dnssec, dsProblems) = await dnssecAtParent(view, zoneId: zone.id, port: port)
+        problems += dsProblems
         return AuditRow(zone: name.ascii, zoneId: ResourceID.bare(zone.id), vanityHosts: hosts.map(\.ascii), delegation: delegation, parentNS: parentNS,
                         addresses: asked.count, answeringUDP: asked.filter { authoritative($0.udp) }.count,
                         answeringTCP: asked.filter { authoritative($0.tcp) }.count, serials: serials, apexNS: served,
-                        apexMatchesParent: apexMatches, glue: glue, awsShowsThrough: awsLeft, problems: problems)
+                        apexMatchesParent: apexMatches, glue: glue, awsShowsThrough: awsLeft, problems: problems, dnssec: dnssec)
     }
 }

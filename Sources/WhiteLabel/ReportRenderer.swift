@@ -51,10 +51,10 @@ public enum ReportRenderer {
             [r.zone, r.delegation.rawValue, r.addresses == 0 ? "-" : "\(min(r.answeringUDP, r.answeringTCP))/\(r.addresses)",
              r.serials.count == 1 ? String(r.serials[0]) : (r.serials.isEmpty ? "-" : "differ"),
              r.apexMatchesParent.map { $0 ? "ok" : "differs" } ?? "-", r.glue,
-             r.awsShowsThrough.isEmpty ? "none" : r.awsShowsThrough.joined(separator: ","),
+             r.awsShowsThrough.isEmpty ? "none" : r.awsShowsThrough.joined(separator: ","), r.dnssec,
              r.passed ? TextStyle.green("ok", color) : TextStyle.red("FAIL", color)]
         }
-        var lines = table(["zone", "parent", "answers", "serial", "NS", "glue", "AWS left", "result"], rows)
+        var lines = table(["zone", "parent", "answers", "serial", "NS", "glue", "AWS left", "DNSSEC", "result"], rows)
             .split(separator: "\n").map(String.init)
         var out: [String] = [lines.removeFirst()]
         for (r, line) in zip(report.rows, lines) {

@@ -138,6 +138,7 @@ extension WhiteLabelEngine {
                     unreached.append("\(answer.label): \(Self.describeDelegation(answer.outcome))")
                 }
             }
+            problems += await dnssecAtParent(view, zoneId: nil, port: port).problems
             if !unreached.isEmpty {
                 findings.append(unreached.count == view.answers.count
                     ? "the servers of the parent zone \(parent.ascii) could not be reached (\(unreached.joined(separator: "; "))); delegation and glue not checked"

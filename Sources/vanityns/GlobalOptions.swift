@@ -36,6 +36,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("query-port"), help: "Port on which verify, audit and migrate ask the name servers directly (default 53).")
     var queryPort: Int = 53
 
+    @Option(name: .customLong("dns-concurrency"),
+            help: "DNS questions in flight at once, all commands together (default 64); each server gets at most a quarter of them, so a slow server never holds the others.")
+    var dnsConcurrency: Int?
+
     @Option(name: .customLong("api-rate"),
             help: "Route 53 requests per second your account's quota allows (default 10, the published rate). For raised quotas: every bucket vanityns paces with (account, creates, deletes, changes) scales by RATE/10.")
     var apiRate: Double?
@@ -47,6 +51,15 @@ struct GlobalOptions: ParsableArguments {
             throw ValidationError("--api-rate \(apiRate): give the requests per second your account may make, a number above 0 (Route 53's default is 10)")
         }
         return RateLimits.route53.scaled(by: apiRate / RateLimits.route53.account.refillPerSecond)
+    }
+
+    /// The bound on DNS questions in flight from `--dns-concurrency` (nil: the default).
+    func dnsQuestionsInFlight() throws -> Int? {
+        guard let dnsConcurrency else { return nil }
+        guard (1...DNSScheduler.maxConcurrency).contains(dnsConcurrency) else {
+            throw ValidationError("--dns-concurrency \(dnsConcurrency): give how many DNS questions may be in flight at once, 1 to \(DNSScheduler.maxConcurrency) (default \(DNSScheduler.defaultConcurrency))")
+        }
+        return dnsConcurrency
     }
 
     /// The resolver target from `--resolver`.

@@ -55,6 +55,9 @@ enum Guarded {
         case let e as MigrationRefused:
             return "the move cannot start (\(e.problems.count == 1 ? "a problem" : "\(e.problems.count) problems")); nothing was created:\n"
                 + e.problems.map { "- \($0)" }.joined(separator: "\n")
+        case let e as DNSSECRefused:
+            return "DNSSEC: \(e.problems.count == 1 ? "a problem" : "\(e.problems.count) problems"); nothing was changed:\n"
+                + e.problems.map { "- \($0)" }.joined(separator: "\n")
         case let e as InputProblem: return e.description
         default: return String(describing: error)
         }

@@ -87,7 +87,7 @@ struct AuditJSON: Encodable {
     struct Zone: Encodable {
         var zone: String, zoneId: String, vanityHosts: [String], delegation: String, parentNS: [String]
         var addresses: Int, answeringUDP: Int, answeringTCP: Int, serials: [UInt32], apexNS: [String]
-        var apexMatchesParent: Bool?, glue: String, awsShowsThrough: [String], problems: [String], passed: Bool
+        var apexMatchesParent: Bool?, glue: String, awsShowsThrough: [String], dnssec: String, problems: [String], passed: Bool
     }
     var setId: String?
     var passed: Bool
@@ -98,7 +98,7 @@ struct AuditJSON: Encodable {
         zones = r.rows.map {
             Zone(zone: $0.zone, zoneId: $0.zoneId, vanityHosts: $0.vanityHosts, delegation: $0.delegation.rawValue, parentNS: $0.parentNS,
                  addresses: $0.addresses, answeringUDP: $0.answeringUDP, answeringTCP: $0.answeringTCP, serials: $0.serials, apexNS: $0.apexNS,
-                 apexMatchesParent: $0.apexMatchesParent, glue: $0.glue, awsShowsThrough: $0.awsShowsThrough, problems: $0.problems, passed: $0.passed)
+                 apexMatchesParent: $0.apexMatchesParent, glue: $0.glue, awsShowsThrough: $0.awsShowsThrough, dnssec: $0.dnssec, problems: $0.problems, passed: $0.passed)
         }
     }
 }

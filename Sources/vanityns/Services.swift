@@ -49,6 +49,8 @@ struct Services {
         stateDirectory = options.stateDir.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
             ?? WhiteLabelEngine.defaultStateDirectory(environment: environment)
         resolverTarget = try options.resolverTarget()
+        // Every resolver of the process sends through the one shared scheduler: the bound applies to all at once.
+        if let bound = try options.dnsQuestionsInFlight() { DNSScheduler.shared.concurrency = bound }
         if options.verbose {
             let stream = events.stream()
             verbosePrinter = Task.detached { for await e in stream { Console.error(EventFormat.line(e)) } }
@@ -60,6 +62,19 @@ struct Services {
     /// The white-label engine over the live client and the ldns resolver.
     func engine() -> WhiteLabelEngine {
         WhiteLabelEngine(route53: route53, domains: domains, resolver: LDNSResolver(), stateDirectory: stateDirectory)
+    }
+
+    /// The DNSSEC clients: Route 53's KSK operations, Route 53 Domains' DS operations, and KMS in a key's region
+    /// (`AWS_ENDPOINT_URL_KMS`, `AWS_ENDPOINT_URL` or the profile's `services` section, else kms.REGION.amazonaws.com).
+    func dnssecClients(_ options: GlobalOptions) -> DNSSECClients {
+        let environment = environment, configFiles = configFiles, credentials = credentials, transport = transport
+        let events = events, attempts = settings.maxAttempts
+        return DNSSECClients(route53: route53, domains: domains, kms: { region in
+            let endpoint = try EndpointResolver.resolve(.kms, override: nil, profile: options.profile, environment: environment,
+                                                        configFiles: configFiles, region: region)
+            return KMSClient(endpoint: endpoint, credentials: credentials, transport: transport, events: events,
+                             options: ClientOptions(maxAttempts: attempts))
+        })
     }
 
     /// Lets `--verbose` print what is still queued before the process exits.

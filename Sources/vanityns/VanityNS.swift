@@ -19,7 +19,7 @@ struct VanityNS: AsyncParsableCommand {
         version: "vanityns " + String(cString: vns_version()),
         subcommands: [Sets.self, Zones.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self, CheckCommand.self,
                       SyncCommand.self, AuditCommand.self, WatchCommand.self, MigrateCommand.self, RollbackCommand.self, FinalizeCommand.self,
-                      ExportCommand.self, ImportCommand.self, RetireCommand.self, Browse.self])
+                      ExportCommand.self, ImportCommand.self, RetireCommand.self, DNSSECCommand.self, Browse.self])
 
     @OptionGroup var global: GlobalOptions
 

@@ -72,6 +72,10 @@ import TestSupport
         let soaProblems = try problems("soaleft.example")
         #expect(soaProblems == ["the SOA RNAME is still awsdns-hostmaster.amazon.com.: apply with --soa-rname hostmaster@example.com"], "\(soaProblems)")
 
+        // One DNS question at a time (--dns-concurrency 1): the same report, question for question.
+        let serial = try f.vanity(["audit", "--set", set, "--output", "json", "--dns-concurrency", "1"])
+        #expect(serial.status == 2 && serial.stdout == json.stdout, "\(serial.stdout)\n\(serial.stderr)")
+
         // The text table says the same, one row per zone with its problems under it.
         let text = try f.vanity(["audit", "--set", set])
         #expect(text.status == 2)

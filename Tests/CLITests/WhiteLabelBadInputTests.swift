@@ -45,6 +45,13 @@ import TestSupport
         try refused(["--set", f.setId, "--domain", "example.com", "--zone", "legacy.example"], saying: ["legacy.example", "migrat"])
     }
 
+    @Test func dnsConcurrencyOutOfRangeIsRefusedBeforeAnyChange() throws {
+        for bad in ["0", "513"] {
+            try refused(["--set", f.setId, "--domain", "example.com", "--dns-concurrency", bad],
+                        saying: ["--dns-concurrency \(bad)", "1 to 512"])
+        }
+    }
+
     @Test func resolverThatTimesOutIsReported() throws {
         // A UDP socket that never answers.
         let silent = try SilentUDPServer()

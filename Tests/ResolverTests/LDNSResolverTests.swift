@@ -169,11 +169,12 @@ struct LDNSResolverFailureTests {
     }
 
     @Test func recursiveQueriesSetRDAndAuthoritativeOnesDoNot() async throws {
-        let silent = try SilentUDPServer()
-        defer { silent.stop() }
+        // Two servers: after its first timeout a server is left alone for a while (DNSScheduler's silent servers).
+        let silent = try SilentUDPServer(), other = try SilentUDPServer()
+        defer { silent.stop(); other.stop() }
         _ = await resolver.query("example.com", type: .ns, target: .server(host: "127.0.0.1", port: silent.port), timeout: 0.3)
-        _ = await resolver.queryAuthoritative("example.com", type: .ns, address: "127.0.0.1", port: silent.port, timeout: 0.3)
-        let queries = silent.received
+        _ = await resolver.queryAuthoritative("example.com", type: .ns, address: "127.0.0.1", port: other.port, timeout: 0.3)
+        let queries = silent.received + other.received
         try #require(queries.count == 2)
         #expect(queries[0][2] & 0x01 == 0x01, "RD set on the recursive query")
         #expect(queries[1][2] & 0x01 == 0, "RD clear on the authoritative query")
@@ -181,17 +182,20 @@ struct LDNSResolverFailureTests {
         #expect(queries.allSatisfy { $0[10] == 0 && $0[11] == 0 })
     }
 
+    /// Forty questions to a silent server: its share of the bound goes out at once and times out once, and the rest
+    /// are answered as timed out then (DNSScheduler's silent servers), so forty cost about one timeout.
     @Test func parallelTimeoutsTakeAboutAsLongAsOne() async throws {
-        let silent = try SilentUDPServer()
-        defer { silent.stop() }
+        let silent = try SilentUDPServer(), fresh = try SilentUDPServer()
+        defer { silent.stop(); fresh.stop() }
         let clock = ContinuousClock()
         let target = ResolverTarget.server(host: "127.0.0.1", port: silent.port)
         let one = await clock.measure { _ = await resolver.query("example.com", type: .a, target: target, timeout: 1) }
         var outcomes: [LookupOutcome] = []
+        let other = ResolverTarget.server(host: "127.0.0.1", port: fresh.port)
         let forty = await clock.measure {
             outcomes = await withTaskGroup(of: LookupOutcome.self) { group in
                 for i in 0..<40 {
-                    group.addTask { await self.resolver.query("n\(i).example.com", type: .a, target: target, timeout: 1) }
+                    group.addTask { await self.resolver.query("n\(i).example.com", type: .a, target: other, timeout: 1) }
                 }
                 return await group.reduce(into: []) { $0.append($1) }
             }
@@ -199,7 +203,8 @@ struct LDNSResolverFailureTests {
         print("resolver timing: one timed-out query \(one), forty in parallel \(forty)")
         #expect(outcomes.count == 40 && outcomes.allSatisfy { $0 == .timeout })
         // Sequential would be 40 times one; in parallel it is close to one.
-        #expect(forty < one * 4, "40 parallel timeouts took \(forty), one took \(one)")
+        #expect(forty < one * 2, "40 parallel timeouts took \(forty), one took \(one)")
+        #expect(fresh.received.count < 40, "every question went to a server that had shown it answers nothing")
     }
 
     @Test func badInputsAreExplained() async {

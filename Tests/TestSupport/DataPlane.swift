@@ -47,6 +47,16 @@ public final class DataPlane: @unchecked Sendable {
         try waitForSync(after: 0)
     }
 
+    /// The registry's trust anchors (its KSK for every parent zone it serves), for `delv -a`.
+    public var trustAnchors: String { directory.appendingPathComponent("dns/trust-anchors.conf").path }
+
+    /// `delv` (BIND's validator, independent of vanityns) asking the main server for `name`'s `type` record with the
+    /// registry's key as the trust anchor of `root` (the parent zone): its first line says `; fully validated`,
+    /// `; unsigned answer`, or nothing, with `resolution failed` on stderr for a bogus answer.
+    public func delv(_ name: String, _ type: String = "A", root: String) throws -> LocalServices.Output {
+        try LocalServices.run("/usr/bin/env", ["delv", "@127.0.0.1", "-p", String(port), "-a", trustAnchors, "+root=\(root)", name, type], check: false)
+    }
+
     /// The generation number of the last sync (0 before the first).
     public var generation: Int {
         (try? String(contentsOf: generationFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
@@ -61,10 +71,13 @@ public final class DataPlane: @unchecked Sendable {
     /// Rewrites what the registry serves beyond Route 53 Domains' registrations and waits until it is served:
     /// `domains` (domain at another registrar -> its name servers with glue), `servers` (one registry server's own
     /// delegations, e.g. stale glue on `b.registry.test.` only), `silent` (listed parent servers that never answer).
-    /// Name servers are `["Name": host, "GlueIps": [addresses]]`.
+    /// Name servers are `["Name": host, "GlueIps": [addresses]]`. `ds`: the DS records of domains at other registrars
+    /// (`["shop.example.": ["12345 13 2 ABCD..."]]`), served with Route 53 Domains' at `dsTTL` seconds (default 3600).
     public func setRegistry(domains: [String: [[String: Any]]] = [:], servers: [String: [String: [[String: Any]]]] = [:],
-                            silent: [[String: String]] = []) throws {
-        try atomicWrite(["domains": domains, "servers": servers, "silent": silent], to: registryFile)
+                            silent: [[String: String]] = [], ds: [String: [String]] = [:], dsTTL: Int? = nil) throws {
+        var file: [String: Any] = ["domains": domains, "servers": servers, "silent": silent, "ds": ds]
+        file["ds_ttl"] = dsTTL
+        try atomicWrite(file, to: registryFile)
         try waitForMotoChanges()
     }
 

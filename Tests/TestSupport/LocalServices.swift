@@ -114,6 +114,8 @@ public final class MotoServer: @unchecked Sendable {
     public let motoPort: Int
     private let process: SpawnedProcess
     private let proxy: SpawnedProcess
+    /// The proxy's --state-dir (its DNSSEC key files), removed by `stop()`.
+    private let stateDirectory = NSTemporaryDirectory() + "vanityns-standin-\(UUID().uuidString)"
     /// `http://127.0.0.1:PORT` of the proxy.
     public var endpoint: String { "http://127.0.0.1:\(port)" }
 
@@ -231,7 +233,7 @@ public final class MotoServer: @unchecked Sendable {
         return try LocalServices.python(prelude + script, environment: environment)
     }
 
-    public func stop() { proxy.terminate(); process.terminate() }
+    public func stop() { proxy.terminate(); process.terminate(); try? FileManager.default.removeItem(atPath: stateDirectory) }
 
     deinit { stop() }
 }

@@ -8,7 +8,9 @@ One module per concern, each naming the Route 53 behaviour it emulates and the d
 - records.py: ListResourceRecordSets order and paging, ChangeResourceRecordSets checked whole.
 - zones.py: CallerReferences, each zone's own name servers, sets made from zones, SOA/NS, ListHostedZones by set.
 - domains.py: Route 53 Domains registrations' name servers and their operations (moto allows one update ever).
-- answers.py: account and set limits, GetDNSSEC, ListTrafficPolicyInstancesByHostedZone.
+- answers.py: account and set limits, ListTrafficPolicyInstancesByHostedZone.
+- dnssec.py: key-signing keys backed by KMS (moto's, checked as Route 53 checks them), signing on and off, GetDNSSEC,
+  and the keys the data plane signs with.
 - control.py: the /__proxy/ endpoints tests use (stats, lost create answers, page size, limits, ...).
 - faults.py: lost answers (a write acts, its answer never arrives) and random faults at a chosen rate.
 - store.py: the state kept between requests; server.py: the HTTP server and the routing of operations.
@@ -59,7 +61,12 @@ What moto does differently and what the stand-in makes of it:
   a key with the value "none" unset): GetReusableDelegationSetLimit and GetAccountLimit (MAX_HOSTED_ZONES_BY_OWNER,
   MAX_REUSABLE_DELEGATION_SETS_BY_OWNER) answer with moto's counts, and creates past a limit are refused
   (TooManyHostedZones, LimitsExceeded). Unset, they reach moto, which answers 404 (the product's fallback).
-- GetDNSSEC answers what POST /__proxy/dnssec?zone=ID&status=SIGNING set (moto always says NOT_SIGNING).
+- DNSSEC (moto: no KSK operations, GetDNSSEC always NOT_SIGNING): CreateKeySigningKey, Activate/Deactivate/
+  DeleteKeySigningKey, Enable/DisableHostedZoneDNSSEC and GetDNSSEC as Route 53 answers them, refusals included
+  (InvalidKMSArn for a KMS key outside us-east-1, of another spec or with a policy that does not let Route 53 sign;
+  KeySigningKeyInParentDSRecord while the parent serves the KSK's DS; KeySigningKeyWithActiveStatusNotFound); the
+  stand-in signs with key pairs of its own (see dnssec.py). POST /__proxy/dnssec?zone=ID&status=SIGNING still
+  overrides the status GetDNSSEC reports.
 - ListTrafficPolicyInstancesByHostedZone (moto: 404) lists the instances registered with POST
   /__proxy/traffic-policy-instance?zone=ID&name=N&type=T[&policy=P&version=V&ttl=S&id=I] (none by default); the record
   sets of that name and type in the zone are listed with the instance's TrafficPolicyInstanceId.
@@ -74,4 +81,5 @@ since moto refuses every update after a domain's first.
 
 Usage: route53-proxy.py PORT UPSTREAM_URL [DELAY] [--pending S] [--buckets] [--change-bucket CAP/RATE]
                         [--page-size N] [--limits zones-per-set=N,hosted-zones=N,sets=N] [--domains-pending S]
+                        [--state-dir DIR]
 """

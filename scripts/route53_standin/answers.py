@@ -1,12 +1,12 @@
 """Answers moto does not give: account and set limits (GetAccountLimit, GetReusableDelegationSetLimit, and the
-counts creates are refused past), GetDNSSEC's signing status, and ListTrafficPolicyInstancesByHostedZone.
+counts creates are refused past) and ListTrafficPolicyInstancesByHostedZone (GetDNSSEC is dnssec.py's).
 
 Route 53 behaviour: GetAccountLimit (MAX_HOSTED_ZONES_BY_OWNER, MAX_REUSABLE_DELEGATION_SETS_BY_OWNER),
-GetReusableDelegationSetLimit (MAX_ZONES_BY_REUSABLE_DELEGATION_SET), GetDNSSEC and
+GetReusableDelegationSetLimit (MAX_ZONES_BY_REUSABLE_DELEGATION_SET) and
 ListTrafficPolicyInstancesByHostedZone (Amazon Route 53 API Reference); the default quotas themselves (Developer Guide,
 Quotas: 500 hosted zones, 100 reusable delegation sets, 100 zones per set) are opt-in with --limits. Unset, a limit
-call reaches moto, which answers 404 (the product's fallback). moto always says NOT_SIGNING and has no traffic
-policy instances: tests register them through control.py.
+call reaches moto, which answers 404 (the product's fallback). moto has no traffic policy instances: tests register
+them through control.py.
 """
 import xml.etree.ElementTree as ET
 
@@ -28,7 +28,7 @@ def parse_limits(text):
 
 
 class AnswersMixin:
-    """The request handler's limit, DNSSEC and traffic policy answers."""
+    """The request handler's limit and traffic policy answers."""
 
     def set_limit(self, path, _):
         limit = state["limits"].get("zones-per-set")
@@ -61,24 +61,6 @@ class AnswersMixin:
         leaf(lim, "Value", limit)
         leaf(doc, "Count", count)
         self.answer(200, xml_doc(doc))
-
-    def dnssec(self, path, _):
-        with lock:
-            status = state["dnssec"].get(path.split("/")[3])
-        if status is None:
-            return False
-        doc = ET.Element(tag("GetDNSSECResponse"))
-        st = ET.SubElement(doc, tag("Status"))
-        leaf(st, "ServeSignature", status["status"])
-        if status["message"]:
-            leaf(st, "StatusMessage", status["message"])
-        keys = ET.SubElement(doc, tag("KeySigningKeys"))
-        if status["status"] == "SIGNING":
-            ksk = ET.SubElement(keys, tag("KeySigningKey"))
-            leaf(ksk, "Name", "vanityns-test-ksk")
-            leaf(ksk, "Status", "ACTIVE")
-        self.answer(200, xml_doc(doc))
-        return True
 
     def traffic_policy_instances(self, _, query):
         zid = bare(query.get("id", [""])[0])

@@ -12,13 +12,16 @@ registers an instance; GET /__proxy/zone-name-servers answers {zone id: [its fou
 GET /__proxy/writes answers {"writes": N}, the requests answered so far that may have changed something (every one but
 a GET), so dataplane.py reads moto again only when N moved; with ?after=M&wait=S it answers once N is not M, or after
 S seconds (at most 10): dataplane.py hears of a change at once instead of polling for it.
-POST /__proxy/lose-answers, POST /__proxy/faults and GET /__proxy/lost are faults.py's (lost answers, random faults).
+POST /__proxy/lose-answers, POST /__proxy/faults and GET /__proxy/lost are faults.py's (lost answers, random faults);
+GET /__proxy/dnssec-keys and POST /__proxy/dataplane?port=N are dnssec.py's (the key files the data plane signs with,
+and where its registry servers answer).
 """
 import json, uuid
 
 from .store import lock, state, writes_changed
 from .wire import bare, tag
 from .answers import LIMIT_KEYS
+from .dnssec import control_dataplane, control_dnssec_keys
 from .records import record_name
 from .zones import MOTO_NAME_SERVERS
 
@@ -34,7 +37,8 @@ class ControlMixin:
                     "/__proxy/traffic-policy-instance": self.control_traffic_policy_instance,
                     "/__proxy/zone-name-servers": self.control_zone_name_servers, "/__proxy/writes": self.control_writes,
                     "/__proxy/lose-answers": self.control_lose_answers, "/__proxy/faults": self.control_faults,
-                    "/__proxy/lost": self.control_lost}
+                    "/__proxy/lost": self.control_lost, "/__proxy/dnssec-keys": control_dnssec_keys,
+                    "/__proxy/dataplane": control_dataplane}
         if path not in handlers:
             return self.answer(404, b"{}")
         with lock:

@@ -14,8 +14,19 @@ operations are kept by the proxy: GetDomainDetail is moto's answer with the name
 With --domains-pending S an operation stays IN_PROGRESS for S seconds (0 by default: SUCCESSFUL at once), and
 GetDomainDetail shows the old name servers until then. The data plane reads registrations through the proxy, so the
 parent zones it serves follow the operations' outcome.
+
+DS records (AssociateDelegationSignerToDomain, DisassociateDelegationSignerFromDomain, GetDomainDetail's DnsSec and
+DnssecKeys; moto has neither operation): an association takes SigningAttributes {Algorithm, Flags 257 or 256,
+PublicKey (base64)} and answers an ADD_DNSSEC OperationId; the registry serves the DS (digest type 2, SHA-256 of the
+owner name and the DNSKEY) once that operation succeeds. Disassociating takes the key's Id (from DnssecKeys) and is a
+REMOVE_DNSSEC operation. Refusals: InvalidInput for an algorithm Route 53 Domains does not take, flags other than
+256/257, a public key that is not base64, a key the domain already has, or an Id it does not have; DnssecLimitExceeded
+past 8 keys; DuplicateRequest while another DNSSEC operation on the domain is in progress. The data plane reads
+DnssecKeys and serves their DS at the parent.
 """
-import json, time, uuid
+import base64, hashlib, json, struct, time, uuid
+
+from .dnssec import key_tag, wire_name
 
 from .store import lock, settings, state
 
@@ -43,6 +54,46 @@ def operation_json(op):
             "LastUpdatedDate": op["SubmittedDate"] + (settings.domains_pending if status == "SUCCESSFUL" else 0)}
 
 
+# DNSSEC algorithms Route 53 Domains accepts in SigningAttributes (API reference, DnssecSigningAttributes).
+DNSSEC_ALGORITHMS = (5, 7, 8, 10, 13, 14, 15, 16)
+MAX_DNSSEC_KEYS = 8
+
+
+def dnssec_keys_in_force(domain):
+    """[DnssecKey] the registry holds for `domain`: the ADD_DNSSEC operations that succeeded, less the REMOVE_DNSSEC
+    ones that did, in the order they were submitted."""
+    with lock:
+        ops = sorted((o for o in state["domain_ops"].values() if o["DomainName"] == domain
+                      and o["Type"] in ("ADD_DNSSEC", "REMOVE_DNSSEC") and operation_status(o) == "SUCCESSFUL"),
+                     key=lambda o: o["SubmittedDate"])
+    keys = []
+    for o in ops:
+        if o["Type"] == "ADD_DNSSEC":
+            keys.append(o["Key"])
+        else:
+            keys = [k for k in keys if k["Id"] != o["KeyId"]]
+    return keys
+
+
+def dnssec_key(domain, attributes):
+    """The DnssecKey (with DigestType 2, Digest, KeyTag, Id) for SigningAttributes, or an error answer's text."""
+    algorithm, flags, public = attributes.get("Algorithm"), attributes.get("Flags"), attributes.get("PublicKey") or ""
+    if algorithm not in DNSSEC_ALGORITHMS:
+        return None, "Algorithm %r is not supported (supported: %s)" % (algorithm, ", ".join(map(str, DNSSEC_ALGORITHMS)))
+    if flags not in (256, 257):
+        return None, "Flags must be 257 (KSK) or 256 (ZSK)"
+    try:
+        raw = base64.b64decode(public, validate=True)
+    except ValueError:
+        raw = b""
+    if not raw:
+        return None, "PublicKey must be the base64-encoded public key"
+    rdata = struct.pack("!HBB", flags, 3, algorithm) + raw
+    digest = hashlib.sha256(wire_name(domain) + rdata).hexdigest().upper()
+    return {"Algorithm": algorithm, "Flags": flags, "PublicKey": public, "DigestType": 2, "Digest": digest,
+            "KeyTag": key_tag(rdata), "Id": digest[:16]}, None
+
+
 def name_servers_in_force(domain):
     """The name servers of the newest UPDATE_NAMESERVER operation that has succeeded, or None (moto's stand)."""
     with lock:
@@ -61,7 +112,9 @@ class DomainsMixin:
         op = target[len(TARGET):]
         request = json.loads(body or b"{}")
         handler = {"UpdateDomainNameservers": self.update_name_servers, "GetDomainDetail": self.domain_detail,
-                   "GetOperationDetail": self.operation_detail, "ListOperations": self.list_operations}.get(op)
+                   "GetOperationDetail": self.operation_detail, "ListOperations": self.list_operations,
+                   "AssociateDelegationSignerToDomain": self.associate_ds,
+                   "DisassociateDelegationSignerFromDomain": self.disassociate_ds}.get(op)
         return handler(body, request) if handler else None
 
     def update_name_servers(self, body, request):
@@ -89,14 +142,58 @@ class DomainsMixin:
             state["domain_ops"][op["OperationId"]] = op
         return json_answer(200, {"OperationId": op["OperationId"]})
 
+    def dnssec_operation(self, domain, kind, **fields):
+        """Starts an ADD_DNSSEC / REMOVE_DNSSEC operation, or refuses while another DNSSEC one is in progress."""
+        now = time.time()
+        with lock:
+            if any(o["DomainName"] == domain and o["Type"] in ("ADD_DNSSEC", "REMOVE_DNSSEC")
+                   and operation_status(o, now) == "IN_PROGRESS" for o in state["domain_ops"].values()):
+                return json_error("DuplicateRequest", "The request is already in progress for the domain.")
+            op = dict({"OperationId": str(uuid.uuid4()), "DomainName": domain, "Type": kind, "SubmittedDate": now}, **fields)
+            state["domain_ops"][op["OperationId"]] = op
+        return json_answer(200, {"OperationId": op["OperationId"]})
+
+    def registered(self, domain):
+        """None when Route 53 Domains holds `domain`, else moto's error answer."""
+        status, data, hdrs = self.upstream("POST", "/", json.dumps({"DomainName": domain}).encode(),
+                                           target=TARGET + "GetDomainDetail")
+        return None if status == 200 else (status, data, hdrs)
+
+    def associate_ds(self, body, request):
+        domain = (request.get("DomainName") or "").lower().rstrip(".")
+        refused = self.registered(domain)
+        if refused:
+            return refused
+        key, problem = dnssec_key(domain + ".", request.get("SigningAttributes") or {})
+        if problem:
+            return json_error("InvalidInput", problem)
+        held = dnssec_keys_in_force(domain)
+        if any(k["Id"] == key["Id"] for k in held):
+            return json_error("InvalidInput", "The domain already has this DNSSEC key (key tag %d)." % key["KeyTag"])
+        if len(held) >= MAX_DNSSEC_KEYS:
+            return json_error("DnssecLimitExceeded", "The domain has reached the maximum number of DS records.")
+        return self.dnssec_operation(domain, "ADD_DNSSEC", Key=key)
+
+    def disassociate_ds(self, body, request):
+        domain = (request.get("DomainName") or "").lower().rstrip(".")
+        refused = self.registered(domain)
+        if refused:
+            return refused
+        if not any(k["Id"] == request.get("Id") for k in dnssec_keys_in_force(domain)):
+            return json_error("InvalidInput", "The domain has no DNSSEC key with Id %r." % request.get("Id"))
+        return self.dnssec_operation(domain, "REMOVE_DNSSEC", KeyId=request.get("Id"))
+
     def domain_detail(self, body, request):
         status, data, hdrs = self.upstream("POST", "/", body)
         if status != 200:
             return status, data, hdrs
         detail = json.loads(data)
-        servers = name_servers_in_force((request.get("DomainName") or "").lower().rstrip("."))
+        domain = (request.get("DomainName") or "").lower().rstrip(".")
+        servers = name_servers_in_force(domain)
         if servers is not None:
             detail["Nameservers"] = servers
+        detail["DnssecKeys"] = dnssec_keys_in_force(domain)
+        detail["DnsSec"] = "ENABLED" if detail["DnssecKeys"] else "DISABLED"
         return json_answer(200, detail)
 
     def operation_detail(self, body, request):

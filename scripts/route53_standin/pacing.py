@@ -60,6 +60,15 @@ def operation(method, path, query):
             return "ChangeResourceRecordSets" if method == "POST" else "ListResourceRecordSets"
         if parts[2] == "dnssec" and method == "GET":
             return "GetDNSSEC"
+        return {"enable-dnssec": "EnableHostedZoneDNSSEC", "disable-dnssec": "DisableHostedZoneDNSSEC"}.get(
+            parts[2] if method == "POST" else "", "Other")
+    if head == "keysigningkey":
+        if n == 1:
+            return "CreateKeySigningKey" if method == "POST" else "Other"
+        if n == 3 and method == "DELETE":
+            return "DeleteKeySigningKey"
+        if n == 4 and method == "POST":
+            return {"activate": "ActivateKeySigningKey", "deactivate": "DeactivateKeySigningKey"}.get(parts[3], "Other")
         return "Other"
     if head == "tags":
         if n == 2 and method == "POST":

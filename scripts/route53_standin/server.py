@@ -7,14 +7,17 @@ crash tests).
 
 Usage: route53-proxy.py PORT UPSTREAM_URL [DELAY] [--pending S] [--buckets] [--change-bucket CAP/RATE]
                         [--page-size N] [--limits zones-per-set=N,hosted-zones=N,sets=N] [--domains-pending S]
+                        [--state-dir DIR]
 """
 import argparse, http.client, http.server, time, urllib.parse
 
 from . import pacing
 from .store import lock, settings, state, writes_changed
 from .wire import bare, error_xml, wrapped
+from . import dnssec
 from .answers import AnswersMixin, parse_limits
 from .control import ControlMixin
+from .dnssec import DNSSECMixin
 from .domains import DomainsMixin
 from .faults import FaultsMixin
 from .pacing import PacingMixin, operation
@@ -25,7 +28,7 @@ from .zones import ZonesMixin
 upstream_address = urllib.parse.urlsplit("http://127.0.0.1:5000")
 
 
-class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, DomainsMixin, ControlMixin, FaultsMixin,
+class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, DNSSECMixin, DomainsMixin, ControlMixin, FaultsMixin,
               http.server.BaseHTTPRequestHandler):
     """One request: a control endpoint, an operation answered or reshaped here, or moto's answer unchanged."""
     protocol_version = "HTTP/1.1"
@@ -45,6 +48,10 @@ class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, DomainsMixin,
         data = r.read()
         c.close()
         return r.status, data, r.getheaders()
+
+    def upstream_url(self):
+        """moto's URL, for the modules that call it with boto3 (dnssec.py's KMS look-ups)."""
+        return "%s://%s:%d" % (upstream_address.scheme, upstream_address.hostname, upstream_address.port)
 
     def answer(self, status, data, hdrs=()):
         self.send_response(status)
@@ -84,8 +91,14 @@ class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, DomainsMixin,
             return
         if op == "ListResourceRecordSets":
             return self.list_records(split.path.split("/")[3], query)
+        if op == "CreateKeySigningKey":
+            return self.create_ksk(body)
+        if op in ("ActivateKeySigningKey", "DeactivateKeySigningKey", "DeleteKeySigningKey"):
+            return self.ksk_action(self.command, split.path)
+        if op in ("EnableHostedZoneDNSSEC", "DisableHostedZoneDNSSEC"):
+            return self.signing_action(split.path)
         own = {"GetReusableDelegationSetLimit": self.set_limit, "GetAccountLimit": self.account_limit,
-               "GetDNSSEC": self.dnssec, "ListTrafficPolicyInstancesByHostedZone": self.traffic_policy_instances}
+               "GetDNSSEC": self.get_dnssec, "ListTrafficPolicyInstancesByHostedZone": self.traffic_policy_instances}
         if op in own and own[op](split.path, query):
             return
         held = self.domains_call(body) if op == "Domains" else None
@@ -137,6 +150,7 @@ def main(argv=None):
     ap.add_argument("--domains-pending", type=float, default=0.0,
                     help="seconds a Route 53 Domains operation stays IN_PROGRESS before SUCCESSFUL")
     ap.add_argument("--limits", default="", help="zones-per-set=N,hosted-zones=N,sets=N: answer and enforce these limits")
+    ap.add_argument("--state-dir", help="where the stand-in keeps its files (DNSSEC key files); default a new temporary folder")
     args = ap.parse_args(argv)
     upstream_address = urllib.parse.urlsplit(args.upstream)
     settings.pending, settings.delay, settings.buckets = args.pending, args.delay, args.buckets
@@ -144,4 +158,5 @@ def main(argv=None):
     pacing.configure(args.change_bucket)
     state["page_size"] = args.page_size
     state["limits"] = parse_limits(args.limits)
+    dnssec.configure(args.state_dir)
     http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()

@@ -22,7 +22,8 @@ state = {
     "zone_ns": {},        # zone id -> its four name servers, where they are not moto's (derived, or its set's)
     "set_ns": {},         # set id -> its four name servers, for a set made from a zone or any plain set but the first
     "moto_set": None,     # the first set made without a zone: it keeps moto's four name servers
-    "dnssec": {},         # zone id -> ServeSignature set with POST /__proxy/dnssec
+    "dnssec": {},         # zone id -> ServeSignature set with POST /__proxy/dnssec (overrides dnssec_zones' status)
+    "dnssec_zones": {},   # zone id -> {"signing", "ksks": {name: KSK}, "zsk", "name"}: dnssec.py's KSKs and signing
     "traffic": {},        # zone id -> [traffic policy instance], registered with POST /__proxy/traffic-policy-instance
     "domain_ops": {},     # Route 53 Domains operation id -> UPDATE_NAMESERVER operation (domains.py)
     "limits": {},         # "zones-per-set" / "hosted-zones" / "sets" -> limit, from --limits and POST /__proxy/limits

@@ -62,31 +62,40 @@ class ZonesMixin:
         root = ET.fromstring(body)
         ref = root.findtext(tag("CallerReference")) or ""
         with lock:  # one create at a time, so two racing creates with one reference cannot both pass
-            refs = state["zone_refs"] if kind == "HostedZone" else state["set_refs"]
-            known = ref in refs or (kind == "HostedZone" and ref in self.upstream_zone_refs())
-            if known:
-                code = "HostedZoneAlreadyExists" if kind == "HostedZone" else "DelegationSetAlreadyCreated"
-                what = "hosted zone" if kind == "HostedZone" else "delegation set"
-                return self.answer(409, error_xml(code, "A %s has already been created with the specified caller reference." % what))
-            refusal = self.zone_refusal(root) if kind == "HostedZone" else self.set_refusal(root)
-            if refusal:
-                return self.answer(400, error_xml(*refusal))
-            status, data, hdrs = self.upstream("POST", self.path, body)
-            drop = state["drop_creates"] > 0 and status in (200, 201)
-            if drop:
-                state["drop_creates"] -= 1
-            drop = drop or self.lose_after(self.fop, status)  # a random fault (faults.py) may lose it too
-            if status in (200, 201):
-                doc = ET.fromstring(data)
-                if kind == "HostedZone":
-                    refs[ref] = self.created_zone(root, doc)
-                    data = self.pending(xml_doc(doc))
-                else:
-                    refs[ref] = self.created_set(root, doc)
-                    data = xml_doc(doc)
+            self.zones_memo = []  # one listing of the zones serves every check of this create
+            try:
+                status, data, hdrs, drop = self.create_checked(root, ref, kind, body)
+            finally:
+                self.zones_memo = None
         if drop:  # the service acted; the client never hears of it
             return self.drop_connection()
         self.answer(status, data, hdrs)
+
+    def create_checked(self, root, ref, kind, body):
+        """The create's answer (status, body, headers, lose it?), with the lock held: refused, or made in moto."""
+        refs = state["zone_refs"] if kind == "HostedZone" else state["set_refs"]
+        known = ref in refs or (kind == "HostedZone" and ref in self.upstream_zone_refs())
+        if known:
+            code = "HostedZoneAlreadyExists" if kind == "HostedZone" else "DelegationSetAlreadyCreated"
+            what = "hosted zone" if kind == "HostedZone" else "delegation set"
+            return 409, error_xml(code, "A %s has already been created with the specified caller reference." % what), (), False
+        refusal = self.zone_refusal(root) if kind == "HostedZone" else self.set_refusal(root)
+        if refusal:
+            return 400, error_xml(*refusal), (), False
+        status, data, hdrs = self.upstream("POST", self.path, body)
+        drop = state["drop_creates"] > 0 and status in (200, 201)
+        if drop:
+            state["drop_creates"] -= 1
+        drop = drop or self.lose_after(self.fop, status)  # a random fault (faults.py) may lose it too
+        if status in (200, 201):
+            doc = ET.fromstring(data)
+            if kind == "HostedZone":
+                refs[ref] = self.created_zone(root, doc)
+                data = self.pending(xml_doc(doc))
+            else:
+                refs[ref] = self.created_set(root, doc)
+                data = xml_doc(doc)
+        return status, data, hdrs, drop
 
     def created_zone(self, request, doc):
         """A new zone: its name servers (its own, or its set's), then Route 53's apex NS and SOA. Returns its id."""
@@ -213,6 +222,16 @@ class ZonesMixin:
         return {z.findtext(tag("CallerReference")) for z in self.all_zones()}
 
     def all_zones(self):
+        """Every hosted zone as moto lists it; during a create (zones_memo not None), listed once and reused."""
+        memo = getattr(self, "zones_memo", None)
+        if memo:
+            return memo
+        zones = self.list_upstream_zones()
+        if memo is not None:
+            self.zones_memo = zones
+        return zones
+
+    def list_upstream_zones(self):
         zones, marker = [], None
         while True:
             path = API + "/hostedzone?maxitems=100" + ("&marker=" + urllib.parse.quote(marker) if marker else "")

@@ -3,8 +3,8 @@ import Foundation
 /// The live Route 53 client: the REST-XML API 2013-04-01 over `HTTPTransport`, signed with SigV4, with retries,
 /// client-side rate limits and a `RequestEvent` per attempt.
 public final class Route53Client: Route53API {
-    private let executor: RequestExecutor
-    private static let api = "/2013-04-01"
+    let executor: RequestExecutor
+    static let api = "/2013-04-01"
 
     /// - Parameters:
     ///   - endpoint: where Route 53 is (`ServiceEndpoint.route53`, or a moto server).
@@ -19,14 +19,14 @@ public final class Route53Client: Route53API {
 
     // MARK: Plumbing
 
-    private static func seg(_ id: String) -> String { RequestExecutor.encode(ResourceID.bare(id)) }
+    static func seg(_ id: String) -> String { RequestExecutor.encode(ResourceID.bare(id)) }
 
     /// Sends a call and parses its 2xx answer, checking the root element.
-    private func xml(_ call: APICall, root: String) async throws -> XMLElement {
+    func xml(_ call: APICall, root: String) async throws -> XMLElement {
         try await executor.send(call) { try Self.parse($0, root: root) }
     }
 
-    private static func parse(_ response: HTTPResponse, root: String) throws -> XMLElement {
+    static func parse(_ response: HTTPResponse, root: String) throws -> XMLElement {
         let doc: XMLElement
         do { doc = try XMLParser.parse(response.body) } catch {
             throw Route53Error.malformedResponse("HTTP \(response.status) with a body that is not XML: \(XMLParser.excerpt(response.body))")
@@ -342,9 +342,9 @@ public final class Route53Client: Route53API {
     }
 
     public func getDNSSEC(zoneId: String) async throws -> DNSSECStatus {
-        let doc = try await xml(APICall(operation: "GetDNSSEC", method: "GET", path: Self.api + "/hostedzone/" + Self.seg(zoneId) + "/dnssec"),
-                                root: "GetDNSSECResponse")
-        let status = try Route53XMLCodec.requiredElement(doc, "Status")
-        return DNSSECStatus(serveSignature: try Route53XMLCodec.required(status, "ServeSignature"), statusMessage: status.text("StatusMessage"))
+        let detail = try await getDNSSECDetail(zoneId: zoneId)
+        var status = detail.status
+        status.activeKeyTags = detail.keySigningKeys.filter { $0.status == "ACTIVE" }.map(\.keyTag)
+        return status
     }
 }

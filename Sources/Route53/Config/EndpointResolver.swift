@@ -1,10 +1,11 @@
 import Foundation
 
-/// The AWS services vanityns talks to: Route 53 and Route 53 Domains for the work, STS, IAM Identity Center (the
-/// SSO portal and its OIDC token service) and the sign-in service for credentials.
+/// The AWS services vanityns talks to: Route 53 and Route 53 Domains for the work, KMS for DNSSEC signing keys, STS,
+/// IAM Identity Center (the SSO portal and its OIDC token service) and the sign-in service for credentials.
 public enum AWSService: String, Sendable, CaseIterable {
     case route53
     case route53Domains
+    case kms
     case sts
     case sso
     case ssoOIDC
@@ -15,6 +16,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         switch self {
         case .route53: "route53"
         case .route53Domains: "route53_domains"
+        case .kms: "kms"
         case .sts: "sts"
         case .sso: "sso"
         case .ssoOIDC: "sso_oidc"
@@ -26,6 +28,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         switch self {
         case .route53: "AWS_ENDPOINT_URL_ROUTE_53"
         case .route53Domains: "AWS_ENDPOINT_URL_ROUTE_53_DOMAINS"
+        case .kms: "AWS_ENDPOINT_URL_KMS"
         case .sts: "AWS_ENDPOINT_URL_STS"
         case .sso: "AWS_ENDPOINT_URL_SSO"
         case .ssoOIDC: "AWS_ENDPOINT_URL_SSO_OIDC"
@@ -46,6 +49,8 @@ public enum AWSService: String, Sendable, CaseIterable {
         switch self {
         case .route53: return .route53
         case .route53Domains: return .route53Domains
+        case .kms:
+            return ServiceEndpoint(scheme: "https", host: "kms.\(r ?? "us-east-1").amazonaws.com", region: r ?? "us-east-1", signingService: "kms")
         case .sts:
             guard let r else { return ServiceEndpoint(scheme: "https", host: "sts.amazonaws.com", region: "us-east-1", signingService: "sts") }
             return ServiceEndpoint(scheme: "https", host: "sts.\(r).amazonaws.com", region: r, signingService: "sts")

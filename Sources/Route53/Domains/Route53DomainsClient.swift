@@ -4,57 +4,25 @@ import Foundation
 /// with the same retries, rate limits and request events as `Route53Client`.
 public final class Route53DomainsClient: Route53DomainsAPI {
     private let executor: RequestExecutor
+    private let json: JSONProtocol
 
     /// Same parameters as `Route53Client.init`; `endpoint` is usually `ServiceEndpoint.route53Domains`.
     public init(endpoint: ServiceEndpoint, credentials: any CredentialProvider, transport: any HTTPTransport = CurlTransport.shared,
                 events: RequestEventHub? = nil, options: ClientOptions = ClientOptions()) {
         executor = RequestExecutor(endpoint: endpoint, credentials: credentials, transport: transport, events: events,
-                                   options: options, decodeError: Self.error(from:))
+                                   options: options, decodeError: JSONProtocol.error(from:))
+        json = JSONProtocol(executor: executor, targetPrefix: "Route53Domains_v20140515")
     }
 
-    /// The request for `operation` with a JSON object.
-    private func request(_ operation: String, _ input: [String: Any]) throws -> APICall {
-        let body = try JSONSerialization.data(withJSONObject: input, options: [.sortedKeys])
-        return APICall(operation: operation, method: "POST", path: "/",
-                       headers: [("Content-Type", "application/x-amz-json-1.1"),
-                                 ("X-Amz-Target", "Route53Domains_v20140515.\(operation)")],
-                       body: body)
-    }
-
-    /// Sends a request and returns the answer's JSON object.
-    private func send(_ call: APICall) async throws -> [String: Any] {
-        try await executor.send(call) { response in JSONBox(try Self.object(response)) }.value
-    }
-
-    /// Calls `operation` with a JSON object and returns the answer's JSON object.
-    private func call(_ operation: String, _ input: [String: Any]) async throws -> [String: Any] {
-        try await send(try request(operation, input))
-    }
-
-    /// `[String: Any]` is not Sendable; the dictionary is freshly parsed and never shared.
-    private struct JSONBox: @unchecked Sendable { let value: [String: Any]; init(_ v: [String: Any]) { value = v } }
+    private func request(_ operation: String, _ input: [String: Any]) throws -> APICall { try json.request(operation, input) }
+    private func send(_ call: APICall) async throws -> [String: Any] { try await json.send(call) }
+    private func call(_ operation: String, _ input: [String: Any]) async throws -> [String: Any] { try await json.call(operation, input) }
 
     /// The answer's JSON object (empty for an empty body).
-    static func object(_ response: HTTPResponse) throws -> [String: Any] {
-        if response.body.isEmpty { return [:] }
-        guard let o = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
-            throw Route53Error.malformedResponse("HTTP \(response.status) with a body that is not a JSON object: \(XMLParser.excerpt(response.body))")
-        }
-        return o
-    }
+    static func object(_ response: HTTPResponse) throws -> [String: Any] { try JSONProtocol.object(response) }
 
     /// Decodes a JSON 1.1 error (`__type` and `message`) into `Route53Error.service`.
-    static func error(from response: HTTPResponse) -> Route53Error {
-        guard let o = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-              let type = (o["__type"] as? String) ?? (o["code"] as? String) ?? response.headers["x-amzn-errortype"] else {
-            return .malformedResponse("HTTP \(response.status) with a body that is not a JSON error: \(XMLParser.excerpt(response.body))")
-        }
-        var code = type
-        if let hash = code.lastIndex(of: "#") { code = String(code[code.index(after: hash)...]) }
-        if let colon = code.firstIndex(of: ":") { code = String(code[..<colon]) }
-        let message = (o["message"] as? String) ?? (o["Message"] as? String) ?? ""
-        return .service(code: code, message: message, status: response.status, requestId: response.headers["x-amzn-requestid"])
-    }
+    static func error(from response: HTTPResponse) -> Route53Error { JSONProtocol.error(from: response) }
 
     public func getDomainDetail(domainName: String) async throws -> DomainDetail {
         try Self.domainDetail(try await call("GetDomainDetail", ["DomainName": domainName]))
@@ -67,7 +35,13 @@ public final class Route53DomainsClient: Route53DomainsAPI {
             guard let n = s["Name"] as? String else { return nil }
             return DomainNameserver(name: n, glueIps: s["GlueIps"] as? [String])
         }
-        return DomainDetail(domainName: name, nameservers: servers)
+        let keys = (o["DnssecKeys"] as? [[String: Any]] ?? []).compactMap { k -> DomainDNSSECKey? in
+            guard let id = k["Id"] as? String else { return nil }
+            return DomainDNSSECKey(id: id, algorithm: k["Algorithm"] as? Int ?? 0, flags: k["Flags"] as? Int ?? 0,
+                                   publicKey: k["PublicKey"] as? String ?? "", digestType: k["DigestType"] as? Int ?? 0,
+                                   digest: k["Digest"] as? String ?? "", keyTag: k["KeyTag"] as? Int ?? 0)
+        }
+        return DomainDetail(domainName: name, nameservers: servers, dnssecKeys: keys)
     }
 
     public func updateDomainNameservers(domainName: String, nameservers: [DomainNameserver]) async throws -> String {
@@ -128,5 +102,20 @@ public final class Route53DomainsClient: Route53DomainsAPI {
             throw Route53Error.malformedResponse("GetOperationDetail answer without a known Status")
         }
         return DomainOperation(operationId: (o["OperationId"] as? String) ?? operationId, status: status, message: o["Message"] as? String)
+    }
+}
+
+extension Route53DomainsClient: Route53DomainsDNSSECAPI {
+    public func associateDelegationSigner(domainName: String, algorithm: Int, flags: Int, publicKey: String) async throws -> String {
+        let o = try await call("AssociateDelegationSignerToDomain", [
+            "DomainName": domainName, "SigningAttributes": ["Algorithm": algorithm, "Flags": flags, "PublicKey": publicKey]])
+        guard let id = o["OperationId"] as? String else { throw Route53Error.malformedResponse("AssociateDelegationSignerToDomain answer without OperationId") }
+        return id
+    }
+
+    public func disassociateDelegationSigner(domainName: String, keyId: String) async throws -> String {
+        let o = try await call("DisassociateDelegationSignerFromDomain", ["DomainName": domainName, "Id": keyId])
+        guard let id = o["OperationId"] as? String else { throw Route53Error.malformedResponse("DisassociateDelegationSignerFromDomain answer without OperationId") }
+        return id
     }
 }

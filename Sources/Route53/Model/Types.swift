@@ -204,7 +204,11 @@ public enum AccountLimitType: String, Sendable {
 public struct DNSSECStatus: Codable, Sendable, Equatable {
     public var serveSignature: String
     public var statusMessage: String?
-    public init(serveSignature: String, statusMessage: String?) { self.serveSignature = serveSignature; self.statusMessage = statusMessage }
+    /// Key tags of the zone's ACTIVE key-signing keys (GetDNSSEC's KeySigningKeys).
+    public var activeKeyTags: [Int]
+    public init(serveSignature: String, statusMessage: String?, activeKeyTags: [Int] = []) {
+        self.serveSignature = serveSignature; self.statusMessage = statusMessage; self.activeKeyTags = activeKeyTags
+    }
 }
 
 /// A cost-allocation tag of a hosted zone (ListTagsForResource, ChangeTagsForResource).
@@ -245,7 +249,11 @@ public struct DomainNameserver: Codable, Sendable, Equatable {
 public struct DomainDetail: Sendable, Equatable {
     public var domainName: String
     public var nameservers: [DomainNameserver]
-    public init(domainName: String, nameservers: [DomainNameserver]) { self.domainName = domainName; self.nameservers = nameservers }
+    /// The DS records the registry holds for the domain (`DnssecKeys`).
+    public var dnssecKeys: [DomainDNSSECKey]
+    public init(domainName: String, nameservers: [DomainNameserver], dnssecKeys: [DomainDNSSECKey] = []) {
+        self.domainName = domainName; self.nameservers = nameservers; self.dnssecKeys = dnssecKeys
+    }
 }
 
 /// GetOperationDetail's status.

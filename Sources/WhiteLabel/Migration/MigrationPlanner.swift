@@ -89,7 +89,9 @@ extension WhiteLabelEngine {
                     notes.append("DNSSEC acknowledged: \(signing)")
                 } else {
                     problems.append(InputProblem(subject: c.subject, message: signing + ". Route 53 does not move DNSSEC: remove the DS record at the "
-                                                 + "registrar first and wait its TTL, migrate and cut over, then sign the new zone and publish its DS. "
+                                                 + "registrar first and wait its TTL (`vanityns dnssec disable --zone \(c.zone.id)` does both, then "
+                                                 + "stops signing), migrate and cut over, then sign the new zone and publish its DS (`vanityns dnssec "
+                                                 + "enable --zone` with the new zone's ID). "
                                                  + MigrationRefused.acknowledgeHint))
                     dnssecRefused = true
                     continue
