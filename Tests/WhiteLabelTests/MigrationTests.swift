@@ -272,6 +272,19 @@ final class MigrationEngineTests: XCTestCase {
         XCTAssertEqual(same.sourceChangedSincePlan, false)
     }
 
+    /// The wizard's listing of the account and the set (one per run) is what the copy's pre-checks read.
+    func testTheRunsListingIsReadNotListedAgain() async throws {
+        let (s, _) = try await stand()
+        let account = try await s.r53.listHostedZones()
+        let inSet = try await s.r53.listHostedZones(delegationSetId: s.setId)
+        let before = s.r53.zoneListings
+        var r = request(s)
+        r.listing = ZoneListing(account: account, set: (id: s.setId, zones: inSet))
+        let plan = try await s.engine().planMigration(r)
+        XCTAssertEqual(plan.zones.map(\.zoneName), ["example.org."])
+        XCTAssertEqual(s.r53.zoneListings, before, "no ListHostedZones")
+    }
+
     func testPreChecksRefuseWithAClearReasonAndCreateNothing() async throws {
         let (s, old) = try await stand()
         let engine = s.engine()

@@ -17,10 +17,12 @@ public struct MigrationRequest: Sendable, Equatable {
     public var knownSet: KnownSet?
     /// The account's zones and zone usage as this run already read them (an earlier set's plan in the same run).
     public var knownAccount: KnownAccount?
+    /// The account's zones (and the set's) as the wizard listed them this run: not listed again.
+    public var listing: ZoneListing?
     public init(setId: String, zones: [String], acknowledgeDNSSEC: Bool = false, resolver: ResolverTarget = .system, queryPort: Int? = 53,
-                knownSet: KnownSet? = nil, knownAccount: KnownAccount? = nil) {
+                knownSet: KnownSet? = nil, knownAccount: KnownAccount? = nil, listing: ZoneListing? = nil) {
         self.setId = setId; self.zones = zones; self.acknowledgeDNSSEC = acknowledgeDNSSEC; self.resolver = resolver; self.queryPort = queryPort
-        self.knownSet = knownSet; self.knownAccount = knownAccount
+        self.knownSet = knownSet; self.knownAccount = knownAccount; self.listing = listing
     }
 }
 

@@ -24,9 +24,10 @@ extension WhiteLabelEngine {
         }
         let setNS = Set(set.nameServers.map(Canonical.name))
         let account: [HostedZone]
-        if let a = request.knownAccount?.zones { account = a } else { account = try await route53.listHostedZones() }
+        if let a = request.knownAccount?.zones ?? request.listing?.account { account = a } else { account = try await route53.listHostedZones() }
+        let listedSet = request.listing?.set.flatMap { ResourceID.bare($0.id) == setId ? $0.zones : nil }
         let inSet: [HostedZone]
-        if let z = known?.zones { inSet = z } else { inSet = try await route53.listHostedZones(delegationSetId: setId) }
+        if let z = known?.zones ?? listedSet { inSet = z } else { inSet = try await route53.listHostedZones(delegationSetId: setId) }
         var problems: [InputProblem] = []
         var dnssecRefused = false
         var checked: [(zone: HostedZone, nameServers: [String], target: String?, notes: [String])] = []
