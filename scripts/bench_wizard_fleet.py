@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Benchmark 10 of bench.py: the wizard from step 1 to a loaded step 5 (the zones step) for an account of 1,000 zones, 99 in each of
-10 sets (room for one more: the home domain example.com, typed on step 3, a zone to create) and 10 in none, in tmux at 80x24 against the stand-in, driven by keys as
+10 sets (room for one more: the home domain example.com, typed on step 3, a zone to create) and 10 in none, in tmux at 120x50 (step 2 lists all 10 sets, so the list is seen loaded) against the stand-in, driven by keys as
 WizardE2ETests drives it. Counted: the stand-in's ListHostedZones requests (one per page) while the wizard runs,
 beside boto3's paginator listing the account once and the chosen set once (the bound: one listing of each, 10 + 1
 pages of 100), and every other Route 53 call by operation. Seeding the account costs 1,010 calls (about 3 minutes
@@ -87,10 +87,10 @@ def main():
 
     reset(a.endpoint)
     t = time.perf_counter()
-    subprocess.run(tm + ["new-session", "-d", "-x", "80", "-y", "24", f"env {envs} TERM=xterm-256color LANG=C.UTF-8 {cmd}"], check=True)
+    subprocess.run(tm + ["new-session", "-d", "-x", "120", "-y", "50", f"env {envs} TERM=xterm-256color LANG=C.UTF-8 {cmd}"], check=True)
     try:
         wait("reusable delegation sets used"); keys("Enter")          # step 1 -> 2
-        wait("Reusable delegation sets ("); keys("Enter")             # the first set
+        wait("+ Create a new set"); keys("Enter")                     # step 2 loaded: the first set
         wait("filter:"); keys("-l", "example.com")                    # step 3: the home domain
         wait("+ create example.com in set"); keys("Enter")
         wait("the host names can be used"); keys("Enter")             # step 3 -> 4
