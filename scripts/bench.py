@@ -20,12 +20,15 @@ figures are what Route 53 itself would allow, not what moto allows.
 9. `vanityns audit` of 1,000 zones in 10 sets, all answering (bounds 10 s, 32 threads, 200 MB) and one parent server
    silent (bound one DNS timeout + 10 s), beside an asyncio peer asking the same DNS questions; on stand-ins of its own
    (scripts/bench_fleet.py).
+10. The wizard from step 1 to a loaded step 5 for an account of 1,000 zones over 10 sets (tmux, keys): ListHostedZones
+    pages against one listing of the account and one of the set, as boto3's paginator reads them
+    (scripts/bench-wizard-fleet.sh and bench_wizard_fleet.py, on stand-ins of their own).
 
-Usage: bench.py --endpoint URL --dns-port PORT --binary .build/release/vanityns [--only 1,2,3,4,5,6,7,8,9] [--results FILE]
+Usage: bench.py --endpoint URL --dns-port PORT --binary .build/release/vanityns [--only 1,2,3,4,5,6,7,8,9,10] [--results FILE]
                 [--standins DIR]
 Timings are wall-clock medians of repeated runs; only the ratios mean something across machines.
 """
-import argparse, os, subprocess, sys, time
+import argparse, json, os, subprocess, sys, tempfile, time
 
 import boto3
 
@@ -33,7 +36,7 @@ import bench_engine, bench_fleet, bench_migrate, bench_watch
 from bench_common import proxy_stats, route53_calls, timed
 
 RESULTS = []  # (benchmark, vanityns, bound or minimum, peer, verdict)
-ALL = {"1", "2", "3", "4", "5", "6", "7", "8", "9"}
+ALL = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}
 
 
 def record(what, ours, bound, peer, verdict):
@@ -93,6 +96,23 @@ def bench_zones_create(a, env, r53):
            f"x{v[0]/bound:.2f} the bound")
 
 
+def bench_wizard_fleet(a, env):
+    print("10. wizard: step 1 to a loaded step 5 for an account of 1,000 zones over 10 sets (ListHostedZones pages)")
+    out = os.path.join(tempfile.mkdtemp(prefix="vanityns-bench-fleet-"), "result.json")
+    r = subprocess.run(["bash", os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-wizard-fleet.sh"), a.binary, out],
+                       env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        sys.exit("bench: the wizard fleet benchmark failed: " + (r.stdout + r.stderr)[-1500:])
+    f = json.load(open(out))
+    others = ", ".join(f"{k} {v}" for k, v in sorted(f["by_operation"].items()) if k != "ListHostedZones")
+    print(f"  {f['zones']} zones, the set {f['set_zones']}: wizard {f['pages']} ListHostedZones pages in {f['seconds']:.2f} s;"
+          f" boto3's paginator, the account once and the set once: {f['peer_pages']} pages")
+    print(f"  the wizard's other calls: {others}")
+    record("wizard, step 1 to a loaded step 5, 1,000 zones in 10 sets", f"{f['pages']} ListHostedZones pages, {f['seconds']:.1f} s; also {others}",
+           f"one listing: {f['peer_pages']} pages (account 10 + set)", f"boto3 paginator {f['peer_pages']} pages, {f['peer_seconds']*1000:.0f} ms",
+           f"x{f['pages']/max(f['peer_pages'], 1):.2f} one listing ({'within' if f['pages'] <= f['peer_pages'] else 'over'})")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--endpoint", required=True)
@@ -117,6 +137,7 @@ def main():
     if "7" in only: bench_migrate.migrate_bench(a, env, r53, record)
     if "8" in only: bench_watch.watch_bench(a, env, r53, record)
     if "9" in only: bench_fleet.fleet_bench(a, env, record)
+    if "10" in only: bench_wizard_fleet(a, env)
     if a.results:
         rows = list(RESULTS)
         if only != ALL and os.path.exists(a.results):

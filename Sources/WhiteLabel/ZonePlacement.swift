@@ -11,8 +11,10 @@ public struct PlacementSet: Sendable, Equatable {
     public var placed: [DomainName]
     public var count: Int
     public var limit: Int
-    public init(id: String?, zones: [DomainName], placed: [DomainName]? = nil, count: Int, limit: Int) {
-        self.id = id; self.zones = zones; self.placed = placed ?? zones; self.count = count; self.limit = limit
+    /// The set, its zones and usage as read for the placement, so the commands that follow do not ask again.
+    public var known: KnownSet?
+    public init(id: String?, zones: [DomainName], placed: [DomainName]? = nil, count: Int, limit: Int, known: KnownSet? = nil) {
+        self.id = id; self.zones = zones; self.placed = placed ?? zones; self.count = count; self.limit = limit; self.known = known
     }
     var hasRoom: Bool { count < limit }
     /// The zone of the same name, or of a parent or child name, this set already holds: Route 53 would refuse `name`
@@ -100,7 +102,8 @@ extension WhiteLabelEngine {
                     let visible = zones.filter { $0.config?.privateZone != true }
                     let names = visible.map { DomainName(trusted: $0.name) }
                     let ours = visible.filter { Self.isCopy($0, reference: Self.callerReference(setId: id, zoneName: $0.name)) }.map { DomainName(trusted: $0.name) }
-                    return (i, PlacementSet(id: id, zones: names, placed: onlyOurs ? ours : names, count: usage.count, limit: usage.limit), usage.limitNote)
+                    return (i, PlacementSet(id: id, zones: names, placed: onlyOurs ? ours : names, count: usage.count, limit: usage.limit,
+                                            known: KnownSet(set: set, zones: zones, usage: usage)), usage.limitNote)
                 }
             }
             var out: [(Int, PlacementSet, String?)] = []

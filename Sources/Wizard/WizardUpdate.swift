@@ -18,7 +18,10 @@ extension WizardState {
         case let .signal(sig): exitCode = 128 + sig; return []
         case let .log(e): log.append(LogEntry(event: e)); return []
         case let .mfaRequested(serial): mfaPrompt = MFAPromptState(serial: serial); return []
-        case let .allZonesLoaded(r): allZones = Loadable(r); return []
+        case let .allZonesLoaded(r):
+            allZones = Loadable(r)
+            // A validation that waited for the listing (the hosts being edited) runs now, reading it.
+            return step == .vanityHosts && vanityHosts.editingHosts ? [.validate(request, generation: vanityHosts.validationGeneration)] : []
         case let .step(m): return m.update(&self)
         case let .logSaved(r): notice = CopyOutcome.logSaved(r); return []
         case let .copied(r): notice = CopyOutcome.notice(r); return []

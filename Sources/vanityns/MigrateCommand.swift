@@ -99,17 +99,32 @@ struct MigrateCommand: AsyncParsableCommand {
         var order: [String] = []
         for p in placed where !order.contains(p.setId) { order.append(p.setId) }
         var failed = false
+        // Each set as the placement read it, and the account as the first set's plan read it (with the zones each
+        // set's copy made since): no pre-check is asked again per set.
+        var account: KnownAccount?
         for setId in order {
-            let mine = placed.filter { $0.setId == setId }.map(\.zone.fqdn)
-            if global.output == .text { Console.out("\nset \(setId): " + mine.joined(separator: " ")) }
-            do { try await copy(engine, services: s, setId: setId, zones: mine) } catch let e as ExitCode where e.rawValue == 1 { failed = true }
+            let mine = placed.filter { $0.setId == setId }
+            if global.output == .text { Console.out("\nset \(setId): " + mine.map(\.zone.fqdn).joined(separator: " ")) }
+            do {
+                try await copy(engine, services: s, setId: setId, zones: mine.map(\.zone.fqdn), knownSet: mine.first?.known, account: &account)
+            } catch let e as ExitCode where e.rawValue == 1 { failed = true }
         }
         if failed { throw ExitCode(1) }
     }
 
-    private func copy(_ engine: WhiteLabelEngine, services s: Services, setId: String, zones: [String]) async throws {
+    /// - Parameter account: the account as read so far in this run (nil: read it); on return, as this plan read it
+    ///   with the zones its copy made added.
+    private func copy(_ engine: WhiteLabelEngine, services s: Services, setId: String, zones: [String], knownSet: KnownSet? = nil) async throws {
+        var account: KnownAccount?
+        try await copy(engine, services: s, setId: setId, zones: zones, knownSet: knownSet, account: &account)
+    }
+
+    private func copy(_ engine: WhiteLabelEngine, services s: Services, setId: String, zones: [String], knownSet: KnownSet?,
+                      account: inout KnownAccount?) async throws {
         let migration = try await engine.planMigration(MigrationRequest(setId: setId, zones: zones, acknowledgeDNSSEC: acknowledgeDNSSEC,
-                                                                        resolver: s.resolverTarget, queryPort: noDNSCheck ? nil : global.queryPort))
+                                                                        resolver: s.resolverTarget, queryPort: noDNSCheck ? nil : global.queryPort,
+                                                                        knownSet: knownSet, knownAccount: account))
+        account = KnownAccount(zones: migration.account, usage: migration.accountUsage)
         let text = global.output == .text
         for n in migration.notes where text { Console.error("note: \(n)") }
         if plan {
@@ -134,6 +149,11 @@ struct MigrateCommand: AsyncParsableCommand {
             } else { Console.error("skipped \(z.zoneName)") }
         }
         let results = await MigrationRunner.run(chosen, of: migration, engine: engine, concurrency: concurrency, text: text)
+        for (z, r) in zip(chosen, results) where z.targetZoneId == nil {
+            guard let id = r.newZoneId else { continue }
+            account?.zones.append(HostedZone(id: id, name: z.zoneName, callerReference: z.callerReference, config: HostedZoneConfig(comment: nil, privateZone: false)))
+            account?.usage.count += 1
+        }
         if !text { try Console.json(MigrationResultsJSON(results)) }
         let failed = results.filter { $0.error != nil || $0.parity?.proven == false }
         if text { Console.out("\nmigrated \(results.count - failed.count) of \(migration.zones.count) zone\(migration.zones.count == 1 ? "" : "s")"

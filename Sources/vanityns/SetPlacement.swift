@@ -6,7 +6,7 @@ import WhiteLabel
 /// `--set auto` for `zones create` and `migrate`: each zone's set, new sets (`--new-set`) created first after the
 /// placement is shown and confirmed, or a refusal listing every zone that fits nowhere, with nothing created.
 enum SetPlacement {
-    struct Placed { var zone: DomainName; var setId: String; var alreadyThere: Bool }
+    struct Placed { var zone: DomainName; var setId: String; var alreadyThere: Bool; var known: KnownSet? = nil }
 
     /// - Parameter onlyOurs: a zone of the name counts as placed only when vanityns made it in that set (a
     ///   migration's copy); for `zones create`, any zone of the name does.
@@ -45,6 +45,6 @@ enum SetPlacement {
         for p in plan.places where p.alreadyThere && global.output == .text {
             Console.out("already  \(p.zone.fqdn)  in set \(ids[p.set] ?? "?")")
         }
-        return plan.places.map { Placed(zone: $0.zone, setId: ids[$0.set] ?? "", alreadyThere: $0.alreadyThere) }
+        return plan.places.map { Placed(zone: $0.zone, setId: ids[$0.set] ?? "", alreadyThere: $0.alreadyThere, known: plan.sets[$0.set].known) }
     }
 }

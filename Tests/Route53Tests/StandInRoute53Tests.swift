@@ -200,6 +200,35 @@ import TestSupport
 
     // MARK: limits, DNSSEC, traffic policy instances, tags
 
+    /// ListTagsForResources (POST /tags/hostedzone, at most 10 ids a call): 12 zones' tags in 2 calls, each zone's
+    /// tags as boto3's list_tags_for_resource reads them, a zone without tags mapped to none.
+    @Test func twelveZonesTagsComeBackInTwoListTagsForResourcesCallsAsBoto3ReadsThem() async throws {
+        let moto = try MotoServer(pendingSeconds: 0)
+        defer { moto.stop() }
+        let client = Self.client(moto)
+        var ids: [String] = []
+        for i in 0..<12 {
+            let id = try await client.createHostedZone(name: "tags\(i).example", callerReference: "tags-\(i)", delegationSetId: nil, comment: nil).hostedZone.id
+            if i % 3 != 0 { try await client.addTagsToHostedZone(id: id, tags: [ResourceTag(key: "team", value: "t\(i)"), ResourceTag(key: "n", value: String(i))]) }
+            ids.append(id)
+        }
+        try moto.resetProxyStats()
+        let tags = try await client.listTagsForHostedZones(ids: ids)
+        #expect(try moto.proxyStats().byOperation["ListTagsForResources"]?.requests == 2)
+        #expect(try moto.proxyStats().byOperation["ListTagsForResource"] == nil, "no call per zone")
+        let boto3 = try LocalServices.python("""
+            import boto3, json, sys
+            c = boto3.client("route53", endpoint_url=sys.argv[1], region_name="us-east-1")
+            print(json.dumps({z: sorted([t["Key"], t["Value"]] for t in c.list_tags_for_resource(ResourceType="hostedzone", ResourceId=z)["ResourceTagSet"].get("Tags", [])) for z in sys.argv[2:]}))
+            """, args: [moto.endpoint] + ids, environment: moto.environment)
+        let want = try #require(try JSONSerialization.jsonObject(with: Data(boto3.utf8)) as? [String: [[String]]])
+        #expect(tags.count == 12)
+        for id in ids {
+            #expect((tags[id] ?? [ResourceTag(key: "missing", value: nil)]).map { [$0.key, $0.value ?? ""] }.sorted { $0.lexicographicallyPrecedes($1) } == want[id], "\(id)")
+        }
+        #expect(tags[ids[0]] == [], "a zone without tags")
+    }
+
     @Test func limitsDNSSECAndTrafficPolicyInstancesAreAnsweredOnDemand() async throws {
         let moto = try MotoServer(pendingSeconds: 0, limits: MotoServer.Limits(zonesPerSet: 1, hostedZones: 3, sets: 2))
         defer { moto.stop() }

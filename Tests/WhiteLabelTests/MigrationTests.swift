@@ -244,6 +244,47 @@ final class MigrationEngineTests: XCTestCase {
         XCTAssertTrue(report.identical, "\(report.differences)")
     }
 
+    /// The copy is made from the plan's listing; the parity reads the old zone again in full (no Route 53 answer
+    /// proves a zone unchanged short of that), so a record added and one changed after the plan are caught, the
+    /// report says the old zone changed while it was copied, and the line names `--resync`.
+    func testASourceChangedAfterThePlanIsListedAgainAndCaughtByTheParity() async throws {
+        let (s, old) = try await stand()
+        let engine = s.engine()
+        let plan = try await engine.planMigration(request(s))
+        _ = try await s.r53.changeResourceRecordSets(zoneId: old, changes: [
+            Change(action: .create, resourceRecordSet: ResourceRecordSet(name: "late.example.org.", type: "A", ttl: 300, values: ["192.0.2.99"])),
+            Change(action: .upsert, resourceRecordSet: ResourceRecordSet(name: "www.example.org.", type: "A", ttl: 300, values: ["192.0.2.7"]))], comment: nil)
+        let report = try await engine.migrate(plan.zones[0], of: plan)
+        XCTAssertFalse(report.identical)
+        XCTAssertEqual(report.sourceChangedSincePlan, true)
+        XCTAssertEqual(Set(report.differences.map { "\($0.kind.rawValue) \($0.record)" }), ["missing late.example.org. A", "changed www.example.org. A"])
+        XCTAssertNil(s.r53.record(zoneId: report.copyZoneId, name: "late.example.org.", type: "A"), "the copy holds what the plan read")
+        let lines = MigrationRenderer.event(.parity(zone: "example.org.", report))
+        XCTAssertTrue(lines.contains("changed while it was copied") && lines.contains("migrate --resync --zone example.org`"), lines)
+
+        // Unchanged since the plan: identical, and the report says so.
+        let other = try await s.r53.createHostedZone(name: "quiet.example", callerReference: "quiet", delegationSetId: nil, comment: nil).hostedZone.id
+        _ = try await s.r53.changeResourceRecordSets(zoneId: other, changes: [
+            Change(action: .create, resourceRecordSet: ResourceRecordSet(name: "a.quiet.example.", type: "A", ttl: 60, values: ["192.0.2.5"]))], comment: nil)
+        let quiet = try await engine.planMigration(request(s, ["quiet.example"]))
+        let same = try await engine.migrate(quiet.zones[0], of: quiet)
+        XCTAssertTrue(same.identical, "\(same.differences)")
+        XCTAssertEqual(same.sourceChangedSincePlan, false)
+    }
+
+    /// The wizard's listing of the account and the set (one per run) is what the copy's pre-checks read.
+    func testTheRunsListingIsReadNotListedAgain() async throws {
+        let (s, _) = try await stand()
+        let account = try await s.r53.listHostedZones()
+        let inSet = try await s.r53.listHostedZones(delegationSetId: s.setId)
+        let before = s.r53.zoneListings
+        var r = request(s)
+        r.listing = ZoneListing(account: account, set: (id: s.setId, zones: inSet))
+        let plan = try await s.engine().planMigration(r)
+        XCTAssertEqual(plan.zones.map(\.zoneName), ["example.org."])
+        XCTAssertEqual(s.r53.zoneListings, before, "no ListHostedZones")
+    }
+
     func testPreChecksRefuseWithAClearReasonAndCreateNothing() async throws {
         let (s, old) = try await stand()
         let engine = s.engine()

@@ -75,6 +75,27 @@ struct WizardListingTests {
     }
 }
 
+/// Step 3's validation while the run's listing of the account is still on its way: it waits for it and runs when it
+/// arrives, so it never lists the account itself (at 1,000 zones that would be 10 pages more).
+@Suite("Wizard: validation waits for the run's listing")
+struct ValidationWaitsForTheListingTests {
+    @Test func theDebouncedValidationRunsWhenTheListingArrives() async throws {
+        var h = Harness()
+        await h.start()
+        await h.key(.enter)             // step 2
+        await h.key(.enter)             // step 3: the set
+        await h.type("example.com")
+        await h.key(.enter)             // the home domain: editing the hosts
+        #expect(h.state.step == .vanityHosts && h.state.vanityHosts.editingHosts)
+        let listing = try #require(h.state.allZones.value)
+        h.state.allZones = .loading
+        let g = h.state.vanityHosts.validationGeneration
+        #expect(h.state.update(.step(VanityHostsStep.Msg.debounceFired(g))).isEmpty, "no validation of its own while the listing loads")
+        let commands = h.state.update(.allZonesLoaded(.success(listing)))
+        #expect(commands.contains { if case let .validate(req, gen) = $0 { return gen == g && req.listing?.account == listing }; return false }, "\(commands)")
+    }
+}
+
 @Suite("Wizard: a home zone in another set")
 struct HomeInAnotherSetWizardTests {
     @Test func theRegistrarOfTheHomeDomainIsLeftAlone() async {

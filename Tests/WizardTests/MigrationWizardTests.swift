@@ -50,6 +50,8 @@ struct MigrationWizardTests {
         await h.key(.enter)
         #expect(h.state.step == .plan)
         #expect(h.engine.migrationRequests.map(\.zones) == [["other.org"]] && h.engine.migrationRequests.first?.setId == "N0284911Q2UJ8DKK2")
+        // The copy's pre-checks read the run's listing of the account (and the set's): not listed again.
+        #expect(h.engine.migrationRequests.first?.listing != nil && h.engine.migrationRequests.first?.listing == h.state.listing)
         var text = h.screen
         #expect(text.contains("Copy ─ zone 1 of 1: other.org into set N0284911Q2UJ8DKK2"))
         #expect(text.contains("new zone: to create, CallerReference vanityns-other"))

@@ -71,6 +71,8 @@ def operation(method, path, query):
             return {"activate": "ActivateKeySigningKey", "deactivate": "DeactivateKeySigningKey"}.get(parts[3], "Other")
         return "Other"
     if head == "tags":
+        if n == 2 and method == "POST":
+            return "ListTagsForResources"  # POST /tags/hostedzone: up to 10 zones' tags in one read
         return "ChangeTagsForResource" if method == "POST" else "ListTagsForResource"
     if head == "trafficpolicyinstances" and parts[1:] == ["hostedzone"]:
         return "ListTrafficPolicyInstancesByHostedZone"

@@ -286,6 +286,24 @@ public final class Route53Client: Route53API {
         return Route53XMLCodec.tags(doc.element(at: "ResourceTagSet", "Tags"))
     }
 
+    /// POST /tags/hostedzone with at most 10 ResourceIds a call (Route 53's limit); a read, so retried like a GET.
+    public func listTagsForHostedZones(ids: [String]) async throws -> [String: [ResourceTag]] {
+        let bare = Array(Set(ids.map(ResourceID.bare))).sorted()
+        var out: [String: [ResourceTag]] = [:]
+        for chunk in stride(from: 0, to: bare.count, by: 10) {
+            let some = Array(bare[chunk..<min(chunk + 10, bare.count)])
+            let doc = try await xml(APICall(operation: "ListTagsForResources", method: "POST", path: Self.api + "/tags/hostedzone",
+                                            body: Route53XMLCodec.listTagsDocument(some)),
+                                    root: "ListTagsForResourcesResponse")
+            for id in some { out[id] = [] }
+            for set in doc.element(at: "ResourceTagSets")?.children("ResourceTagSet") ?? [] {
+                guard let id = set.text("ResourceId") else { continue }
+                out[ResourceID.bare(id)] = Route53XMLCodec.tags(set.element(at: "Tags"))
+            }
+        }
+        return out
+    }
+
     /// Not resent blindly: a lost answer is settled by reading the zone's tags back (every tag with its value: done).
     public func addTagsToHostedZone(id: String, tags: [ResourceTag]) async throws {
         guard !tags.isEmpty else { return }

@@ -34,6 +34,8 @@ public protocol Route53API: Sendable {
     // Tags and traffic policies
     /// ListTagsForResource for a hosted zone.
     func listTagsForHostedZone(id: String) async throws -> [ResourceTag]
+    /// ListTagsForResources for hosted zones: every zone's tags, 10 zones a call; a zone without tags maps to [].
+    func listTagsForHostedZones(ids: [String]) async throws -> [String: [ResourceTag]]
     /// ChangeTagsForResource for a hosted zone: adds (or overwrites) `tags`, at most 10 per call.
     func addTagsToHostedZone(id: String, tags: [ResourceTag]) async throws
     /// ListTrafficPolicyInstancesByHostedZone, every page.
@@ -60,6 +62,12 @@ extension Route53API {
     /// Every hosted zone (optionally of one set), all pages joined.
     public func listHostedZones(delegationSetId: String? = nil) async throws -> [HostedZone] {
         try await collect(listHostedZonePages(delegationSetId: delegationSetId))
+    }
+    /// One ListTagsForResource per zone: for an implementation without the plural call (the tests' fakes).
+    public func listTagsForHostedZones(ids: [String]) async throws -> [String: [ResourceTag]] {
+        var out: [String: [ResourceTag]] = [:]
+        for id in ids { out[ResourceID.bare(id)] = try await listTagsForHostedZone(id: id) }
+        return out
     }
     /// Every record set of a zone, all pages joined.
     public func listResourceRecordSets(zoneId: String) async throws -> [ResourceRecordSet] {

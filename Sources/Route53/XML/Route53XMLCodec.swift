@@ -186,6 +186,11 @@ public enum Route53XMLCodec {
         ])
     }
 
+    /// The ListTagsForResources request body (hosted zone ids, at most 10).
+    public static func listTagsDocument(_ ids: [String]) -> Data {
+        XMLWriter.document(root: "ListTagsForResourcesRequest", [.element("ResourceIds", ids.map { .leaf("ResourceId", ResourceID.bare($0)) })])
+    }
+
     /// The CreateReusableDelegationSet request body.
     public static func createDelegationSetDocument(callerReference: String, hostedZoneId: String?) -> Data {
         XMLWriter.document(root: "CreateReusableDelegationSetRequest", [

@@ -13,9 +13,32 @@ public struct MigrationRequest: Sendable, Equatable {
     public var resolver: ResolverTarget
     /// The port the old and new zones' name servers are asked on after the copy (nil: no DNS check).
     public var queryPort: Int?
-    public init(setId: String, zones: [String], acknowledgeDNSSEC: Bool = false, resolver: ResolverTarget = .system, queryPort: Int? = 53) {
+    /// The set as this run already read it (`--set auto`'s placement): not asked again.
+    public var knownSet: KnownSet?
+    /// The account's zones and zone usage as this run already read them (an earlier set's plan in the same run).
+    public var knownAccount: KnownAccount?
+    /// The account's zones (and the set's) as the wizard listed them this run: not listed again.
+    public var listing: ZoneListing?
+    public init(setId: String, zones: [String], acknowledgeDNSSEC: Bool = false, resolver: ResolverTarget = .system, queryPort: Int? = 53,
+                knownSet: KnownSet? = nil, knownAccount: KnownAccount? = nil, listing: ZoneListing? = nil) {
         self.setId = setId; self.zones = zones; self.acknowledgeDNSSEC = acknowledgeDNSSEC; self.resolver = resolver; self.queryPort = queryPort
+        self.knownSet = knownSet; self.knownAccount = knownAccount; self.listing = listing
     }
+}
+
+/// A reusable set as one run read it: the set (its name servers), its zones (ListHostedZones by set) and its usage.
+public struct KnownSet: Sendable, Equatable {
+    public var set: DelegationSet
+    public var zones: [HostedZone]
+    public var usage: SetUsage
+    public init(set: DelegationSet, zones: [HostedZone], usage: SetUsage) { self.set = set; self.zones = zones; self.usage = usage }
+}
+
+/// The account's zones and hosted-zone usage as one run read them.
+public struct KnownAccount: Sendable, Equatable {
+    public var zones: [HostedZone]
+    public var usage: SetUsage
+    public init(zones: [HostedZone], usage: SetUsage) { self.zones = zones; self.usage = usage }
 }
 
 /// One zone's move: the source, the target (once it exists), and the copy still to do.
@@ -63,6 +86,8 @@ public struct MigrationPlan: Sendable, Equatable {
     public var notes: [String]
     /// Where the old and new zones' name servers are asked the same questions after each copy (nil: not asked).
     public var answerCheck: AnswerCheckTarget? = nil
+    /// The account's zones as this plan read them (the next set's plan in a `--set auto` run reads these).
+    public var account: [HostedZone] = []
 }
 
 /// Thrown by `planMigration` when a pre-check fails; nothing has been created.

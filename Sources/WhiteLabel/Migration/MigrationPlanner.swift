@@ -14,14 +14,20 @@ extension WhiteLabelEngine {
         guard !request.zones.isEmpty else {
             throw MigrationRefused(problems: [InputProblem(subject: "--zone", message: "name at least one zone to migrate (--zone example.com)")])
         }
+        let known = request.knownSet.flatMap { ResourceID.bare($0.set.id ?? "") == setId ? $0 : nil }
         let set: DelegationSet
-        do { set = try await route53.getReusableDelegationSet(id: setId) } catch let e as Route53Error where e.code == "NoSuchDelegationSet" || e.code == "InvalidInput" {
-            throw MigrationRefused(problems: [InputProblem(subject: "--set \(setId)", message: "there is no reusable delegation set \(setId) in this account; "
-                                                           + "`vanityns sets list` shows the sets, `vanityns sets create` makes one")])
+        if let known { set = known.set } else {
+            do { set = try await route53.getReusableDelegationSet(id: setId) } catch let e as Route53Error where e.code == "NoSuchDelegationSet" || e.code == "InvalidInput" {
+                throw MigrationRefused(problems: [InputProblem(subject: "--set \(setId)", message: "there is no reusable delegation set \(setId) in this account; "
+                                                               + "`vanityns sets list` shows the sets, `vanityns sets create` makes one")])
+            }
         }
         let setNS = Set(set.nameServers.map(Canonical.name))
-        let account = try await route53.listHostedZones()
-        let inSet = try await route53.listHostedZones(delegationSetId: setId)
+        let account: [HostedZone]
+        if let a = request.knownAccount?.zones ?? request.listing?.account { account = a } else { account = try await route53.listHostedZones() }
+        let listedSet = request.listing?.set.flatMap { ResourceID.bare($0.id) == setId ? $0.zones : nil }
+        let inSet: [HostedZone]
+        if let z = known?.zones ?? listedSet { inSet = z } else { inSet = try await route53.listHostedZones(delegationSetId: setId) }
         var problems: [InputProblem] = []
         var dnssecRefused = false
         var checked: [(zone: HostedZone, nameServers: [String], target: String?, notes: [String])] = []
@@ -36,12 +42,15 @@ extension WhiteLabelEngine {
                 problem("zone \(name.ascii) (\(source.id)) is a private hosted zone; white-label name servers serve public zones, so there is nothing to move")
                 continue
             }
-            let detail = try await route53.getHostedZone(id: source.id)
-            let sourceNS = (detail.delegationSet?.nameServers ?? []).map(Canonical.name)
+            // GetHostedZone only for the answer check, which asks one of the old zone's name servers: the set's own
+            // listing already holds a zone created in it or one it was made from (that zone joins the set), and
+            // Route 53 refuses a copy on a shared name server at the create anyway (ConflictingDomainExists, nothing copied).
+            let detail: HostedZoneDetail? = request.queryPort == nil ? nil : try await route53.getHostedZone(id: source.id)
+            let sourceNS = (detail?.delegationSet?.nameServers ?? []).map(Canonical.name)
             let shared = sourceNS.filter(setNS.contains)
             let another = "To move it to other name servers, create another set (`vanityns sets create`), check that none of its name servers is among "
                 + "the zone's, and migrate into that one"
-            if detail.delegationSet?.id.map(ResourceID.bare) == setId || inSet.contains(where: { $0.id == source.id }) {
+            if detail?.delegationSet?.id.map(ResourceID.bare) == setId || inSet.contains(where: { $0.id == source.id }) {
                 problem("zone \(name.ascii) (\(source.id)) is already in set \(setId) (created in it, or the set was made from it): nothing to copy; "
                         + "`vanityns apply --zone \(name.ascii)` switches it to the vanity hosts. " + another)
                 continue
@@ -93,8 +102,10 @@ extension WhiteLabelEngine {
         }
 
         let newZones = checked.filter { $0.target == nil }.count
-        let setUsage = try await route53.setUsage(id: setId, knownZoneCount: inSet.count)
-        let accountUsage = try await route53.accountZoneUsage(knownZoneCount: account.count)
+        let setUsage: SetUsage
+        if let u = known?.usage { setUsage = u } else { setUsage = try await route53.setUsage(id: setId, knownZoneCount: inSet.count) }
+        let accountUsage: SetUsage
+        if let u = request.knownAccount?.usage { accountUsage = u } else { accountUsage = try await route53.accountZoneUsage(knownZoneCount: account.count) }
         if newZones > 0 && setUsage.count + newZones > setUsage.limit {
             problems.append(InputProblem(subject: "--set \(setId)", message: "the set serves \(setUsage.count) of its \(setUsage.limit) zones; \(newZones) more do not fit. "
                                          + "Ask AWS Support for a higher MAX_ZONES_BY_REUSABLE_DELEGATION_SET, or migrate fewer zones into this set"))
@@ -105,10 +116,17 @@ extension WhiteLabelEngine {
         }
         guard problems.isEmpty else { throw MigrationRefused(problems: problems, dnssec: dnssecRefused) }
 
+        // Every zone's tags (sources and copies) in ListTagsForResources calls of 10, not one call per zone.
+        let tags: KnownTags
+        do { tags = .read(try await route53.listTagsForHostedZones(ids: checked.flatMap { [$0.zone.id] + ($0.target.map { [$0] } ?? []) })) } catch let e as Route53Error {
+            guard case .service = e else { throw e }
+            tags = .failed(e.code ?? "error")
+        }
         let zones = try await withThrowingTaskGroup(of: (Int, ZoneMigration).self) { group in
             for (i, c) in checked.enumerated() {
                 group.addTask {
-                    (i, try await self.zoneMigration(source: c.zone, nameServers: c.nameServers, targetId: c.target, setId: setId, notes: c.notes))
+                    (i, try await self.zoneMigration(source: c.zone, nameServers: c.nameServers, targetId: c.target, setId: setId, notes: c.notes,
+                                                     tags: tags))
                 }
             }
             var out: [(Int, ZoneMigration)] = []
@@ -117,7 +135,7 @@ extension WhiteLabelEngine {
         }
         return MigrationPlan(setId: setId, setNameServers: set.nameServers, zones: zones, setUsage: setUsage, accountUsage: accountUsage,
                              notes: [setUsage.limitNote, accountUsage.limitNote].compactMap { $0 },
-                             answerCheck: request.queryPort.map { AnswerCheckTarget(resolver: request.resolver, queryPort: $0) })
+                             answerCheck: request.queryPort.map { AnswerCheckTarget(resolver: request.resolver, queryPort: $0) }, account: account)
     }
 
     /// A zone made with `reference` or one of its later generations (a copy vanityns made).
@@ -195,8 +213,11 @@ extension WhiteLabelEngine {
     }
 
     /// One zone's copy: the source read, the target (when it exists) compared, tags and traffic policies looked up.
+    /// The zones' tags as the plan read them for every zone at once, or that call's failure; nil: read them here.
+    enum KnownTags: Sendable { case read([String: [ResourceTag]]), failed(String) }
+
     func zoneMigration(source: HostedZone, nameServers: [String], targetId: String?, setId: String, notes: [String],
-                       includeDeletes: Bool = false) async throws -> ZoneMigration {
+                       includeDeletes: Bool = false, tags known: KnownTags? = nil) async throws -> ZoneMigration {
         let name = DomainName(trusted: source.name)
         let route53 = self.route53
         async let sourceRecords = route53.listResourceRecordSets(zoneId: source.id)
@@ -214,13 +235,19 @@ extension WhiteLabelEngine {
                 + "--traffic-policy-id \(i.trafficPolicyId) --traffic-policy-version \(i.trafficPolicyVersion)"
         }
         var tags: [ResourceTag] = []
-        do {
-            var have: [ResourceTag] = []
-            if let targetId { have = try await route53.listTagsForHostedZone(id: targetId) }
-            tags = try await route53.listTagsForHostedZone(id: source.id).filter { !have.contains($0) }
-        } catch let e as Route53Error {
-            guard case .service = e else { throw e }
-            notes.append("tags of \(name.ascii) not read (\(e.code ?? "error")): copy them by hand")
+        var read = known
+        if read == nil {
+            do { read = .read(try await route53.listTagsForHostedZones(ids: [source.id] + (targetId.map { [$0] } ?? []))) } catch let e as Route53Error {
+                guard case .service = e else { throw e }
+                read = .failed(e.code ?? "error")
+            }
+        }
+        switch read {
+        case let .read(all)?:
+            let have = targetId.flatMap { all[ResourceID.bare($0)] } ?? []
+            tags = (all[ResourceID.bare(source.id)] ?? []).filter { !have.contains($0) }
+        case let .failed(code)?: notes.append("tags of \(name.ascii) not read (\(code)): copy them by hand")
+        case nil: break
         }
         return ZoneMigration(zoneName: name.fqdn, sourceZoneId: source.id, sourceNameServers: nameServers, targetZoneId: targetId,
                              callerReference: Self.copyReference(zoneName: name.fqdn, setId: setId), diff: diff,

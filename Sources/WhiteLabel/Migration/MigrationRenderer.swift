@@ -51,7 +51,7 @@ public enum MigrationRenderer {
     }
 
     /// `parity: identical, 2013 record sets (A 500, ...); sha256 ab12... on both sides`, then each difference.
-    public static func parity(_ p: ParityReport, color: Bool = false) -> [String] {
+    public static func parity(_ p: ParityReport, color: Bool = false, zone: String? = nil) -> [String] {
         let total = p.copyCounts.values.reduce(0, +)
         var out: [String] = []
         if p.identical {
@@ -63,6 +63,9 @@ public enum MigrationRenderer {
             out.append("  new: \(counts(p.copyCounts))")
             for d in p.differences.prefix(50) { out.append("  \(d.kind.rawValue): \(d.record)") }
             if p.differences.count > 50 { out.append("  ... and \(p.differences.count - 50) more (--output json lists all)") }
+            if p.sourceChangedSincePlan == true {
+                out.append("  the old zone changed while it was copied (read again for this check); `vanityns migrate --resync --zone \(zone.map { DomainName(trusted: $0).ascii } ?? "ZONE")` copies the change")
+            }
         }
         if p.uncopied > 0 { out.append("  \(p.uncopied) traffic policy record set(s) left out on purpose") }
         return out
@@ -105,7 +108,7 @@ public enum MigrationRenderer {
         case let .batchSubmitted(_, i, n, records, change): return "batch \(i)/\(n) submitted (\(records) record sets, change \(ChangeInfo.shown(change)))"
         case let .batchInSync(_, i, n): return "batch \(i)/\(n) in sync"
         case let .waiting(_, change, elapsed): return String(format: "waiting for %@: PENDING after %.0f s", change, elapsed)
-        case let .parity(_, p): return parity(p).joined(separator: "\n")
+        case let .parity(z, p): return parity(p, zone: z).joined(separator: "\n")
         case let .askingServers(_, n): return "asking the old and the new zone's name servers \(n) question\(n == 1 ? "" : "s")"
         case let .answers(_, a): return answers(a).joined(separator: "\n")
         }

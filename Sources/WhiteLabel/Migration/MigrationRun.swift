@@ -69,7 +69,7 @@ extension WhiteLabelEngine {
             events(.batchInSync(zone: zone.zoneName, index: i + 1, of: zone.batches.count))
         }
 
-        var report = try await parity(zone: zone.zoneName, sourceId: zone.sourceZoneId, copyId: targetId)
+        var report = try await parity(zone: zone.zoneName, sourceId: zone.sourceZoneId, copyId: targetId, planned: zone.sourceRecords)
         events(.parity(zone: zone.zoneName, report))
         let questions = AnswerParity.questions(zone: zone.zoneName, records: zone.sourceRecords).questions.count
         if report.identical, questions > 0, let check = plan.answerCheck, !plan.setNameServers.isEmpty {
@@ -86,11 +86,23 @@ extension WhiteLabelEngine {
         return report
     }
 
-    /// Lists both zones now and compares them record by record.
-    public func parity(zone: String, sourceId: String, copyId: String) async throws -> ParityReport {
+    /// Lists both zones now, every page of each, and compares them record by record.
+    ///
+    /// The source is read again in full although the copy was made from the plan's listing: nothing Route 53 answers
+    /// proves a zone unchanged short of listing it. It has no change counter, no modification time and no change
+    /// history per zone; its SOA serial does not move on a change; `ResourceRecordSetCount` misses an UPSERT and a
+    /// create paired with a delete; and a ListResourceRecordSets page holds at most 300 record sets, so one page's
+    /// digest says nothing of the next. For a zone of one page that one call is the whole fresh listing anyway. The
+    /// plan's records (`planned`) only tell the report whether the zone changed while it was copied.
+    public func parity(zone: String, sourceId: String, copyId: String, planned: [ResourceRecordSet]? = nil) async throws -> ParityReport {
         async let source = route53.listResourceRecordSets(zoneId: sourceId)
         async let copy = route53.listResourceRecordSets(zoneId: copyId)
-        return ParityReport.compare(zone: DomainName(trusted: zone).fqdn, source: try await source, sourceId: sourceId, copy: try await copy, copyId: copyId)
+        let name = DomainName(trusted: zone).fqdn
+        var report = ParityReport.compare(zone: name, source: try await source, sourceId: sourceId, copy: try await copy, copyId: copyId)
+        if let planned {
+            report.sourceChangedSincePlan = ParityReport.compare(zone: name, source: planned, sourceId: sourceId, copy: [], copyId: copyId).sourceDigest != report.sourceDigest
+        }
+        return report
     }
 
     /// The saved move of `zone`, if any.

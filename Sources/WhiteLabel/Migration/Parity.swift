@@ -83,6 +83,9 @@ public struct ParityReport: Sendable, Equatable, Codable {
     public var uncopied: Int
     /// The same questions asked of the old and the new zone's name servers, when they were (records identical).
     public var answers: AnswerParity? = nil
+    /// The old zone's records read for this check differ from those the copy was made from (read at the plan): it
+    /// changed meanwhile. nil when the plan's records were not at hand.
+    public var sourceChangedSincePlan: Bool? = nil
     /// Record by record: the two zones hold the same record sets.
     public var identical: Bool { differences.isEmpty && sourceDigest == copyDigest }
     /// Records identical and no question answered differently by the two zones' name servers.

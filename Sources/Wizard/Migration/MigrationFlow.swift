@@ -84,7 +84,7 @@ public enum MigrationFlow {
         s.migration.plan = .loading; s.migration.decisions = [:]
         let names = s.otherZones.filter { s.zones.migrateZones.contains($0.id) }.map { WizardState.bare($0.name) }
         return [.planMigration(MigrationRequest(setId: s.delegationSet.chosenSet?.id ?? "", zones: names,
-                                                acknowledgeDNSSEC: s.migration.acknowledgeDNSSEC, resolver: s.resolver))]
+                                                acknowledgeDNSSEC: s.migration.acknowledgeDNSSEC, resolver: s.resolver, listing: s.listing))]
     }
 
     /// Answers by itself for zones whose copy is already complete (copied again: only the parity check runs), then,

@@ -37,7 +37,10 @@ public enum VanityHostsStep: WizardStepHandler {
         public func update(_ s: inout WizardState) -> [WizardCommand] {
             switch self {
             case let .debounceFired(g):
-                return g == s.vanityHosts.validationGeneration && s.vanityHosts.editingHosts ? [.validate(s.request, generation: g)] : []
+                // While the run's listing of the account is on its way, validation waits for it (allZonesLoaded
+                // validates then) rather than listing the account itself.
+                guard g == s.vanityHosts.validationGeneration, s.vanityHosts.editingHosts, !s.allZones.isLoading else { return [] }
+                return [.validate(s.request, generation: g)]
             case let .validated(g, problems):
                 if g == s.vanityHosts.validationGeneration { s.vanityHosts.problems = problems; s.vanityHosts.validatedGeneration = g }
                 return []
