@@ -62,12 +62,13 @@ public enum WizardCommand: Sendable, Equatable {
     case loadAccountLimit
     case loadSets
     case loadSetLimit(id: String)
-    /// Every set's group of vanity hosts (step 2), and with a home domain the group to offer `setId` (step 3).
-    case loadHostGroups(homeDomain: String?, setId: String)
+    /// Every set's group of vanity hosts (step 2), and with a home domain the group to offer `setId` (step 3), read from
+    /// the home zone's glue with the sets and the account's zones this run listed (`WizardState.hostGroupsCommands`).
+    case loadHostGroups(homeDomain: String?, setId: String, sets: [DelegationSet], listing: [HostedZone])
     case createSet(callerReference: String, fromZoneId: String?)
     case loadAllZones
-    /// The zones of a set, each confirmed with GetHostedZone (ListHostedZones' filter is not trusted: the moto
-    /// stand-in ignores it).
+    /// The zones of a set: one ListHostedZones with the `delegationsetid` filter, started when the set is chosen on
+    /// step 2 so that step 3's validation and step 5 read the same listing.
     case loadSetZones(setId: String)
     /// Reads the journal for an unfinished apply to offer at start.
     case findResume
