@@ -41,6 +41,7 @@ public enum VerifyStep: WizardStepHandler {
         case .up: s.verify.verifyOffset = max(0, s.verify.verifyOffset - 1)
         case .down: s.verify.verifyOffset = min(s.verify.verifyOffset + 1, s.verifyMaxOffset)
         case .finish: s.exitCode = 0
+        case .next: return s.go(.signZones)
         default: break
         }
         return []
@@ -50,7 +51,8 @@ public enum VerifyStep: WizardStepHandler {
 
     static func keymap(_ s: WizardState) -> Keymap<WizardAction> {
         WizardState.keys([B([.char("r")], "r", "recheck", .rerun)] + WizardState.move("scroll") + [
-            B([.char("c")], "c", "copy", .copy), B([.enter], "enter", "finish", .finish)])
+            B([.char("c")], "c", "copy", .copy), B([.char("z")], "z", "sign zones (DNSSEC)", footer: false, .next),
+            B([.enter], "enter", "finish", .finish)])
     }
 
     static func animating(_ s: WizardState) -> Bool { s.verify.report.isLoading }
@@ -123,6 +125,7 @@ extension WizardState {
             if let v = first { add("  \(v.server) \(v.address) \(Self.bare(v.zone)): \(v.problems.joined(separator: "; "))", .error) }
         }
         add("In a day or two, `vanityns finalize --domain \(homeName)` raises the TTLs.", .normal)
+        add("Optional: z signs the zones with DNSSEC (step 10); enter finishes.", .accent)
         let cron = cronLine
         if TextWidth.of("Watch the glue from cron: " + cron) <= width { summary.append(("Watch the glue from cron: " + cron, .dim)) }
         else { summary.append(("Watch the glue from cron:", .dim)); summary.append(("  " + cron, .accent)) }
