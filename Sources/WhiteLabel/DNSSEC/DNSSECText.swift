@@ -3,15 +3,25 @@ import Route53
 
 /// The text of the DNSSEC plans and tables.
 public enum DNSSECText {
+    /// The whole plan of `dnssec enable`: the KMS key and its policy, then each zone's steps.
     public static func enablePlan(_ plan: DNSSECEnablePlan, publications: [String: DSPublication]) -> String {
-        var out = ["DNSSEC signing plan", ""]
+        (["DNSSEC signing plan", ""] + keyPlan(plan) + [""] + zonesPlan(plan, publications: publications)).joined(separator: "\n")
+    }
+
+    /// The KMS key (named, found or to create) and its exact policy, indented.
+    public static func keyPlan(_ plan: DNSSECEnablePlan) -> [String] {
+        var out: [String] = []
         switch plan.key {
         case let .existing(arn): out.append("KMS key: \(arn) (us-east-1, ECC_NIST_P256, SIGN_VERIFY, Enabled), its policy:")
         case let .create(alias): out.append("KMS key: to create in us-east-1 (ECC_NIST_P256, SIGN_VERIFY, alias \(alias)), with this policy "
                                             + "(ACCOUNT: this account's ID, from the new key's ARN):")
         }
-        out += plan.policy.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
-        out.append("")
+        return out + plan.policy.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+    }
+
+    /// Each zone's calls: CreateKeySigningKey, EnableHostedZoneDNSSEC, and where its DS goes.
+    public static func zonesPlan(_ plan: DNSSECEnablePlan, publications: [String: DSPublication]) -> [String] {
+        var out: [String] = []
         for z in plan.zones {
             out.append("zone \(z.zoneName) (\(z.zoneId)):")
             if let k = z.ksk { out.append("  key-signing key \(k.name): already there (key tag \(k.keyTag), \(k.status)); its DS: \(k.dsRecord)") }
@@ -25,7 +35,14 @@ public enum DNSSECText {
                 out.append("  then the DS: printed for the registrar of \(z.zoneName) (not registered with Route 53 Domains)")
             }
         }
-        return out.joined(separator: "\n")
+        return out
+    }
+
+    /// The DS to publish as labelled fields (key tag, algorithm, digest type, digest, the record, the DNSKEY form),
+    /// for a narrow screen.
+    public static func dsFields(domain: String, ksk: KeySigningKey) -> [(label: String, value: String)] {
+        [("key tag", String(ksk.keyTag)), ("algorithm", "13 (ECDSAP256SHA256)"), ("digest type", "2 (SHA-256)"), ("digest", ksk.digestValue),
+         ("DS record", "\(domain). IN DS \(ksk.dsRecord)"), ("DNSKEY", "flags 257, protocol 3, algorithm 13, public key \(ksk.publicKey)")]
     }
 
     /// The DS to publish, as registrars ask for it, and the DNSKEY form.

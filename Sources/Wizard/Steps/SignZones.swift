@@ -166,8 +166,9 @@ public enum SignZonesStep: WizardStepHandler {
         case (.ds, .rerun), (.check, .rerun):
             s.signZones = st
             return check(&s)
-        case (_, .up): st.offset = max(0, st.offset - 1)
-        case (_, .down): st.offset += 1
+        // The progress screens follow their end: there the offset counts lines up from it.
+        case (.signing, .up), (.ds, .up), (_, .down) where st.phase != .signing && st.phase != .ds: st.offset += 1
+        case (_, .up), (_, .down): st.offset = max(0, st.offset - 1)
         default: break
         }
         return []
@@ -209,7 +210,8 @@ public enum SignZonesStep: WizardStepHandler {
             return WizardState.typingKeys([B([.up], "↑↓", "create / use a key", .up), B([.down], "↓", "use a key", footer: false, .down)]
                                           + WizardState.typing("the key's ARN", enter: "plan"))
         case .plan:
-            return WizardState.keys([B([.char("y")], "y", "sign", .yes)] + WizardState.move("scroll") + [skip])
+            let sign = s.signZones.planned.value == nil ? [] : [B([.char("y")], "y", "sign", .yes)]
+            return WizardState.keys(sign + WizardState.move("scroll") + [skip])
         case .signing:
             return WizardState.keys(WizardState.move("scroll"))
         case .ds:
@@ -240,8 +242,11 @@ public enum SignZonesStep: WizardStepHandler {
                 scroll(s, &f, r, lines("\(Glyph.cross) Refused, nothing written:\n" + m, width: r.width, role: .error),
                        footer: [("esc picks another key; s skips signing.", .accent)])
             case let .loaded(p):
-                let text = DNSSECText.enablePlan(p.plan, publications: p.publications)
-                scroll(s, &f, r, lines(text, width: r.width, role: .normal), footer: [("y signs these zones; esc goes back.", .accent)])
+                // The zones' calls first (what 80x24 shows without scrolling), then the key and its exact policy.
+                let body = DNSSECText.zonesPlan(p.plan, publications: p.publications).flatMap { lines($0, width: r.width, role: .normal) }
+                    + [("", .normal)] + DNSSECText.keyPlan(p.plan).flatMap { lines($0, width: r.width, role: .dim) }
+                scroll(s, &f, r, body, footer: [("y signs \(p.plan.zones.count == 1 ? "this zone" : "these \(p.plan.zones.count) zones"); "
+                                                 + "nothing is written before. esc goes back.", .accent)])
             }
         case .signing, .ds: drawProgress(s, &f, r)
         case .check: drawCheck(s, &f, r)
@@ -304,7 +309,12 @@ public enum SignZonesStep: WizardStepHandler {
             for (z, d) in others {
                 guard let k = st.ksks[z.zoneId] else { continue }
                 out += lines("\(d) is not registered with Route 53 Domains: enter this DS at its registrar.", width: r.width, role: .warn)
-                out += DNSSECText.dsTable(domain: d, ksk: k).split(separator: "\n").flatMap { lines(String($0), width: r.width, role: .accent) }
+                out += dsLines(domain: d, ksk: k, width: r.width)
+            }
+            for (id, d) in domains.sorted(by: { $0.value < $1.value }) where st.published.value == nil {
+                guard let k = st.ksks[id] else { continue }
+                out += lines("The DS to publish for \(d) through Route 53 Domains:", width: r.width, role: .normal)
+                out += dsLines(domain: d, ksk: k, width: r.width)
             }
             if !domains.isEmpty {
                 switch st.published {
@@ -345,17 +355,32 @@ public enum SignZonesStep: WizardStepHandler {
         }
     }
 
-    static func lines(_ text: String, width: Int, role: Role) -> [(String, Role)] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { Widgets.wrap(String($0), width: width) }.map { ($0, role) }
+    /// The DS as labelled lines; the digest fits 80 columns on one line.
+    static func dsLines(domain: String, ksk: KeySigningKey, width: Int) -> [(String, Role)] {
+        DNSSECText.dsFields(domain: domain, ksk: ksk).flatMap { field -> [(String, Role)] in
+            let label = field.label.padding(toLength: 12, withPad: " ", startingAt: 0)
+            let wrapped = Widgets.wrap(field.value, width: max(10, width - 12))
+            return wrapped.enumerated().map { i, l in ((i == 0 ? label : String(repeating: " ", count: 12)) + l, .accent) }
+        }
     }
 
-    /// `body` with the step's offset (or its end, with `follow` at offset 0), a marker when it does not fit, `footer` at the bottom.
+    /// `text` wrapped to `width`, each line's indentation kept on its continuation lines.
+    static func lines(_ text: String, width: Int, role: Role) -> [(String, Role)] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line -> [String] in
+            let indent = String(line.prefix { $0 == " " }.prefix(max(0, width / 4)))
+            let wrapped = Widgets.wrap(String(line.dropFirst(indent.count)), width: width - indent.count).map { indent + $0 }
+            return wrapped.isEmpty ? [""] : wrapped
+        }.map { ($0, role) }
+    }
+
+    /// `body` from the step's offset (with `follow`: that many lines up from its end), a marker when it does not fit, `footer` at the bottom.
     static func scroll(_ s: WizardState, _ f: inout Frame, _ r: Rect, _ body: [(String, Role)], footer: [(String, Role)], follow: Bool = false) {
+        let footer = footer.flatMap { l, role in lines(l, width: r.width, role: role) }
         let room = max(1, r.height - footer.count - 1)
         let fits = body.count <= room
         let visible = fits ? body.count : room - 1
         let maxOffset = max(0, body.count - visible)
-        let offset = follow && s.signZones.offset == 0 ? maxOffset : min(s.signZones.offset, maxOffset)
+        let offset = follow ? maxOffset - min(s.signZones.offset, maxOffset) : min(s.signZones.offset, maxOffset)
         var y = r.y
         for (l, role) in body.dropFirst(offset).prefix(visible) { f.put(l, x: r.x, y: y, width: r.width, role: role); y += 1 }
         if !fits {
