@@ -38,7 +38,7 @@ import TestSupport
         try account.dns.waitForMotoChanges()
         try t.sendKeys("Enter")
         try t.waitForText("Every vanity host answers for every zone", timeout: 20)
-        try t.waitForText("Optional: z signs the zones with DNSSEC")
+        try t.waitForText("z signs them (optional DNSSEC)")
 
         // The checklist: example.com not signed yet, ticked; s would skip.
         try t.sendKeys("z")

@@ -167,7 +167,7 @@ public enum SignZonesStep: WizardStepHandler {
             s.signZones = st
             return check(&s)
         // The progress screens follow their end: there the offset counts lines up from it.
-        case (.signing, .up), (.ds, .up), (_, .down) where st.phase != .signing && st.phase != .ds: st.offset += 1
+        case (_, .up) where follows(st), (_, .down) where !follows(st): st.offset += 1
         case (_, .up), (_, .down): st.offset = max(0, st.offset - 1)
         default: break
         }
@@ -187,6 +187,7 @@ public enum SignZonesStep: WizardStepHandler {
     static func perform(_ s: inout WizardState, _ p: PendingAction) -> [WizardCommand] {
         guard p == .publishDS else { return [] }
         s.signZones.published = .loading
+        s.signZones.offset = 0
         return [.dnssec(.publish(domains: routes(s).domains, ksks: s.signZones.ksks))]
     }
 
@@ -296,26 +297,30 @@ public enum SignZonesStep: WizardStepHandler {
         for l in Widgets.wrap(note, width: r.width) where y < r.maxY { f.put(l, x: r.x, y: y, width: r.width, role: .dim); y += 1 }
     }
 
+    /// The progress screen follows its end (new lines at the bottom) while something runs; the DS screen, once the
+    /// zones are signed, starts with the DS tables, the progress after them.
+    static func follows(_ st: State) -> Bool { st.phase == .signing || (st.phase == .ds && (st.published.isLoading || st.published.error != nil)) }
+
     static func drawProgress(_ s: WizardState, _ f: inout Frame, _ r: Rect) {
         let st = s.signZones
-        var out: [(String, Role)] = st.progress.flatMap { lines($0, width: r.width, role: .normal) }
-        var footer: [(String, Role)] = []
+        let progress = st.progress.flatMap { lines($0, width: r.width, role: follows(st) ? .normal : .dim) }
+        var out: [(String, Role)] = [], footer: [(String, Role)] = []
         if case let .failed(m) = st.signed {
-            out += lines("\(Glyph.cross) " + m, width: r.width, role: .error)
+            out = progress + lines("\(Glyph.cross) " + m, width: r.width, role: .error)
             footer.append(("What was done stays (a rerun of `vanityns dnssec enable` finds it). s ends the wizard.", .dim))
-        }
-        if st.phase == .ds {
+        } else if st.phase == .ds {
             let (domains, others) = routes(s)
-            for (z, d) in others {
-                guard let k = st.ksks[z.zoneId] else { continue }
-                out += lines("\(d) is not registered with Route 53 Domains: enter this DS at its registrar.", width: r.width, role: .warn)
-                out += dsLines(domain: d, ksk: k, width: r.width)
-            }
+            var tables: [(String, Role)] = []
             for (id, d) in domains.sorted(by: { $0.value < $1.value }) where st.published.value == nil {
                 guard let k = st.ksks[id] else { continue }
-                out += lines("The DS to publish for \(d) through Route 53 Domains:", width: r.width, role: .normal)
-                out += dsLines(domain: d, ksk: k, width: r.width)
+                tables += lines("\(d): the DS to publish through Route 53 Domains", width: r.width, role: .accent) + dsLines(domain: d, ksk: k, width: r.width)
             }
+            for (z, d) in others {
+                guard let k = st.ksks[z.zoneId] else { continue }
+                tables += lines("\(d): not registered with Route 53 Domains; enter this DS at its registrar", width: r.width, role: .warn)
+                    + dsLines(domain: d, ksk: k, width: r.width)
+            }
+            out = follows(st) ? tables + progress : tables + [("", .normal)] + progress
             if !domains.isEmpty {
                 switch st.published {
                 case .idle: footer.append(("p publishes the DS through Route 53 Domains (confirmed first); r checks the chain.", .accent))
@@ -325,10 +330,11 @@ public enum SignZonesStep: WizardStepHandler {
                 }
             }
             if !others.isEmpty { footer.append(("c copies the DS table; r checks the chain once the registrar has it.", .accent)) }
-        } else if st.signed.isLoading {
-            footer.append(("\(s.spin) signing; every call shows in the log pane (tab)", .dim))
+        } else {
+            out = progress
+            if st.signed.isLoading { footer.append(("\(s.spin) signing; every call shows in the log pane (tab)", .dim)) }
         }
-        scroll(s, &f, r, out, footer: footer, follow: true)
+        scroll(s, &f, r, out, footer: footer, follow: follows(st))
     }
 
     static func drawCheck(_ s: WizardState, _ f: inout Frame, _ r: Rect) {
@@ -360,7 +366,7 @@ public enum SignZonesStep: WizardStepHandler {
         DNSSECText.dsFields(domain: domain, ksk: ksk).flatMap { field -> [(String, Role)] in
             let label = field.label.padding(toLength: 12, withPad: " ", startingAt: 0)
             let wrapped = Widgets.wrap(field.value, width: max(10, width - 12))
-            return wrapped.enumerated().map { i, l in ((i == 0 ? label : String(repeating: " ", count: 12)) + l, .accent) }
+            return wrapped.enumerated().map { i, l in ((i == 0 ? label : String(repeating: " ", count: 12)) + l, .normal) }
         }
     }
 

@@ -118,14 +118,13 @@ extension WizardState {
         func add(_ text: String, _ role: Role) { for l in Widgets.wrap(text, width: width) { summary.append((l, role)) } }
         for p in report.parentProblems { add("\(Glyph.cross) parent: " + p, .error) }
         if report.passed {
-            add("\(Glyph.check) Every vanity host answers for every zone.", .ok)
+            add("\(Glyph.check) Every vanity host answers for every zone; z signs them (optional DNSSEC).", .ok)
         } else {
             add("\(Glyph.cross) Not yet: registrar changes can take up to a day or two. r checks again.", .warn)
             let first = report.rows.first { !$0.passed }
             if let v = first { add("  \(v.server) \(v.address) \(Self.bare(v.zone)): \(v.problems.joined(separator: "; "))", .error) }
         }
         add("In a day or two, `vanityns finalize --domain \(homeName)` raises the TTLs.", .normal)
-        add("Optional: z signs the zones with DNSSEC (step 10); enter finishes.", .accent)
         let cron = cronLine
         if TextWidth.of("Watch the glue from cron: " + cron) <= width { summary.append(("Watch the glue from cron: " + cron, .dim)) }
         else { summary.append(("Watch the glue from cron:", .dim)); summary.append(("  " + cron, .accent)) }
