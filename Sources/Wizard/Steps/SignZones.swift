@@ -323,13 +323,13 @@ public enum SignZonesStep: WizardStepHandler {
             out = follows(st) ? tables + progress : tables + [("", .normal)] + progress
             if !domains.isEmpty {
                 switch st.published {
-                case .idle: footer.append(("p publishes the DS through Route 53 Domains (confirmed first); r checks the chain.", .accent))
+                case .idle: footer.append(("p publishes the DS at Route 53 Domains (asked first); r checks the chain", .accent))
                 case .loading: footer.append(("\(s.spin) publishing the DS, then waiting until every parent server serves it…", .dim))
                 case let .failed(m): out += lines("\(Glyph.cross) " + m, width: r.width, role: .error)
                 case .loaded: break
                 }
             }
-            if !others.isEmpty { footer.append(("c copies the DS table; r checks the chain once the registrar has it.", .accent)) }
+            if !others.isEmpty { footer.append(("c copies the DS for another registrar; r checks once it has it", .accent)) }
         } else {
             out = progress
             if st.signed.isLoading { footer.append(("\(s.spin) signing; every call shows in the log pane (tab)", .dim)) }
