@@ -69,7 +69,7 @@ import TestSupport
                 "\(plan.joined(separator: "\n"))")
         #expect(try written(account) == before, "the plan writes nothing")
         try t.sendKeys("y")
-        try t.waitForText("p publishes the DS through Route 53 Domains", timeout: 30)
+        try t.waitForText("p publishes the DS at Route 53 Domains", timeout: 30)
         let ds = try t.capture()
         #expect(ds.contains { $0.range(of: #"^\| digest +[0-9A-F]{64} +\|$"#, options: .regularExpression) != nil }, "\(ds.joined(separator: "\n"))")
         #expect(try written(account).hasPrefix("SIGNING [('vanityns_ksk', 'ACTIVE')] 2 []"), "signed, no DS before p and y")
