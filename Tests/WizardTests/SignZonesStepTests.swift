@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import Route53
-import WhiteLabel
+@testable import WhiteLabel
 import Terminal
 @testable import Wizard
 
@@ -40,5 +40,29 @@ struct SignZonesStepTests {
         #expect(s.update(.key(.char("y"))).isEmpty)
         _ = s.update(.key(.escape))
         #expect(s.signZones.phase == .key)
+    }
+
+    @Test("another registrar: the DS as labelled lines at 80x24 (the digest on one line), c copies the table, r checks the chain")
+    func otherRegistrar() {
+        var s = LayoutTests.state(.signZones)
+        let digest = String(repeating: "AB12", count: 16)
+        let ksk = KeySigningKey(name: "vanityns_ksk", kmsArn: "arn:aws:kms:us-east-1:123456789012:key/k", flag: 257, signingAlgorithmType: 13,
+                                digestAlgorithmType: 2, keyTag: 4242, digestValue: digest, publicKey: "PUBLICKEY==",
+                                dsRecord: "4242 13 2 \(digest)", dnskeyRecord: "257 3 13 PUBLICKEY==", status: "ACTIVE", statusMessage: nil)
+        let step = DNSSECZoneStep(zoneId: "Z2", zoneName: "shop.example", kskName: "vanityns_ksk", signing: false, ksk: nil)
+        s.signZones.planned = .loaded(.init(plan: DNSSECEnablePlan(key: .create(alias: DNSSECKeyRules.alias), policy: "{}", zones: [step]),
+                                            publications: ["Z2": .otherRegistrar(domain: "shop.example")]))
+        s.signZones.phase = .signing
+        _ = s.update(.step(SignZonesStep.Msg.zoneSigned(zoneId: "Z2", ksk)))
+        _ = s.update(.step(SignZonesStep.Msg.signed(.success(true))))
+        let lines = s.view().lines
+        #expect(lines.contains { $0.contains("shop.example: enter this DS at its registrar (not Route 53 Domains)") }, "\(lines)")
+        #expect(lines.contains { $0.contains("digest      \(digest) ") }, "\(lines)")
+        #expect(lines.contains { $0.contains("key tag     4242") } && lines.contains { $0.contains("algorithm   13 (ECDSAP256SHA256)") })
+        #expect(!s.keymap.footerHints.contains { $0.0 == "p" }, "nothing to publish through Route 53 Domains")
+        let copy = s.update(.key(.char("c")))
+        #expect(copy == [.copy(text: DNSSECText.dsTable(domain: "shop.example", ksk: ksk) + "\n", what: "the DS table", prefix: "ds-example.com")])
+        #expect(s.update(.key(.char("r"))) == [.dnssec(.check([.init(id: "Z2", name: "shop.example", serveSignature: "", keyTags: [])]))])
+        #expect(s.signZones.phase == .check)
     }
 }

@@ -85,7 +85,7 @@ public enum SignZonesStep: WizardStepHandler {
                 if case .success = r { s.signZones.phase = .ds; s.signZones.offset = 0 }
             case let .published(r):
                 s.signZones.published = Loadable(r)
-                if case .success = r { return SignZonesStep.check(&s) }
+                if case .success = r { return SignZonesStep.check(&s.signZones) }
             case let .checked(r):
                 s.signZones.status = Loadable(r)
                 s.signZones.offset = 0
@@ -106,10 +106,11 @@ public enum SignZonesStep: WizardStepHandler {
     /// The zones ticked, in the checklist's order.
     static func pickedRows(_ s: WizardState) -> [Row] { (s.signZones.rows.value ?? []).filter { s.signZones.picked.contains($0.id) } }
 
-    static func check(_ s: inout WizardState) -> [WizardCommand] {
-        s.signZones.phase = .check
-        s.signZones.status = .loading
-        let signed = (s.signZones.planned.value?.plan.zones ?? []).map { Row(id: $0.zoneId, name: $0.zoneName, serveSignature: "", keyTags: []) }
+    /// The chain of the planned zones checked (`dnssec status`'s checks).
+    static func check(_ st: inout State) -> [WizardCommand] {
+        st.phase = .check
+        st.status = .loading
+        let signed = (st.planned.value?.plan.zones ?? []).map { Row(id: $0.zoneId, name: $0.zoneName, serveSignature: "", keyTags: []) }
         return [.dnssec(.check(signed))]
     }
 
@@ -163,9 +164,7 @@ public enum SignZonesStep: WizardStepHandler {
             let tables = routes(s).others.compactMap { z, d in st.ksks[z.zoneId].map { DNSSECText.dsTable(domain: d, ksk: $0) } }
             guard !tables.isEmpty else { return [] }
             return [.copy(text: tables.joined(separator: "\n\n") + "\n", what: "the DS table", prefix: "ds-\(s.homeName)")]
-        case (.ds, .rerun), (.check, .rerun):
-            s.signZones = st
-            return check(&s)
+        case (.ds, .rerun), (.check, .rerun): return check(&st)
         // The progress screens follow their end: there the offset counts lines up from it.
         case (_, .up) where follows(st), (_, .down) where !follows(st): st.offset += 1
         case (_, .up), (_, .down): st.offset = max(0, st.offset - 1)

@@ -68,7 +68,7 @@ extension SignZonesStep {
             }
             for (z, d) in others {
                 guard let k = st.ksks[z.zoneId] else { continue }
-                tables += lines("\(d): not registered with Route 53 Domains; enter this DS at its registrar", width: r.width, role: .warn)
+                tables += lines("\(d): enter this DS at its registrar (not Route 53 Domains)", width: r.width, role: .warn)
                     + dsLines(domain: d, ksk: k, width: r.width)
             }
             out = follows(st) ? tables + progress : tables + [("", .normal)] + progress
