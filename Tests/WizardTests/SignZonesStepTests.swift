@@ -42,7 +42,7 @@ struct SignZonesStepTests {
         #expect(s.signZones.phase == .key)
     }
 
-    @Test("another registrar: the DS as labelled lines at 80x24 (the digest on one line), c copies the table, r checks the chain")
+    @Test("a later zone fails, enter goes on; another registrar: the DS as labelled lines at 80x24 (the digest on one line), c copies the table, r checks the chain")
     func otherRegistrar() {
         var s = LayoutTests.state(.signZones)
         let digest = String(repeating: "AB12", count: 16)
@@ -54,7 +54,11 @@ struct SignZonesStepTests {
                                             publications: ["Z2": .otherRegistrar(domain: "shop.example")]))
         s.signZones.phase = .signing
         _ = s.update(.step(SignZonesStep.Msg.zoneSigned(zoneId: "Z2", ksk)))
-        _ = s.update(.step(SignZonesStep.Msg.signed(.success(true))))
+        // A later zone failed: the error is shown, and enter goes on to the DS of the zone that signed.
+        _ = s.update(.step(SignZonesStep.Msg.signed(.failure(UIError("blog.example: InvalidKMSArn")))))
+        #expect(s.view().text.contains("blog.example: InvalidKMSArn") && s.view().text.contains("goes on to the DS of the zones signed"), "\(s.view().text)")
+        _ = s.update(.key(.enter))
+        #expect(s.signZones.phase == .ds)
         let lines = s.view().lines
         #expect(lines.contains { $0.contains("shop.example: enter this DS at its registrar (not Route 53 Domains)") }, "\(lines)")
         #expect(lines.contains { $0.contains("digest      \(digest) ") }, "\(lines)")

@@ -131,7 +131,7 @@ public enum SignZonesStep: WizardStepHandler {
         var st = s.signZones
         defer { s.signZones = st }
         switch (st.phase, a) {
-        case (_, .skip) where st.phase != .signing, (.check, .finish): s.exitCode = 0
+        case (_, .skip) where st.phase != .signing || st.signed.error != nil, (.check, .finish): s.exitCode = 0
         case (.pick, .up): st.cursor = max(0, st.cursor - 1)
         case (.pick, .down): st.cursor = min(st.cursor + 1, max(0, (st.rows.value?.count ?? 1) - 1))
         case (.pick, .toggle):
@@ -150,6 +150,10 @@ public enum SignZonesStep: WizardStepHandler {
             st.planned = .loading
             let zones = pickedRows(s).map(\.id)
             return [.dnssec(.plan(zones: zones, arn: st.keyChoice == 1 ? st.arn : nil))]
+        case (.signing, .choose) where st.signed.error != nil && !st.ksks.isEmpty:
+            // A zone failed after others signed: their DS can still go out.
+            st.phase = .ds
+            st.offset = 0
         case (.plan, .yes):
             guard let p = st.planned.value else { return [] }
             st.phase = .signing
@@ -213,7 +217,8 @@ public enum SignZonesStep: WizardStepHandler {
             let sign = s.signZones.planned.value == nil ? [] : [B([.char("y")], "y", "sign", .yes)]
             return WizardState.keys(sign + WizardState.move("scroll") + [skip])
         case .signing:
-            return WizardState.keys(WizardState.move("scroll"))
+            let onward = s.signZones.signed.error != nil && !s.signZones.ksks.isEmpty ? [B([.enter], "enter", "DS of the signed", .choose)] : []
+            return WizardState.keys(WizardState.move("scroll") + onward + (s.signZones.signed.error != nil ? [skip] : []))
         case .ds:
             var b = WizardState.move("scroll")
             let r = routes(s)

@@ -56,9 +56,10 @@ extension SignZonesStep {
         let st = s.signZones
         let progress = st.progress.flatMap { lines($0, width: r.width, role: follows(st) ? .normal : .dim) }
         var out: [(String, Role)] = [], footer: [(String, Role)] = []
-        if case let .failed(m) = st.signed {
+        if st.phase == .signing, case let .failed(m) = st.signed {
             out = progress + lines("\(Glyph.cross) " + m, width: r.width, role: .error)
-            footer.append(("What was done stays (a rerun of `vanityns dnssec enable` finds it). s ends the wizard.", .dim))
+            footer.append(("What was done stays (a rerun of `vanityns dnssec enable` finds it). "
+                           + (st.ksks.isEmpty ? "s ends the wizard." : "enter goes on to the DS of the zones signed; s ends the wizard."), .dim))
         } else if st.phase == .ds {
             let (domains, others) = routes(s)
             var tables: [(String, Role)] = []
@@ -72,6 +73,7 @@ extension SignZonesStep {
                     + dsLines(domain: d, ksk: k, width: r.width)
             }
             out = follows(st) ? tables + progress : tables + [("", .normal)] + progress
+            if let m = st.signed.error { out += lines("\(Glyph.cross) " + m, width: r.width, role: .error) }
             if !domains.isEmpty {
                 switch st.published {
                 case .idle: footer.append(("p publishes the DS at Route 53 Domains (asked first); r checks the chain", .accent))
