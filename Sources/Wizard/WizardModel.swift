@@ -179,5 +179,7 @@ public struct WizardState: Sendable {
     }
 
     /// Something is unfinished, so quitting asks first.
-    public var hasUnfinishedWork: Bool { step != .account && exitCode == nil && !(step == .verify && verify.report.value != nil) }
+    public var hasUnfinishedWork: Bool {
+        step != .account && exitCode == nil && !(step == .verify && verify.report.value != nil) && !(step == .signZones && SignZonesStep.settled(self))
+    }
 }

@@ -9,7 +9,7 @@ import Terminal
 /// already signs is shown with its key tag and cannot be ticked, a refused key leaves no `y` to press, `s` skips.
 @Suite("Wizard: the sign-zones step")
 struct SignZonesStepTests {
-    @Test("the checklist: signed zones shown as such, not tickable; enter needs a ticked zone; s skips and ends")
+    @Test("the checklist: signed zones shown as such, not tickable; enter needs a ticked zone; q quits without asking")
     func checklist() {
         var s = LayoutTests.state(.signZones)
         _ = s.update(.step(SignZonesStep.Msg.loaded(.success([
@@ -19,13 +19,16 @@ struct SignZonesStepTests {
         #expect(text.contains("[x] example.com   not signed (NOT_SIGNING)"), "\(text)")
         #expect(text.contains("[s] shop.example  signed: SIGNING, key tag 4242"), "\(text)")
         #expect(text.contains("s skip"))
+        var skipped = s
+        _ = skipped.update(.key(.char("s")))
+        #expect(skipped.exitCode == 0)
         _ = s.update(.key(.down)); _ = s.update(.key(.char(" ")))
         #expect(s.signZones.picked == ["Z1"], "a signing zone cannot be ticked")
         _ = s.update(.key(.up)); _ = s.update(.key(.char(" ")))
         _ = s.update(.key(.enter))
         #expect(s.signZones.phase == .pick && s.notice?.text.contains("Tick a zone") == true)
-        _ = s.update(.key(.char("s")))
-        #expect(s.exitCode == 0)
+        _ = s.update(.key(.char("q")))
+        #expect(s.exitCode == 0 && s.confirm == nil, "nothing under way: q quits at once")
     }
 
     @Test("a refused key: the problems in full, nothing to confirm, esc goes back to the key")
@@ -59,6 +62,9 @@ struct SignZonesStepTests {
         #expect(s.view().text.contains("blog.example: InvalidKMSArn") && s.view().text.contains("goes on to the DS of the zones signed"), "\(s.view().text)")
         _ = s.update(.key(.enter))
         #expect(s.signZones.phase == .ds)
+        _ = s.update(.key(.char("q")))
+        #expect(s.confirm != nil && s.exitCode == nil, "signed, the DS not out yet: q asks first")
+        _ = s.update(.key(.char("n")))
         let lines = s.view().lines
         #expect(lines.contains { $0.contains("shop.example: enter this DS at its registrar (not Route 53 Domains)") }, "\(lines)")
         #expect(lines.contains { $0.contains("digest      \(digest) ") }, "\(lines)")

@@ -103,6 +103,12 @@ public enum SignZonesStep: WizardStepHandler {
         return [.dnssec(.load(rows))]
     }
 
+    /// Nothing of the step is under way or half done: before `y`, or the chain checked (quitting then asks nothing).
+    static func settled(_ s: WizardState) -> Bool {
+        let st = s.signZones
+        return [.pick, .key, .plan].contains(st.phase) || (st.phase == .check && !st.status.isLoading)
+    }
+
     /// The zones ticked, in the checklist's order.
     static func pickedRows(_ s: WizardState) -> [Row] { (s.signZones.rows.value ?? []).filter { s.signZones.picked.contains($0.id) } }
 
