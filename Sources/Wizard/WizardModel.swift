@@ -6,7 +6,7 @@ import Terminal
 
 /// What a confirmation does when answered yes: `quit` for the wizard, the others for the step that asked.
 public enum PendingAction: Sendable, Equatable {
-    case quit, createSet, createSetFromZone(id: String, name: String), registrarApply, registrarApplyMigrated, lowerOldNSTTL
+    case quit, createSet, createSetFromZone(id: String, name: String), registrarApply, registrarApplyMigrated, lowerOldNSTTL, publishDS
 }
 
 /// A yes/no question over the current step.
@@ -95,6 +95,8 @@ public enum WizardCommand: Sendable, Equatable {
     case registrarApplyMigrated(domain: String, [DomainNameserver])
     case writeFile(text: String, prefix: String, purpose: FilePurpose)
     case verify(homeDomain: String, zones: [String], hosts: [String])
+    /// The sign-zones step's work (`SignZonesStep.Command`), through the engine of `vanityns dnssec`.
+    case dnssec(SignZonesStep.Command)
     /// Copies `text` to the user's clipboard (OSC 52), or to a 0600 file named from `prefix` when the terminal cannot.
     case copy(text: String, what: String, prefix: String)
 }
@@ -178,5 +180,7 @@ public struct WizardState: Sendable {
     }
 
     /// Something is unfinished, so quitting asks first.
-    public var hasUnfinishedWork: Bool { step != .account && exitCode == nil && !(step == .verify && verify.report.value != nil) }
+    public var hasUnfinishedWork: Bool {
+        step != .account && exitCode == nil && !(step == .verify && verify.report.value != nil) && !(step == .signZones && SignZonesStep.settled(self))
+    }
 }

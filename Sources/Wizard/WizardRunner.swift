@@ -125,6 +125,8 @@ public struct WizardRunner: Sendable {
             send(purpose == .log ? .logSaved(r) : .step(RegistrarStep.Msg.registrarFileWritten(r)))
         case let .copy(text, what, prefix):
             send(.copied(CopyToUser.perform(text, what: what, prefix: prefix, term: term, outbox: terminal, directory: context.stateDirectory)))
+        case let .dnssec(c):
+            await SignZonesStep.run(c, context: context, send: send)
         case let .verify(home, zones, hosts):
             let port = context.queryPort, target = context.resolver
             send(.step(VerifyStep.Msg.verified(await Self.result { try await engine.verify(homeDomain: home, zones: zones, hosts: hosts, queryPort: port, target: target) })))

@@ -62,6 +62,7 @@ public struct WizardStep: Sendable, Equatable, CustomStringConvertible {
         .apply,
         .registrar,
         .verify,
+        .signZones,
     ]
 
     public static func == (a: WizardStep, b: WizardStep) -> Bool { ObjectIdentifier(a.handler) == ObjectIdentifier(b.handler) }

@@ -192,7 +192,7 @@ import Glibc
         let small = try t.waitForText("terminal too small")
         #expect(small.joined(separator: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ").contains("need 80x24, have 40x12"))
         try t.resize(width: 80, height: 24)
-        let back = try t.waitFor(timeout: 2) { $0.first?.contains("step 2/9 Delegation set") == true }
+        let back = try t.waitFor(timeout: 2) { $0.first?.contains("step 2/10 Delegation set") == true }
         #expect(back.contains { $0.contains("+ Create a new set") })
         #expect(!back.contains { $0.contains("too small") })
         try t.sendKeys("C-c")
