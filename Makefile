@@ -40,14 +40,15 @@ build: deps
 # The three builds (debug with the tests, the release build of the .deb, the fuzz targets with sanitizers) each have
 # a build folder of their own (.build, .build-release, .build-fuzz), so they run side by side: optimised Swift
 # compiles a module on one core, and the debug build fills what the two release builds leave idle.
-# The short fuzz pass (FUZZ_CI_SECONDS per target) comes next: a finding fails the run before the long suite.
+# The short fuzz pass (FUZZ_CI_SECONDS per target) comes next: a finding fails the run before the long suite. It runs
+# the targets built at -Onone (FUZZ_OPTIMIZE=0: less than half the CPU of the optimised build `make fuzz` uses).
 # The tests run in TEST_JOBS processes side by side (scripts/test-shards.py): the suites that measure time first and
 # alone, then the rest, the slowest first; most of the suite waits on its stand-ins, not on the CPU.
 # The package test (Tests/CLITests/PackageTests.swift) checks the .deb that `deb` builds; VANITYNS_DEB tells it where.
 TEST_JOBS ?= 3
 test: deps
 	$(MAKE) --no-print-directory -j3 test-build deb fuzz-build
-	FUZZ_SECONDS=$(FUZZ_CI_SECONDS) bash scripts/fuzz.sh
+	FUZZ_OPTIMIZE=0 FUZZ_SECONDS=$(FUZZ_CI_SECONDS) bash scripts/fuzz.sh
 	VANITYNS_DEB=$(abspath $(DEB)) python3 scripts/test-shards.py --jobs $(TEST_JOBS) --swift-flags "$(SWIFT_FLAGS)" 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 ## test-build: the debug build with the test targets (what `make test` runs the suite on)
@@ -58,9 +59,9 @@ test-build: deps
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
 
-## fuzz-build: the libFuzzer targets built, not run (make test builds them beside the release build)
+## fuzz-build: the libFuzzer targets built unoptimised, not run (make test builds them beside the release build)
 fuzz-build: deps
-	FUZZ_BUILD_ONLY=1 bash scripts/fuzz.sh
+	FUZZ_OPTIMIZE=0 FUZZ_BUILD_ONLY=1 bash scripts/fuzz.sh
 
 include install.mk
 
@@ -74,4 +75,4 @@ bench: build
 	bash scripts/bench.sh
 
 clean:
-	rm -rf .build .build-fuzz $(RELEASE_DIR) dist
+	rm -rf .build .build-fuzz .build-fuzz-onone $(RELEASE_DIR) dist
