@@ -185,6 +185,7 @@ def main():
     print(json.dumps({"questions": c.questions, "unanswered": len(c.unanswered), "wrong": len(c.wrong), "late": len(c.late),
                       "changes": c.changes, "slowest_change_s": slowest[0], "slowest_change": slowest[1],
                       "median_change_s": times[len(times) // 2], "changes_over_1s": sum(1 for t in times if t > 1),
+                      "slowest_changes": sorted(c.latencies, reverse=True)[:5],
                       "unanswered_questions": c.unanswered[:20], "wrong_answers": c.wrong[:20], "late_answers": c.late[:20]},
                      indent=1))
 

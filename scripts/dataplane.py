@@ -57,7 +57,10 @@ what moto holds now to be served writes a nonce to STATE/sync-request and waits 
 once every nsd serves a fetch that began after the request; a request cuts the wait between syncs short).
 --timing prints each sync's fetch and apply seconds to stderr. With --route53, moto is read again only when the proxy
 counted a request that may have changed something (GET /__proxy/writes, which answers as soon as the count moves, so
-a change is seen at once), on a sync request, or every --refetch seconds: between changes a sync reads nothing.
+a change is seen at once), on a sync request, or every --refetch seconds: between changes a sync reads nothing. A
+reading after a write lists the zones and reads again the records of only the zones the proxy counted writes to
+since their last reading (and new ones): with 250 zones a reading takes 0.1 s instead of 3 s. A sync request and
+the --refetch reading read every zone (a write straight to moto names no zone).
 
 Usage: dataplane.py --moto http://127.0.0.1:PORT [--route53 http://127.0.0.1:PROXYPORT] --port DNSPORT --state DIR
                     [--addresses FILE] [--interval S] [--refetch S] [--once] [--registry FILE] [--registry-servers N]
@@ -213,19 +216,34 @@ def parent_zone(host):
     return ".".join(labels[-keep:]) + "."
 
 
-def fetch_zones(r53):
+def fetch_zones(r53, known=None, writes=None, every=False):
     """[(zone id, name, records)] of every public hosted zone nsd can load, in moto's order; Route 53 allows two zones
-    of one name (an old zone and its copy in a set, during a migration), so a name may come more than once."""
-    zones = []
+    of one name (an old zone and its copy in a set, during a migration), so a name may come more than once.
+    `known` ({zone id: (writes, records)}, updated here) keeps each zone's records with the proxy's count of writes to
+    the zone when they were read; given `writes` ({zone id: n}, read before this listing), a zone whose count is the
+    same keeps its records and the others are read again (a write still in flight moves the count after it acts, so
+    at worst a zone is read once more than needed). Without `writes`, or with `every`, every zone is read."""
+    zones, seen = [], set()
     for page in r53.get_paginator("list_hosted_zones").paginate():
         for z in page["HostedZones"]:
             name = absolute(z["Name"].lower())  # moto names a zone Route 53 Domains made without the final dot
             if z.get("Config", {}).get("PrivateZone") or "" in name.rstrip(".").split("."):
                 continue  # private, or a name nsd cannot load
-            records = []
-            for rp in r53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=z["Id"]):
-                records += rp["ResourceRecordSets"]
-            zones.append((z["Id"].rsplit("/", 1)[-1], name, records))
+            zid = z["Id"].rsplit("/", 1)[-1]
+            seen.add(zid)
+            count = writes.get(zid, 0) if writes is not None else None
+            if not every and known is not None and count is not None and zid in known and known[zid][0] == count:
+                records = known[zid][1]
+            else:
+                records = []
+                for rp in r53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=z["Id"]):
+                    records += rp["ResourceRecordSets"]
+                if known is not None:
+                    known[zid] = (count, records)
+            zones.append((zid, name, records))
+    if known is not None:
+        for zid in [z for z in known if z not in seen]:
+            known.pop(zid)
     return zones
 
 
@@ -233,6 +251,16 @@ def fetch_zone_name_servers(route53):
     """{zone id: [host]}: the name servers the proxy gives each zone (GetHostedZone's), from its control endpoint."""
     with urllib.request.urlopen(route53.rstrip("/") + "/__proxy/zone-name-servers", timeout=30) as r:
         return {zid: [h.lower().rstrip(".") for h in hosts] for zid, hosts in json.load(r).items()}
+
+
+def fetch_zone_writes(route53):
+    """{zone id: n}: the proxy's count of writes that named each zone (GET /__proxy/writes), or None from an older
+    proxy."""
+    try:
+        with urllib.request.urlopen(route53.rstrip("/") + "/__proxy/writes", timeout=30) as r:
+            return json.load(r).get("zones")
+    except urllib.error.HTTPError:
+        return None
 
 
 class WriteWatch:
@@ -650,8 +678,8 @@ def main():
     ap.add_argument("--state", required=True)
     ap.add_argument("--addresses")
     ap.add_argument("--interval", type=float, default=0.5, help="seconds between syncs")
-    ap.add_argument("--refetch", type=float, default=5, help="seconds after which moto is read again even if the proxy "
-                    "saw no write")
+    ap.add_argument("--refetch", type=float, default=15, help="seconds after which every zone's records are read again "
+                    "even if the proxy saw no write to them (a write straight to moto; a sync request reads them at once)")
     ap.add_argument("--once", action="store_true")
     ap.add_argument("--registry", help="registry file: domains at other registrars, per-server overrides, silent servers")
     ap.add_argument("--registry-servers", type=int, default=2, help="how many servers the registry has (127.0.0.100 up)")
@@ -676,7 +704,7 @@ def main():
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, stop)
     request_file, ack_file = os.path.join(a.state, "sync-request"), os.path.join(a.state, "sync-ack")
-    acked, cache, writes_seen, fetched_at = None, None, None, 0.0
+    acked, cache, writes_seen, fetched_at, records_read = None, None, None, 0.0, {}
     watch = WriteWatch(a.route53) if a.route53 else None
     while True:
         # A caller that wants "served = moto now" writes a nonce; it is acknowledged after a fetch that began later.
@@ -692,10 +720,13 @@ def main():
         if watch:
             watch.moved.clear()
         writes = watch.count if watch else None
-        if (cache is None or writes is None or writes != writes_seen or (request is not None and request != acked)
-                or time.monotonic() - fetched_at > a.refetch):
+        # Only the records of zones written through the proxy since they were read are read again, unless a caller
+        # asked for a sync or --refetch seconds passed: then every zone's (a write past the proxy names no zone).
+        full = cache is None or writes is None or (request is not None and request != acked) or time.monotonic() - fetched_at > a.refetch
+        if full or writes != writes_seen:
             try:
-                hosted = fetch_zones(r53)
+                zone_writes = fetch_zone_writes(a.route53) if a.route53 else None
+                hosted = fetch_zones(r53, records_read, zone_writes, every=full)
                 zone_hosts = fetch_zone_name_servers(a.route53) if a.route53 else {}
                 dnssec_keys = fetch_dnssec_keys(a.route53) if a.route53 else {}
                 if a.route53 and cache is None:
@@ -709,7 +740,9 @@ def main():
             except Exception as e:  # Route 53 Domains unavailable: the registry file alone
                 sys.stderr.write(f"dataplane: route53domains: {e}\n")
                 registrations, ds_records = {}, {}
-            cache, writes_seen, fetched_at = (hosted, zone_hosts, registrations, dnssec_keys, ds_records), writes, time.monotonic()
+            cache, writes_seen = (hosted, zone_hosts, registrations, dnssec_keys, ds_records), writes
+            if full:
+                fetched_at = time.monotonic()
         hosted, zone_hosts, registrations, dnssec_keys, ds_records = cache
         # The derived hosts to give addresses: with the proxy, those of the zones in moto's listing (a zone created or
         # deleted between the two readings would otherwise bring hosts without their zone: lone groups, started and
@@ -725,7 +758,7 @@ def main():
         t_fetched = time.monotonic()
         did = apply(servers, wanted, a.port, a.state, sockets)
         if a.timing:
-            sys.stderr.write(f"{time.strftime('%H:%M:%S')} fetch {t_fetched - t_loop:.3f} s, apply {time.monotonic() - t_fetched:.3f} s: "
+            sys.stderr.write(f"{time.strftime('%H:%M:%S')}.{int(time.time() * 1000) % 1000:03d} fetch {t_fetched - t_loop:.3f} s, apply {time.monotonic() - t_fetched:.3f} s: "
                              f"{len(servers)} nsds, started/reloaded/stopped {did}\n")
         if any(did):
             generation += 1

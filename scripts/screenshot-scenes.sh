@@ -18,6 +18,10 @@ shot_wait "submitted to the registry" 20;               shot_take 08-registrar  
 sleep 2  # let the data plane (nsd, also playing the registry) pick up the changes, as AWS's servers would
 shot_keys Enter;  shot_wait "Every vanity host answers" 30; shot_take 09-verify    "vanityns: step 9, verify"
 shot_keys Tab;    sleep 0.3;                            shot_take 10-log-pane      "vanityns: the live log pane (focused with Tab)"
+shot_keys Tab z;  shot_wait "[x] example.com" 20;       shot_keys Enter
+shot_wait "Create a KMS key";                           shot_keys Enter
+shot_wait "y signs these 2 zones" 20;                   shot_keys y
+shot_wait "p publishes the DS" 60; sleep 0.3;           shot_take 19-sign-zones    "vanityns: step 10, sign zones: signed, the DS to publish"
 shot_stop
 
 # Record sets worth browsing: a weighted pair with a health check, failover, latency, an alias, a long TXT.

@@ -2,7 +2,7 @@
 # behind scripts/route53-proxy.py (which makes it answer like Route 53: reused CallerReferences refused, the
 # delegationsetid filter, changes PENDING for PROXY_PENDING seconds, default 1; PROXY_ARGS adds options such as
 # --buckets), and the nsd data plane (each zone served at the name servers the proxy gives it), on free loopback ports; stops them all on exit, hang-up or interrupt.
-# Sets MOTO_URL (the proxy), DNS_PORT, STANDINS_DIR and exports test credentials (not real ones).
+# Sets MOTO_URL (the proxy), DNS_PORT, STANDINS_DIR and exports test credentials (not real ones) and KMS's endpoint.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -24,6 +24,8 @@ while [ "$DNS_PORT" = "$MOTO_PORT" ] || [ "$DNS_PORT" = "$PROXY_PORT" ]; do DNS_
 MOTO_URL="http://127.0.0.1:$PROXY_PORT"
 export AWS_ACCESS_KEY_ID=AKIDSANDBOX00000001 AWS_SECRET_ACCESS_KEY=sandbox-secret-not-real AWS_DEFAULT_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true
+# KMS (the DNSSEC key of `vanityns dnssec` and the wizard's Sign zones step) is moto's too, through the proxy.
+export AWS_ENDPOINT_URL_KMS="$MOTO_URL"
 
 stop_standins() {
   [ -n "${DATAPLANE_PID:-}" ] && kill "$DATAPLANE_PID" 2>/dev/null && wait "$DATAPLANE_PID" 2>/dev/null || true

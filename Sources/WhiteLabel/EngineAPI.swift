@@ -300,13 +300,14 @@ public protocol WhiteLabelService: Sendable {
     func oldNSTTLChange(zone: String, ttl: Int) async throws -> PlannedChange?
     /// Saves the old NS in the zone's migration journal (what `migrate --undo` restores), then lowers it.
     func applyOldNSTTL(zone: String, _ change: PlannedChange) async throws
-    /// Every set's group of vanity hosts, and the group to offer `setId` under `homeDomain` (its own, else the next free).
-    func hostGroups(homeDomain: String?, setId: String, target: ResolverTarget) async throws -> HostGroupChoice
+    /// Every set's group of vanity hosts, and the group to offer `setId` under `homeDomain` (its own, else the next free),
+    /// read from the home zone's glue: `sets` and the account's zones in `listing` are what the caller listed already.
+    func hostGroups(homeDomain: String?, setId: String, sets: [DelegationSet], listing: [HostedZone], target: ResolverTarget) async throws -> HostGroupChoice
 }
 
 extension WhiteLabelService {
     /// Services that know no other set offer nothing: the wizard keeps ns1..nsN.
-    public func hostGroups(homeDomain: String?, setId: String, target: ResolverTarget) async throws -> HostGroupChoice {
+    public func hostGroups(homeDomain: String?, setId: String, sets: [DelegationSet], listing: [HostedZone], target: ResolverTarget) async throws -> HostGroupChoice {
         HostGroupChoice(taken: [:], suggested: nil)
     }
 

@@ -68,18 +68,17 @@ extension WhiteLabelEngine {
         let home = try homeDomain.map { try DomainName.parse($0, rule: .zoneName) }
         var read: [ResourceRecordSet] = []
         if let home { read = try await route53.listResourceRecordSets(zoneId: findZone(home).id) }
-        let homeRecords = read
+        var glue: [String: [DomainName]] = [:]
+        if let home { glue = await glueGroups(sets: sets, records: read, home: home, target: target) }
+        let groups = glue
         return try await withThrowingTaskGroup(of: (Int, SetSummary).self) { group in
             for (i, set) in sets.enumerated() {
                 group.addTask {
                     let id = ResourceID.bare(set.id ?? "")
                     let zones = try await self.route53.listHostedZones(delegationSetId: id).filter { $0.config?.privateZone != true }
                     let usage = try await self.route53.setUsage(id: id, knownZoneCount: zones.count)
-                    if let home {
-                        let rows = await self.resolveAll(awsNames: set.nameServers, vanityHosts: [], target: target)
-                        if let g = HostGroups.group(of: rows, records: homeRecords, home: home) {
-                            return (i, SetSummary(set: set, hosts: g.map(\.ascii), hostsFrom: "glue", usage: usage))
-                        }
+                    if let g = groups[id] {
+                        return (i, SetSummary(set: set, hosts: g.map(\.ascii), hostsFrom: "glue", usage: usage))
                     }
                     let aws = Set(set.nameServers.map(Canonical.name))
                     for zone in zones.prefix(1) {
@@ -128,26 +127,43 @@ extension HostGroups {
 }
 
 extension WhiteLabelEngine {
-    /// Every set's group (`setSummaries`) and the group for `setId`: its own, else the first free one under
-    /// `homeDomain` (no name with a record in the home zone, none another set's). A home zone that does not exist yet
-    /// holds no glue: the groups then come from the zones' NS.
-    public func hostGroups(homeDomain: String?, setId: String, target: ResolverTarget) async throws -> HostGroupChoice {
-        let home = try homeDomain.map { try DomainName.parse($0, rule: .zoneName) }
-        var records: [ResourceRecordSet] = []
-        var summaries: [SetSummary]
-        if let home, let zone = try? await findZone(home) {
-            records = try await route53.listResourceRecordSets(zoneId: zone.id)
-            summaries = try await setSummaries(homeDomain: home.ascii, target: target)
-        } else {
-            summaries = try await setSummaries(homeDomain: nil, target: target)
+    /// Each of `sets`' group of vanity hosts under `home`, from the home zone's glue in `records` (each set's name
+    /// servers resolved; DNS only, no Route 53 call): set ID -> hosts, for the sets whose every name server has glue.
+    func glueGroups(sets: [DelegationSet], records: [ResourceRecordSet], home: DomainName, target: ResolverTarget) async -> [String: [DomainName]] {
+        await withTaskGroup(of: (String, [DomainName]?).self) { group in
+            for set in sets {
+                group.addTask {
+                    let rows = await self.resolveAll(awsNames: set.nameServers, vanityHosts: [], target: target)
+                    return (ResourceID.bare(set.id ?? ""), HostGroups.group(of: rows, records: records, home: home))
+                }
+            }
+            var out: [String: [DomainName]] = [:]
+            for await (id, g) in group { if let g { out[id] = g } }
+            return out
         }
-        var taken: [String: [String]] = [:]
-        for s in summaries where !s.hosts.isEmpty { taken[ResourceID.bare(s.set.id ?? "")] = s.hosts }
-        guard let home else { return HostGroupChoice(taken: taken, suggested: nil) }
+    }
+
+    /// Every set's group and the group for `setId`: its own, else the first free one under the home domain (no name
+    /// with a record in the home zone, none another set's). Reads what the caller listed (`sets`, the account's zones
+    /// in `listing`) and asks Route 53 only for the home zone's records: no set's zones are listed, so a wizard over a
+    /// fleet still lists the account once. The groups come from the home zone's glue; a home zone that does not exist
+    /// yet holds none, so every group under it is free. Without `homeDomain`, the home domain of the last journaled
+    /// apply is used (none: no groups known yet).
+    public func hostGroups(homeDomain: String?, setId: String, sets: [DelegationSet], listing: [HostedZone],
+                           target: ResolverTarget) async throws -> HostGroupChoice {
+        let remembered = homeDomain ?? journal.all().max { $0.updatedAt < $1.updatedAt }?.homeDomain
+        guard let text = remembered else { return HostGroupChoice(taken: [:], suggested: nil) }
+        let home = try DomainName.parse(text, rule: .zoneName)
+        var records: [ResourceRecordSet] = []
+        let known = listing.contains { DomainName(trusted: $0.name) == home && $0.config?.privateZone != true }
+        if known { records = try await route53.listResourceRecordSets(zoneId: findZone(home, in: listing).id) }
+        let groups = await glueGroups(sets: sets, records: records, home: home, target: target)
+        let taken = groups.mapValues { $0.map(\.ascii) }
+        guard homeDomain != nil else { return HostGroupChoice(taken: taken, suggested: nil) }
         let id = ResourceID.bare(setId)
         if let own = taken[id] { return HostGroupChoice(taken: taken, suggested: own) }
-        let count = summaries.first { ResourceID.bare($0.set.id ?? "") == id }?.set.nameServers.count ?? 4
-        let others = Set(taken.values.flatMap { $0 }.map { DomainName(trusted: $0) })
+        let count = sets.first { ResourceID.bare($0.id ?? "") == id }?.nameServers.count ?? 4
+        let others = Set(groups.values.flatMap { $0 })
         return HostGroupChoice(taken: taken, suggested: HostGroups.nextFree(home: home, records: records, taken: others, count: count).map(\.ascii))
     }
 }

@@ -39,17 +39,20 @@ public struct WizardContext: Sendable {
     public var resumeInfo: (@Sendable () async -> ResumeInfo?)?
     /// Where the credential chain asks for MFA codes (the wizard's own prompt while it runs).
     public var mfa: MFABridge?
+    /// The engine and clients of `vanityns dnssec`, for the sign-zones step (nil: not available).
+    public var dnssec: WizardDNSSEC?
 
     public init(route53: any Route53API, engine: any WhiteLabelService, events: AsyncStream<RequestEvent>, account: AccountInfo,
                 credentialProblem: String? = nil, resolver: ResolverTarget = .system, stateDirectory: URL, queryPort: Int = 53,
                 registrarLookup: (@Sendable (WhiteLabelPlan) async throws -> [DomainNameserver]?)? = nil,
                 registrarApply: (@Sendable (String, [DomainNameserver]) async throws -> Void)? = nil,
                 registrarLookupDomain: (@Sendable (String) async throws -> [DomainNameserver]?)? = nil,
-                resumeInfo: (@Sendable () async -> ResumeInfo?)? = nil, mfa: MFABridge? = nil) {
+                resumeInfo: (@Sendable () async -> ResumeInfo?)? = nil, mfa: MFABridge? = nil, dnssec: WizardDNSSEC? = nil) {
         self.route53 = route53; self.engine = engine; self.events = events; self.account = account
         self.credentialProblem = credentialProblem; self.resolver = resolver; self.stateDirectory = stateDirectory
         self.queryPort = queryPort; self.registrarLookup = registrarLookup; self.registrarApply = registrarApply
         self.resumeInfo = resumeInfo; self.mfa = mfa; self.registrarLookupDomain = registrarLookupDomain
+        self.dnssec = dnssec
     }
 }
 

@@ -4,7 +4,7 @@ import Terminal
 public enum WizardAction: Sendable, Equatable {
     case up, down, pageUp, pageDown, top, bottom, choose, back, toggleLog, help, quit, type, erase, toggle
     case yes, no, skip, detail, rerun, writeFile, registrarApply, saveLog, resume, retry, finish, copy, openRecord
-    case acknowledge, migratedApply, lowerTTL
+    case acknowledge, migratedApply, lowerTTL, next
 }
 
 extension WizardState {

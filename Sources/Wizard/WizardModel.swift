@@ -6,7 +6,7 @@ import Terminal
 
 /// What a confirmation does when answered yes: `quit` for the wizard, the others for the step that asked.
 public enum PendingAction: Sendable, Equatable {
-    case quit, createSet, createSetFromZone(id: String, name: String), registrarApply, registrarApplyMigrated, lowerOldNSTTL
+    case quit, createSet, createSetFromZone(id: String, name: String), registrarApply, registrarApplyMigrated, lowerOldNSTTL, publishDS
 }
 
 /// A yes/no question over the current step.
@@ -62,12 +62,13 @@ public enum WizardCommand: Sendable, Equatable {
     case loadAccountLimit
     case loadSets
     case loadSetLimit(id: String)
-    /// Every set's group of vanity hosts (step 2), and with a home domain the group to offer `setId` (step 3).
-    case loadHostGroups(homeDomain: String?, setId: String)
+    /// Every set's group of vanity hosts (step 2), and with a home domain the group to offer `setId` (step 3), read from
+    /// the home zone's glue with the sets and the account's zones this run listed (`WizardState.hostGroupsCommands`).
+    case loadHostGroups(homeDomain: String?, setId: String, sets: [DelegationSet], listing: [HostedZone])
     case createSet(callerReference: String, fromZoneId: String?)
     case loadAllZones
-    /// The zones of a set, each confirmed with GetHostedZone (ListHostedZones' filter is not trusted: the moto
-    /// stand-in ignores it).
+    /// The zones of a set: one ListHostedZones with the `delegationsetid` filter, started when the set is chosen on
+    /// step 2 so that step 3's validation and step 5 read the same listing.
     case loadSetZones(setId: String)
     /// Reads the journal for an unfinished apply to offer at start.
     case findResume
@@ -94,6 +95,8 @@ public enum WizardCommand: Sendable, Equatable {
     case registrarApplyMigrated(domain: String, [DomainNameserver])
     case writeFile(text: String, prefix: String, purpose: FilePurpose)
     case verify(homeDomain: String, zones: [String], hosts: [String])
+    /// The sign-zones step's work (`SignZonesStep.Command`), through the engine of `vanityns dnssec`.
+    case dnssec(SignZonesStep.Command)
     /// Copies `text` to the user's clipboard (OSC 52), or to a 0600 file named from `prefix` when the terminal cannot.
     case copy(text: String, what: String, prefix: String)
 }
@@ -177,5 +180,7 @@ public struct WizardState: Sendable {
     }
 
     /// Something is unfinished, so quitting asks first.
-    public var hasUnfinishedWork: Bool { step != .account && exitCode == nil && !(step == .verify && verify.report.value != nil) }
+    public var hasUnfinishedWork: Bool {
+        step != .account && exitCode == nil && !(step == .verify && verify.report.value != nil) && !(step == .signZones && SignZonesStep.settled(self))
+    }
 }

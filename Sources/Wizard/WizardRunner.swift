@@ -41,9 +41,9 @@ public struct WizardRunner: Sendable {
             send(.step(DelegationSetStep.Msg.setsLoaded(await Self.result { try await r53.listReusableDelegationSets() })))
         case let .loadSetLimit(id):
             send(.step(DelegationSetStep.Msg.setLimit(id: id, await Self.result { let u = try await r53.setUsage(id: id); return LimitUsage(count: u.count, limit: u.limit) })))
-        case let .loadHostGroups(home, setId):
+        case let .loadHostGroups(home, setId, sets, listing):
             let target = context.resolver
-            let r = await Self.result { try await engine.hostGroups(homeDomain: home, setId: setId, target: target) }
+            let r = await Self.result { try await engine.hostGroups(homeDomain: home, setId: setId, sets: sets, listing: listing, target: target) }
             if let home { send(.step(VanityHostsStep.Msg.hostGroups(home: home, r))) } else { send(.step(DelegationSetStep.Msg.hostGroups(r))) }
         case let .createSet(ref, zoneId):
             let dir = context.stateDirectory, key = zoneId.map { "set-from-\(ResourceID.bare($0))" } ?? "set-new"
@@ -58,7 +58,7 @@ public struct WizardRunner: Sendable {
         case let .loadSetZones(id):
             send(.step(ZonesStep.Msg.setZonesLoaded(await Self.result {
                 try await Self.zonesInSet(id, route53: r53) { send(.step(ZonesStep.Msg.setZonesProgress(done: $0, total: $1))) }
-            })))
+            }, setId: id)))
         case .findResume:
             // Nothing to offer sends nothing (no message, no redraw).
             var info: ResumeInfo?
@@ -125,6 +125,8 @@ public struct WizardRunner: Sendable {
             send(purpose == .log ? .logSaved(r) : .step(RegistrarStep.Msg.registrarFileWritten(r)))
         case let .copy(text, what, prefix):
             send(.copied(CopyToUser.perform(text, what: what, prefix: prefix, term: term, outbox: terminal, directory: context.stateDirectory)))
+        case let .dnssec(c):
+            await SignZonesStep.run(c, context: context, send: send)
         case let .verify(home, zones, hosts):
             let port = context.queryPort, target = context.resolver
             send(.step(VerifyStep.Msg.verified(await Self.result { try await engine.verify(homeDomain: home, zones: zones, hosts: hosts, queryPort: port, target: target) })))

@@ -62,6 +62,7 @@ public struct WizardStep: Sendable, Equatable, CustomStringConvertible {
         .apply,
         .registrar,
         .verify,
+        .signZones,
     ]
 
     public static func == (a: WizardStep, b: WizardStep) -> Bool { ObjectIdentifier(a.handler) == ObjectIdentifier(b.handler) }
@@ -91,7 +92,31 @@ extension WizardState {
 
     /// The account's zones, listed once for the steps that read them.
     mutating func loadAllZones() -> [WizardCommand] {
-        if allZones.value == nil { allZones = .loading; return [.loadAllZones] }
+        if allZones.value == nil && !allZones.isLoading { allZones = .loading; return [.loadAllZones] }
         return []
+    }
+
+    /// The chosen set's zones, listed once (when the set is chosen) for step 3's validation and step 5; a set chosen
+    /// again whose listing is loaded or on its way is not listed again.
+    mutating func loadSetZones() -> [WizardCommand] {
+        let id = delegationSet.chosenSet?.id ?? ""
+        if zones.setZonesOf == id, zones.setZones.value != nil || zones.setZones.isLoading { return [] }
+        zones.setZones = .loading; zones.setZonesChecked = (0, 0); zones.setZonesOf = id
+        return [.loadSetZones(setId: id)]
+    }
+
+    /// The host groups under `homeDomain` (nil: the home domain of the last journaled apply), read from the sets and
+    /// the account's zones already listed; nothing while either is still on its way, or with only one set (it keeps
+    /// ns1..nsN).
+    func hostGroupsCommands(homeDomain: String?) -> [WizardCommand] {
+        guard let sets = delegationSet.sets.value, sets.count > 1, let listing = allZones.value else { return [] }
+        return [.loadHostGroups(homeDomain: homeDomain, setId: delegationSet.chosenSet?.id ?? "", sets: sets, listing: listing)]
+    }
+
+    /// Step 3's validation of the hosts being edited, when it waited for the run's listings (the account's and the
+    /// set's) and they have arrived.
+    func validationThatWaited() -> [WizardCommand] {
+        guard step == .vanityHosts, vanityHosts.editingHosts, !allZones.isLoading, !zones.setZones.isLoading else { return [] }
+        return [.validate(request, generation: vanityHosts.validationGeneration)]
     }
 }

@@ -20,8 +20,10 @@ extension WizardState {
         case let .mfaRequested(serial): mfaPrompt = MFAPromptState(serial: serial); return []
         case let .allZonesLoaded(r):
             allZones = Loadable(r)
-            // A validation that waited for the listing (the hosts being edited) runs now, reading it.
-            return step == .vanityHosts && vanityHosts.editingHosts ? [.validate(request, generation: vanityHosts.validationGeneration)] : []
+            // Step 2's host groups waited for it; a validation that waited for it (the hosts being edited) runs now.
+            let groups = step == .delegationSet ? hostGroupsCommands(homeDomain: nil)
+                : step == .vanityHosts && vanityHosts.editingHosts ? hostGroupsCommands(homeDomain: vanityHosts.homeDomain) : []
+            return groups + validationThatWaited()
         case let .step(m): return m.update(&self)
         case let .logSaved(r): notice = CopyOutcome.logSaved(r); return []
         case let .copied(r): notice = CopyOutcome.notice(r); return []

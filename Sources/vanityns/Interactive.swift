@@ -50,7 +50,7 @@ enum Interactive {
                 try await engine.applyRegistrarChecked(domain: domain, nameservers: nameservers, port: queryPort)
             },
             registrarLookupDomain: { domain in try await engine.registrarUpdate(domain: domain, rows: [])?.current.nameservers },
-            mfa: services.mfa)
+            mfa: services.mfa, dnssec: WizardDNSSEC(engine: engine, clients: services.dnssecClients(options)))
         let code = mode == .wizard ? await WizardApp.runWizard(context) : await WizardApp.runBrowser(context)
         if code != 0 { throw ExitCode(code) }
     }

@@ -75,6 +75,28 @@ import TestSupport
         #expect(status2.stdout.contains(new) && status2.stdout.contains("copied"))
     }
 
+    /// Issue 20's call bound at small size: two zones of 350 plain record sets (two pages each) cost exactly the copy
+    /// (each source read once, one CreateHostedZone, one batch and one GetChange a zone), the parity proof (both zones
+    /// listed again: the source in full, since nothing shorter proves a zone of two pages unchanged), and each
+    /// pre-check once. A call added anywhere (a second listing, a pre-check per zone, a Throttling re-send) fails it.
+    @Test func twoZonesCostTheCopyTheParityListingsAndEachPreCheckOnce() throws {
+        let zones = ["calls-a.example", "calls-b.example"]
+        for z in zones { _ = try f.seedMigration(z, records: 350, small: true) }
+        try f.moto.resetProxyStats()
+        let run = try f.vanity(["migrate", "--set", f.setId, "--yes", "--no-dns-check"] + zones.flatMap { ["--zone", $0] })
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.components(separatedBy: "parity: identical").count == 3, "\(run.stdout)")
+        let stats = try f.moto.proxyStats()
+        // "Domains" is the proxy's name for POST / (Route 53 Domains and STS): not Route 53 calls.
+        let ops = stats.byOperation.filter { $0.key != "Domains" }.mapValues(\.requests)
+        #expect(stats.throttled == 0)
+        #expect(ops == ["ListResourceRecordSets": 12,        // 2 pages x (source for the plan, source and copy for the parity) x 2
+                        "CreateHostedZone": 2, "ChangeResourceRecordSets": 2, "GetChange": 2,
+                        "GetDNSSEC": 2,                      // a signed zone is refused: asked per zone, no batch call exists
+                        "ListTagsForResources": 1, "ListHostedZones": 2, "GetReusableDelegationSet": 1,
+                        "GetReusableDelegationSetLimit": 1, "GetAccountLimit": 1], "\(ops)")
+    }
+
     @Test func killedMidCopyThenRerunConvergesOnOneZoneWithEveryRecordOnce() throws {
         let old = try seed("crash.example", records: 2000)
         let out = NSTemporaryDirectory() + "migrate-\(UUID().uuidString).out"

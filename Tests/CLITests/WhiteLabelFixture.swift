@@ -41,10 +41,11 @@ final class WhiteLabelFixture: @unchecked Sendable {
     }
 
     /// Seeds `zone` outside any set with scripts/seed-migration.py (the full profile) and returns its id.
-    func seedMigration(_ zone: String, records: Int) throws -> String {
+    /// `small`: plain record sets only (A, AAAA, CNAME, MX, TXT), the benchmark's profile.
+    func seedMigration(_ zone: String, records: Int, small: Bool = false) throws -> String {
         let script = LocalServices.packageRoot.appendingPathComponent("scripts/seed-migration.py").path
         let out = try LocalServices.run("/usr/bin/env", ["python3", script, "--endpoint", moto.endpoint, "--zone", zone,
-                                                         "--records", String(records), "--poll", "0.2"],
+                                                         "--records", String(records), "--poll", "0.2"] + (small ? ["--small"] : []),
                                         environment: moto.environment).stdout
         let json = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
         let zones = try #require(json["zones"] as? [String: String])

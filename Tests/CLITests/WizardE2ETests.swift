@@ -88,6 +88,11 @@ import Glibc
     @Test func mainPathAt120x40UsesTheRoom() throws {
         let account = try WizardAccount(seed: .sandbox)
         defer { account.stop() }
+        // A second set (no zone, no hosts) turns on the host groups of steps 2 and 3; the limits are answered, as
+        // Route 53 always answers GetReusableDelegationSetLimit. The calls are counted from here.
+        _ = try account.moto.boto3("r53.create_reusable_delegation_set(CallerReference='second-set')")
+        try account.moto.setLimits(.route53)
+        try account.moto.resetProxyStats()
         let t = try account.wizard(width: 120, height: 40)
         try t.waitForText("reusable delegation sets used")
         try t.sendKeys("Enter")
@@ -103,6 +108,11 @@ import Glibc
         try t.sendKeys("Enter")
         let zones = try t.waitForText("[ ] shop.example")
         #expect(zones.contains { $0.contains("[ ] legacy.example  migrate: outside this set") })
+        // Steps 1 to a loaded step 5 listed the account once and the chosen set once (a page each), two sets or not:
+        // the host groups come from the home zone's glue and that listing, and validation waits for it.
+        let ops = try account.moto.proxyStats().byOperation
+        #expect(ops["ListHostedZones"]?.requests == 2, "\(ops)")
+        #expect(ops["ListHostedZonesByName"] == nil && ops["ListReusableDelegationSets"]?.requests == 1, "\(ops)")
         try t.sendKeys("Space", "Enter")
         try t.waitForText("zone 1 of 2: example.com (home zone)")
         try t.sendKeys("y")
@@ -182,7 +192,7 @@ import Glibc
         let small = try t.waitForText("terminal too small")
         #expect(small.joined(separator: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ").contains("need 80x24, have 40x12"))
         try t.resize(width: 80, height: 24)
-        let back = try t.waitFor(timeout: 2) { $0.first?.contains("step 2/9 Delegation set") == true }
+        let back = try t.waitFor(timeout: 2) { $0.first?.contains("step 2/10 Delegation set") == true }
         #expect(back.contains { $0.contains("+ Create a new set") })
         #expect(!back.contains { $0.contains("too small") })
         try t.sendKeys("C-c")

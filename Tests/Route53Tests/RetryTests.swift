@@ -63,6 +63,17 @@ func xmlAnswer(_ status: Int, _ body: String) -> Result<HTTPResponse, Route53Err
         #expect(await bucket.reserve() > 0)
     }
 
+    /// Change batches larger than the client's change bucket (650 record changes against its 500) are charged whole, so
+    /// batches sent side by side keep to the service's refill: four such batches charged only 500 each went out 0.5 s
+    /// apart and ran 150 changes a batch ahead of a service bucket of 1,000 at 1,000 per second (migrate's Throttling).
+    @Test func aCountAboveTheBurstIsChargedWhole() async {
+        final class Clock: @unchecked Sendable { var now = 100.0 }
+        let clock = Clock()
+        let bucket = TokenBucket(rate: 1000, burst: 500, clock: { clock.now })
+        let waits = [await bucket.reserve(650), await bucket.reserve(650), await bucket.reserve(650)]
+        #expect(zip(waits, [0.15, 0.8, 1.45]).allSatisfy { abs($0 - $1) < 1e-9 }, "\(waits)")
+    }
+
     @Test func tokenBucketReallyWaits() async throws {
         let bucket = TokenBucket(rate: 20, burst: 1)
         let start = Date()

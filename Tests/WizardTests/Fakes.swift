@@ -71,7 +71,12 @@ class FakeRoute53: Route53API, @unchecked Sendable {
         }
         return pages(items, op: "ListHostedZones")
     }
-    func listHostedZonesByName(dnsName: String?, maxItems: Int) async throws -> [HostedZone] { zones.map(\.zone) }
+    /// ListHostedZonesByName calls (a listing of the account from a name on).
+    var byNameListings = 0
+    func listHostedZonesByName(dnsName: String?, maxItems: Int) async throws -> [HostedZone] {
+        lock.withLock { byNameListings += 1 }
+        return zones.map(\.zone)
+    }
     func deleteHostedZone(id: String) async throws -> ChangeInfo { fatalError() }
     func listResourceRecordSetPages(zoneId: String) -> AsyncThrowingStream<[ResourceRecordSet], Error> { pages(records[zoneId] ?? [], op: "ListResourceRecordSets") }
     func changeResourceRecordSets(zoneId: String, changes: [Change], comment: String?) async throws -> ChangeInfo { fatalError() }
@@ -94,7 +99,7 @@ final class FakeEngine: WhiteLabelService, @unchecked Sendable {
     /// What `hostGroups` answers (nil: the protocol's default, no other set known).
     var groups: HostGroupChoice?
 
-    func hostGroups(homeDomain: String?, setId: String, target: ResolverTarget) async throws -> HostGroupChoice {
+    func hostGroups(homeDomain: String?, setId: String, sets: [DelegationSet], listing: [HostedZone], target: ResolverTarget) async throws -> HostGroupChoice {
         guard let groups else { return HostGroupChoice(taken: [:], suggested: nil) }
         return HostGroupChoice(taken: groups.taken, suggested: homeDomain == nil ? nil : groups.suggested)
     }
@@ -233,9 +238,9 @@ struct Harness {
          registrarLookup: (@Sendable (WhiteLabelPlan) async throws -> [DomainNameserver]?)? = nil,
          registrarLookupDomain: (@Sendable (String) async throws -> [DomainNameserver]?)? = nil,
          registrarApply: @escaping @Sendable (String, [DomainNameserver]) async throws -> Void = { _, _ in },
-         resume: ResumeInfo? = nil, mfa: MFABridge? = nil) {
+         resume: ResumeInfo? = nil, mfa: MFABridge? = nil, service: (any WhiteLabelService)? = nil) {
         self.r53 = r53; self.engine = engine
-        let ctx = WizardContext(route53: r53, engine: engine, events: AsyncStream { $0.finish() },
+        let ctx = WizardContext(route53: r53, engine: service ?? engine, events: AsyncStream { $0.finish() },
                                 account: AccountInfo(profile: "work", keyHint: "…7QX4", credentialSource: "profile work", endpoint: "https://route53.amazonaws.com"),
                                 credentialProblem: credentialProblem, stateDirectory: stateDirectory,
                                 registrarLookup: registrarLookup, registrarApply: registrarApply, registrarLookupDomain: registrarLookupDomain,

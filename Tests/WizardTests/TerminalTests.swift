@@ -70,7 +70,7 @@ struct TerminalTests {
             done.set(r.0)
         }
         t.start()
-        #expect(driver.waitForFrame { $0.contains("step 1/9 Account") })
+        #expect(driver.waitForFrame { $0.contains("step 1/10 Account") })
         #expect(driver.waitForFrame { $0.contains("1 of 100 reusable delegation sets used") })
         let draws = driver.drawCount
         try? await Task.sleep(nanoseconds: 300_000_000)
@@ -90,7 +90,7 @@ struct TerminalTests {
             done.set(WizardApp.drive(driver: driver, events: ctx.events, make: { WizardState(size: $0, account: ctx.account) },
                                      initial: { _ in [] }, run: { await runner.run($0, send: $1) }).0)
         }.start()
-        #expect(driver.waitForFrame { $0.contains("step 1/9") })
+        #expect(driver.waitForFrame { $0.contains("step 1/10") })
         driver.feed([.key(.enter), .signal(SIGHUP)])
         #expect(done.wait() == 129)
     }

@@ -15,7 +15,7 @@ struct WizardFlowTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         var h = Harness(size: size, stateDirectory: dir)
         await h.start()
-        #expect(h.lines[0].contains("step 1/9 Account"))
+        #expect(h.lines[0].contains("step 1/10 Account"))
         #expect(h.lines[0].contains("acct …7QX4"))
         #expect(h.screen.contains("1 of 100 reusable delegation sets used"))
         #expect(h.lines[size.height - 1].contains("enter continue"))
@@ -42,7 +42,7 @@ struct WizardFlowTests {
         #expect(h.screen.contains("ns1.example.com"))
         #expect(h.screen.contains("205.251.190.0"))
         #expect(h.screen.contains("IPv6: no AAAA record"))
-        #expect(h.lines[0].contains("step 4/9 Review addresses"))
+        #expect(h.lines[0].contains("step 4/10 Review addresses"))
 
         await h.key(.enter)
         #expect(h.state.step == .zones)
@@ -119,7 +119,7 @@ struct WizardFlowTests {
         #expect(h.state.step == .delegationSet)
         await h.key(.escape)
         #expect(h.state.step == .account)
-        #expect(h.lines[0].contains("step 1/9"))
+        #expect(h.lines[0].contains("step 1/10"))
     }
 
     @Test("a Route 53 error is shown on the step with what to do")
@@ -306,7 +306,7 @@ struct WizardFlowTests {
         await h.key(.enter)
         #expect(h.state.step == .account)
         await h.send(.resize(Size(width: 80, height: 24)))
-        #expect(h.lines[0].contains("step 1/9 Account"))
+        #expect(h.lines[0].contains("step 1/10 Account"))
         #expect(h.lines.count == 24 && h.lines.allSatisfy { TextWidth.of($0) == 80 })
     }
 

@@ -9,8 +9,9 @@ creates act but lose their answer (the connection closes); POST /__proxy/page-si
 pages; POST /__proxy/limits?sets=5&... sets or (with "none") unsets a limit; POST /__proxy/dnssec?zone=ID&status=S sets
 GetDNSSEC's answer; POST /__proxy/traffic-policy-instance?zone=ID&name=N&type=T[&policy=P&version=V&ttl=S&id=I]
 registers an instance; GET /__proxy/zone-name-servers answers {zone id: [its four name servers]} ([] for a private one);
-GET /__proxy/writes answers {"writes": N}, the requests answered so far that may have changed something (every one but
-a GET), so dataplane.py reads moto again only when N moved; with ?after=M&wait=S it answers once N is not M, or after
+GET /__proxy/writes answers {"writes": N, "zones": {zone id: n}}, the requests answered so far that may have changed
+something (every one but a GET), and of them those that named a zone (in their path, or the zone a create made), so
+dataplane.py reads moto again only when N moved, and only the records of the zones whose n moved; with ?after=M&wait=S it answers once N is not M, or after
 S seconds (at most 10): dataplane.py hears of a change at once instead of polling for it.
 POST /__proxy/lose-answers, POST /__proxy/faults and GET /__proxy/lost are faults.py's (lost answers, random faults);
 GET /__proxy/dnssec-keys and POST /__proxy/dataplane?port=N are dnssec.py's (the key files the data plane signs with,
@@ -86,7 +87,7 @@ class ControlMixin:
         if "after" in q:  # the lock is held here; waiting on the condition releases it
             after = int(q["after"])
             writes_changed.wait_for(lambda: state["writes"] != after, timeout=min(10.0, float(q.get("wait", "5"))))
-        return {"writes": state["writes"]}
+        return {"writes": state["writes"], "zones": dict(state["zone_writes"])}
 
     def control_zone_name_servers(self, _):
         """{zone id: [its four name servers]} as GetHostedZone answers them here ([] for a private zone)."""

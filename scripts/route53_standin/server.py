@@ -9,7 +9,7 @@ Usage: route53-proxy.py PORT UPSTREAM_URL [DELAY] [--pending S] [--buckets] [--c
                         [--page-size N] [--limits zones-per-set=N,hosted-zones=N,sets=N] [--domains-pending S]
                         [--state-dir DIR]
 """
-import argparse, http.client, http.server, time, urllib.parse
+import argparse, http.client, http.server, re, time, urllib.parse
 
 from . import pacing
 from .store import lock, settings, state, writes_changed
@@ -23,6 +23,9 @@ from .faults import FaultsMixin
 from .pacing import PacingMixin, operation
 from .records import RecordsMixin
 from .zones import ZonesMixin
+
+# A request path that names one hosted zone (its records, its DNSSEC, its deletion): /2013-04-01/hostedzone/ID...
+ZONE_PATH = re.compile(r"/hostedzone/([A-Za-z0-9]+)")
 
 # moto's address (scheme, host, port), from the command line.
 upstream_address = urllib.parse.urlsplit("http://127.0.0.1:5000")
@@ -121,13 +124,19 @@ class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, DNSSECMixin, 
         self.answer(status, data, hdrs)
 
     def handle_request(self):
-        """Answers the request; then counts it as a possible write unless it was a read or a control call."""
+        """Answers the request; then counts it as a possible write unless it was a read or a control call, and as a
+        write to the zone its path names or the zone it created (so dataplane.py reads again only those records)."""
+        self.created_zone_id = None  # one handler answers every request of a kept-alive connection
         try:
             self._go()
         finally:
             if self.command != "GET" and not getattr(self, "control_call", True):
+                named = ZONE_PATH.search(self.path or "")
+                zone = getattr(self, "created_zone_id", None) or (named.group(1) if named else None)
                 with lock:
                     state["writes"] += 1
+                    if zone:
+                        state["zone_writes"][zone] = state["zone_writes"].get(zone, 0) + 1
                     writes_changed.notify_all()
 
     do_GET = do_POST = do_DELETE = handle_request

@@ -30,5 +30,6 @@ state = {
     "page_size": 300,
     "stats": {"requests": 0, "throttled": 0, "by_operation": {}},
     "writes": 0,          # requests answered that may have changed something (all but GETs), for GET /__proxy/writes
+    "zone_writes": {},    # zone id -> those of the writes that named the zone (its path, or the zone a create made)
 }
 zone_writes = threading.Lock()  # one ChangeResourceRecordSets at a time: each batch is checked against the zone it changes

@@ -100,6 +100,7 @@ class ZonesMixin:
     def created_zone(self, request, doc):
         """A new zone: its name servers (its own, or its set's), then Route 53's apex NS and SOA. Returns its id."""
         zid = bare(doc.findtext("%s/%s" % (tag("HostedZone"), tag("Id"))))
+        self.created_zone_id = zid  # counted as a write to this zone: its SOA and NS are rewritten below
         sid = bare(request.findtext(tag("DelegationSetId")) or "")
         state["zone_set"][zid] = sid
         ds = doc.find(tag("DelegationSet"))

@@ -43,14 +43,16 @@ public actor TokenBucket {
         return r
     }
 
-    /// Takes `count` tokens (at most `burst`) and returns how many seconds the caller must wait before using them
-    /// (0 when they were there).
+    /// Takes `count` tokens and returns how many seconds the caller must wait before using them (0 when they were
+    /// there). A count above the burst (a change batch of more record changes than the client's bucket holds, which
+    /// the service's larger bucket takes) is charged whole: charged only up to the burst, batches sent side by side
+    /// ran ahead of the service's refill and were throttled (migrate's copies, 4 zones at a time).
     public func reserve(_ count: Double = 1) -> Double {
         let now = clock()
         let r = rate(at: now)
         tokens = min(burst, tokens + (now - last) * r)
         last = now
-        tokens -= min(count, burst)
+        tokens -= count
         recent.append(now)
         recent.removeAll { now - $0 > Self.window }
         return tokens >= 0 ? 0 : -tokens / r

@@ -33,6 +33,14 @@ extension WhiteLabelEngine {
         return arn
     }
 
+    /// The ARN of the plan's KMS key: the key named or found, or the one `--create-kms-key` plans, made now.
+    public func dnssecKeyArn(_ plan: DNSSECEnablePlan, clients: DNSSECClients, progress: @Sendable (String) -> Void) async throws -> String {
+        switch plan.key {
+        case let .existing(arn): return arn
+        case .create: return try await createDNSSECKey(clients: clients, progress: progress)
+        }
+    }
+
     /// The KSK's CallerReference, derived from the zone and the KMS key: a rerun sends the same one.
     public static func kskReference(zoneId: String, kmsArn: String) -> String {
         "vanityns-ksk-\(zoneId)-\(DNSSECKeyRules.parse(kmsArn)?.keyId ?? kmsArn)".prefix(128).description

@@ -16,7 +16,7 @@ public enum DelegationSetStep: WizardStepHandler {
         public var sourceZoneCursor = 0
         public var creatingSet = false
         public var chosenSet: DelegationSet?
-        /// Each set's group of vanity hosts (set ID -> hosts), read from its zones' NS; nil until read.
+        /// Each set's group of vanity hosts (set ID -> hosts), read from the home zone's glue; nil until read.
         public var hostGroups: [String: [String]]?
 
         /// Sets, then the two create rows.
@@ -35,9 +35,10 @@ public enum DelegationSetStep: WizardStepHandler {
                 s.delegationSet.sets = Loadable(r)
                 s.delegationSet.setCursor = min(s.delegationSet.setCursor, max(0, s.delegationSet.setItemsCount - 1))
                 guard case .success = r else { return [] }
-                // Host groups only matter with a second set (each reads one listing per set): one set keeps ns1..nsN.
+                // Host groups only matter with a second set: they are read from the home zone's glue and the account's
+                // zones, listed now (step 3 reads the same listing); one set keeps ns1..nsN.
                 let sets = s.delegationSet.sets.value ?? []
-                return sets.compactMap(\.id).map { .loadSetLimit(id: $0) } + (sets.count > 1 ? [.loadHostGroups(homeDomain: nil, setId: "")] : [])
+                return sets.compactMap(\.id).map { .loadSetLimit(id: $0) } + (sets.count > 1 ? s.loadAllZones() + s.hostGroupsCommands(homeDomain: nil) : [])
             case let .hostGroups(r):
                 s.delegationSet.hostGroups = (try? r.get())?.taken ?? [:]
                 return []
@@ -53,7 +54,7 @@ public enum DelegationSetStep: WizardStepHandler {
                     s.delegationSet.sets = .loaded(all)
                     s.delegationSet.setCursor = all.firstIndex(where: { $0.id == set.id }) ?? 0
                     s.notice = ("Created delegation set \(set.id ?? ""). Press enter to use it.", .ok)
-                    return (set.id.map { [.loadSetLimit(id: $0)] } ?? []) + (all.count > 1 ? [.loadHostGroups(homeDomain: nil, setId: "")] : [])
+                    return (set.id.map { [.loadSetLimit(id: $0)] } ?? []) + (all.count > 1 ? s.loadAllZones() + s.hostGroupsCommands(homeDomain: nil) : [])
                 case let .failure(e):
                     s.notice = ("Could not create the set: \(e.message)", .error)
                     return []
@@ -103,7 +104,8 @@ public enum DelegationSetStep: WizardStepHandler {
                 if d.chosenSet?.id != set.id { s.vanityHosts.hosts = []; s.vanityHosts.homeDomain = nil; s.vanityHosts.editingHosts = false }
                 d.chosenSet = set
                 s.delegationSet = d
-                return s.goNext()
+                // The set's zones are listed once, now: step 3's validation and step 5 read that listing.
+                return s.loadSetZones() + s.goNext()
             } else if d.setCursor == n {
                 s.confirm = Confirmation(question: "Create a new reusable delegation set? Route 53 assigns four name servers; it costs nothing until zones use it.", action: .createSet)
             } else {

@@ -37,10 +37,10 @@ public enum VanityHostsStep: WizardStepHandler {
         public func update(_ s: inout WizardState) -> [WizardCommand] {
             switch self {
             case let .debounceFired(g):
-                // While the run's listing of the account is on its way, validation waits for it (allZonesLoaded
-                // validates then) rather than listing the account itself.
-                guard g == s.vanityHosts.validationGeneration, s.vanityHosts.editingHosts, !s.allZones.isLoading else { return [] }
-                return [.validate(s.request, generation: g)]
+                // While the run's listing of the account or of the set is on its way, validation waits for it (its
+                // arrival validates then) rather than listing it itself.
+                guard g == s.vanityHosts.validationGeneration else { return [] }
+                return s.validationThatWaited()
             case let .validated(g, problems):
                 if g == s.vanityHosts.validationGeneration { s.vanityHosts.problems = problems; s.vanityHosts.validatedGeneration = g }
                 return []
@@ -91,8 +91,7 @@ public enum VanityHostsStep: WizardStepHandler {
                     s.vanityHosts.hosts = defaultHosts(s)
                 }
                 s.vanityHosts.editingHosts = true; s.vanityHosts.hostCursor = 0
-                let several = (s.delegationSet.sets.value?.count ?? 0) > 1
-                return revalidate(&s) + (several ? [.loadHostGroups(homeDomain: name, setId: s.delegationSet.chosenSet?.id ?? "")] : [])
+                return revalidate(&s) + s.hostGroupsCommands(homeDomain: name)
             default: break
             }
             return []

@@ -41,6 +41,7 @@ public enum VerifyStep: WizardStepHandler {
         case .up: s.verify.verifyOffset = max(0, s.verify.verifyOffset - 1)
         case .down: s.verify.verifyOffset = min(s.verify.verifyOffset + 1, s.verifyMaxOffset)
         case .finish: s.exitCode = 0
+        case .next: return s.go(.signZones)
         default: break
         }
         return []
@@ -50,7 +51,8 @@ public enum VerifyStep: WizardStepHandler {
 
     static func keymap(_ s: WizardState) -> Keymap<WizardAction> {
         WizardState.keys([B([.char("r")], "r", "recheck", .rerun)] + WizardState.move("scroll") + [
-            B([.char("c")], "c", "copy", .copy), B([.enter], "enter", "finish", .finish)])
+            B([.char("c")], "c", "copy", .copy), B([.char("z")], "z", "sign zones (DNSSEC)", footer: false, .next),
+            B([.enter], "enter", "finish", .finish)])
     }
 
     static func animating(_ s: WizardState) -> Bool { s.verify.report.isLoading }
@@ -116,7 +118,7 @@ extension WizardState {
         func add(_ text: String, _ role: Role) { for l in Widgets.wrap(text, width: width) { summary.append((l, role)) } }
         for p in report.parentProblems { add("\(Glyph.cross) parent: " + p, .error) }
         if report.passed {
-            add("\(Glyph.check) Every vanity host answers for every zone.", .ok)
+            add("\(Glyph.check) Every vanity host answers for every zone; z signs them (optional DNSSEC).", .ok)
         } else {
             add("\(Glyph.cross) Not yet: registrar changes can take up to a day or two. r checks again.", .warn)
             let first = report.rows.first { !$0.passed }

@@ -28,13 +28,19 @@ public enum ZonesStep: WizardStepHandler {
     }
 
     public enum Msg: WizardStepMsg {
-        case setZonesLoaded(Result<[HostedZone], UIError>)
+        /// The listing of set `setId` (nil: whichever set is being listed).
+        case setZonesLoaded(Result<[HostedZone], UIError>, setId: String? = nil)
         /// The set's zones listed so far (one filtered listing).
         case setZonesProgress(done: Int, total: Int)
 
         public func update(_ s: inout WizardState) -> [WizardCommand] {
             switch self {
-            case let .setZonesLoaded(r): s.zones.setZones = Loadable(r)
+            case let .setZonesLoaded(r, id):
+                // A listing of a set chosen before is not this set's.
+                guard id == nil || id == s.zones.setZonesOf else { return [] }
+                s.zones.setZones = Loadable(r)
+                // A validation of step 3 that waited for the set's listing runs now, reading it.
+                return s.validationThatWaited()
             case let .setZonesProgress(done, total): s.zones.setZonesChecked = (done, total)
             }
             return []
@@ -45,16 +51,14 @@ public enum ZonesStep: WizardStepHandler {
 
     static func enter(_ s: inout WizardState) -> [WizardCommand] {
         s.zones.zonesCursor = 0
-        let id = s.delegationSet.chosenSet?.id ?? ""
-        if s.zones.setZonesOf == id, s.zones.setZones.value != nil { return s.loadAllZones() }
-        return reload(&s)
+        // The set's listing started when it was chosen (loaded or on its way): not listed again.
+        return s.loadSetZones() + s.loadAllZones()
     }
 
     /// Lists the set's zones (and the account's, when not listed yet) again.
     static func reload(_ s: inout WizardState) -> [WizardCommand] {
-        let id = s.delegationSet.chosenSet?.id ?? ""
-        s.zones.setZones = .loading; s.zones.setZonesChecked = (0, 0); s.zones.setZonesOf = id
-        return [.loadSetZones(setId: id)] + s.loadAllZones()
+        s.zones.setZonesOf = nil
+        return s.loadSetZones() + s.loadAllZones()
     }
 
     static func act(_ s: inout WizardState, _ a: WizardAction, key: Key) -> [WizardCommand] {
