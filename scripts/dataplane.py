@@ -60,7 +60,10 @@ counted a request that may have changed something (GET /__proxy/writes, which an
 a change is seen at once), on a sync request, or every --refetch seconds: between changes a sync reads nothing. A
 reading after a write lists the zones and reads again the records of only the zones the proxy counted writes to
 since their last reading (and new ones): with 250 zones a reading takes 0.1 s instead of 3 s. A sync request and
-the --refetch reading read every zone (a write straight to moto names no zone).
+the --refetch reading read every zone (a write straight to moto names no zone). Once a reading is served it tells
+the stand-in how many writes it serves (POST /__proxy/dataplane-served), and GetChange says INSYNC only for the
+changes among them: a command that waits for INSYNC and then asks the name servers finds the change there, as on
+Route 53.
 
 Usage: dataplane.py --moto http://127.0.0.1:PORT [--route53 http://127.0.0.1:PROXYPORT] --port DNSPORT --state DIR
                     [--addresses FILE] [--interval S] [--refetch S] [--once] [--registry FILE] [--registry-servers N]
@@ -164,6 +167,18 @@ def announce(route53, port):
         urllib.request.urlopen(request, timeout=10).close()
     except urllib.error.HTTPError:
         pass
+
+
+def report_served(route53, writes):
+    """Tells the stand-in that every nsd serves what its first `writes` writes did (POST /__proxy/dataplane-served):
+    GetChange says INSYNC for those changes only, as Route 53 does once a change is on all its DNS servers. Returns
+    `writes`, or None when the stand-in could not be told (it is told again after the next reading)."""
+    request = urllib.request.Request(route53.rstrip("/") + f"/__proxy/dataplane-served?writes={writes}", method="POST")
+    try:
+        urllib.request.urlopen(request, timeout=10).close()
+        return writes
+    except (urllib.error.URLError, OSError):
+        return None
 
 
 def host_addresses(ipv4):
@@ -704,7 +719,7 @@ def main():
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, stop)
     request_file, ack_file = os.path.join(a.state, "sync-request"), os.path.join(a.state, "sync-ack")
-    acked, cache, writes_seen, fetched_at, records_read = None, None, None, 0.0, {}
+    acked, cache, writes_seen, fetched_at, records_read, served_reported = None, None, None, 0.0, {}, None
     watch = WriteWatch(a.route53) if a.route53 else None
     while True:
         # A caller that wants "served = moto now" writes a nonce; it is acknowledged after a fetch that began later.
@@ -765,6 +780,8 @@ def main():
             with open(os.path.join(a.state, "generation.tmp"), "w") as f:
                 f.write(str(generation))
             os.replace(os.path.join(a.state, "generation.tmp"), os.path.join(a.state, "generation"))
+        if a.route53 and writes_seen is not None and writes_seen != served_reported:
+            served_reported = report_served(a.route53, writes_seen)
         if request is not None and request != acked:
             with open(ack_file + ".tmp", "w") as f:
                 f.write(request)

@@ -14,6 +14,8 @@ something (every one but a GET), and of them those that named a zone (in their p
 dataplane.py reads moto again only when N moved, and only the records of the zones whose n moved; with ?after=M&wait=S it answers once N is not M, or after
 S seconds (at most 10): dataplane.py hears of a change at once instead of polling for it.
 POST /__proxy/lose-answers, POST /__proxy/faults and GET /__proxy/lost are faults.py's (lost answers, random faults);
+POST /__proxy/dataplane-served?writes=N: the data plane serves what the first N writes did (GetChange says INSYNC
+only for those changes, as Route 53 says INSYNC once a change is on all its DNS servers).
 GET /__proxy/dnssec-keys and POST /__proxy/dataplane?port=N are dnssec.py's (the key files the data plane signs with,
 and where its registry servers answer).
 """
@@ -37,6 +39,7 @@ class ControlMixin:
                     "/__proxy/limits": self.control_limits, "/__proxy/dnssec": self.control_dnssec,
                     "/__proxy/traffic-policy-instance": self.control_traffic_policy_instance,
                     "/__proxy/zone-name-servers": self.control_zone_name_servers, "/__proxy/writes": self.control_writes,
+                    "/__proxy/dataplane-served": self.control_dataplane_served,
                     "/__proxy/lose-answers": self.control_lose_answers, "/__proxy/faults": self.control_faults,
                     "/__proxy/lost": self.control_lost, "/__proxy/dnssec-keys": control_dnssec_keys,
                     "/__proxy/dataplane": control_dataplane}
@@ -88,6 +91,12 @@ class ControlMixin:
             after = int(q["after"])
             writes_changed.wait_for(lambda: state["writes"] != after, timeout=min(10.0, float(q.get("wait", "5"))))
         return {"writes": state["writes"], "zones": dict(state["zone_writes"])}
+
+    def control_dataplane_served(self, q):
+        """POST /__proxy/dataplane-served?writes=N: the data plane serves everything the first N writes did, so a
+        change among them is INSYNC (once --pending seconds passed too)."""
+        state["served_writes"] = max(state["served_writes"] or 0, int(q["writes"]))
+        return {"served_writes": state["served_writes"]}
 
     def control_zone_name_servers(self, _):
         """{zone id: [its four name servers]} as GetHostedZone answers them here ([] for a private zone)."""

@@ -214,7 +214,7 @@ class DNSSECMixin:
         info = ET.SubElement(doc, tag("ChangeInfo"))
         cid = "C" + uuid.uuid4().hex[:20].upper()
         with lock:  # GetChange answers it (INSYNC at once; pacing.py's pending() makes it PENDING for --pending s)
-            state["changes"][cid] = time.monotonic() - settings.pending
+            state["changes"][cid] = (time.monotonic() - settings.pending, 0)
         leaf(info, "Id", "/change/" + cid)
         leaf(info, "Status", "INSYNC")
         leaf(info, "SubmittedAt", now_iso())

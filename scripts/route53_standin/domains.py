@@ -24,14 +24,27 @@ REMOVE_DNSSEC operation. Refusals: InvalidInput for an algorithm Route 53 Domain
 past 8 keys; DuplicateRequest while another DNSSEC operation on the domain is in progress. The data plane reads
 DnssecKeys and serves their DS at the parent.
 """
-import base64, hashlib, json, struct, time, uuid
+import base64, hashlib, json, struct, threading, time, uuid
 
 from .dnssec import key_tag, wire_name
 
-from .store import lock, settings, state
+from .store import lock, settings, state, writes_changed
 
 TARGET = "Route53Domains_v20140515."
 JSON_TYPE = "application/x-amz-json-1.1"
+
+
+def count_when_done():
+    """Counts a write when an operation submitted now succeeds (--domains-pending seconds later), so the data plane
+    (which reads registrations again only after a write) serves its outcome then."""
+    def bump():
+        with lock:
+            state["writes"] += 1
+            writes_changed.notify_all()
+    if settings.domains_pending > 0:
+        timer = threading.Timer(settings.domains_pending + 0.01, bump)
+        timer.daemon = True
+        timer.start()
 
 
 def json_answer(status, document):
@@ -140,6 +153,7 @@ class DomainsMixin:
                   "SubmittedDate": now, "Nameservers": [{k: v for k, v in s.items() if k in ("Name", "GlueIps")}
                                                          for s in servers]}
             state["domain_ops"][op["OperationId"]] = op
+        count_when_done()
         return json_answer(200, {"OperationId": op["OperationId"]})
 
     def dnssec_operation(self, domain, kind, **fields):
@@ -151,6 +165,7 @@ class DomainsMixin:
                 return json_error("DuplicateRequest", "The request is already in progress for the domain.")
             op = dict({"OperationId": str(uuid.uuid4()), "DomainName": domain, "Type": kind, "SubmittedDate": now}, **fields)
             state["domain_ops"][op["OperationId"]] = op
+        count_when_done()
         return json_answer(200, {"OperationId": op["OperationId"]})
 
     def registered(self, domain):

@@ -120,7 +120,10 @@ class PacingMixin:
 
     # -- a change is PENDING for a while. moto reuses change ids, so each change gets an id of the proxy's own.
     def pending(self, data):
-        if settings.pending <= 0:
+        """The answer's ChangeInfo made PENDING under an id of the stand-in's own; GetChange says INSYNC once
+        --pending seconds passed and, with a data plane, once it serves the change (as Route 53 says INSYNC once the
+        change is on all its DNS servers): the request's place in the count of writes is set when it is counted."""
+        if settings.pending <= 0 and state["served_writes"] is None:
             return data
         doc = ET.fromstring(data)
         info = doc.find(tag("ChangeInfo"))
@@ -128,17 +131,20 @@ class PacingMixin:
             return data
         cid = "C" + uuid.uuid4().hex[:20].upper()
         with lock:
-            state["changes"][cid] = time.monotonic()
+            state["changes"][cid] = (time.monotonic(), None)
+        self.changes_answered = getattr(self, "changes_answered", []) + [cid]
         info.find(tag("Id")).text = "/change/" + cid
         info.find(tag("Status")).text = "PENDING"
         return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(doc)
 
     def get_change(self, cid):
         with lock:
-            submitted = state["changes"].get(cid)
-        if submitted is None:
+            change, served = state["changes"].get(cid), state["served_writes"]
+        if change is None:
             return False
-        status = "PENDING" if time.monotonic() - submitted < settings.pending else "INSYNC"
+        submitted, write = change
+        on_servers = served is None or (write is not None and served >= write)
+        status = "INSYNC" if time.monotonic() - submitted >= settings.pending and on_servers else "PENDING"
         doc = ET.Element(tag("GetChangeResponse"))
         info = ET.SubElement(doc, tag("ChangeInfo"))
         ET.SubElement(info, tag("Id")).text = "/change/" + cid

@@ -26,6 +26,8 @@ from .zones import ZonesMixin
 
 # A request path that names one hosted zone (its records, its DNSSEC, its deletion): /2013-04-01/hostedzone/ID...
 ZONE_PATH = re.compile(r"/hostedzone/([A-Za-z0-9]+)")
+# The JSON APIs' actions that only read (Route 53 Domains' GetDomainDetail, ListOperations; KMS's DescribeKey, ...).
+READ_ACTIONS = ("Get", "List", "Describe", "Check", "View")
 
 # moto's address (scheme, host, port), from the command line.
 upstream_address = urllib.parse.urlsplit("http://127.0.0.1:5000")
@@ -126,18 +128,34 @@ class Handler(PacingMixin, RecordsMixin, ZonesMixin, AnswersMixin, DNSSECMixin, 
     def handle_request(self):
         """Answers the request; then counts it as a possible write unless it was a read or a control call, and as a
         write to the zone its path names or the zone it created (so dataplane.py reads again only those records)."""
-        self.created_zone_id = None  # one handler answers every request of a kept-alive connection
+        self.created_zone_id, self.changes_answered = None, []  # one handler answers every request of a connection
         try:
             self._go()
         finally:
-            if self.command != "GET" and not getattr(self, "control_call", True):
+            if self.may_write():
                 named = ZONE_PATH.search(self.path or "")
                 zone = getattr(self, "created_zone_id", None) or (named.group(1) if named else None)
                 with lock:
                     state["writes"] += 1
                     if zone:
                         state["zone_writes"][zone] = state["zone_writes"].get(zone, 0) + 1
+                    for cid in self.changes_answered:
+                        state["changes"][cid] = (state["changes"][cid][0], state["writes"])
                     writes_changed.notify_all()
+
+    def may_write(self):
+        """Whether the request may have changed something: not a GET or a control call, not a read sent as a POST
+        (ListTagsForResources; the JSON APIs' Get*, List*, Describe* and Check* actions: Route 53 Domains, KMS,
+        STS), so the data plane's own reads of registrations do not make it read everything again."""
+        if self.command == "GET" or getattr(self, "control_call", True):
+            return False
+        op = operation(self.command, urllib.parse.urlsplit(self.path).path, {})
+        if op == "ListTagsForResources":
+            return False
+        if op == "Domains":
+            action = (self.headers.get("X-Amz-Target") or "").rsplit(".", 1)[-1]
+            return bool(action) and not action.startswith(READ_ACTIONS)
+        return True
 
     do_GET = do_POST = do_DELETE = handle_request
 

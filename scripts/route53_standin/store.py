@@ -17,7 +17,7 @@ state = {
     "set_refs": {},       # CallerReference -> set id
     "set_ref_of": {},     # set id -> the CallerReference it was created with
     "zone_set": {},       # zone id -> delegation set id ('' for a zone's own name servers)
-    "changes": {},        # change id -> time it was submitted
+    "changes": {},        # change id -> (time it was submitted, its place in the count of writes once counted)
     "drop_creates": 0,
     "zone_ns": {},        # zone id -> its four name servers, where they are not moto's (derived, or its set's)
     "set_ns": {},         # set id -> its four name servers, for a set made from a zone or any plain set but the first
@@ -30,6 +30,7 @@ state = {
     "page_size": 300,
     "stats": {"requests": 0, "throttled": 0, "by_operation": {}},
     "writes": 0,          # requests answered that may have changed something (all but GETs), for GET /__proxy/writes
+    "served_writes": None,  # the count of writes the data plane serves all of (POST /__proxy/dataplane-served), None without one
     "zone_writes": {},    # zone id -> those of the writes that named the zone (its path, or the zone a create made)
 }
 zone_writes = threading.Lock()  # one ChangeResourceRecordSets at a time: each batch is checked against the zone it changes
