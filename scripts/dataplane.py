@@ -35,8 +35,10 @@ The registry file (JSON, reread at every sync):
   {"domains": {"example.org.": [{"Name": "ns1.example.org", "GlueIps": ["192.0.2.1", "2001:db8::1"]}, ...]},
    "servers": {"b.registry.test.": {"example.com.": [...]}},
    "silent": [{"Name": "c.registry.test.", "Address": "127.0.0.102"}],
-   "ds": {"example.org.": ["12345 13 2 ABCD..."]}, "ds_ttl": 3600}
-"ds" holds the DS records of domains at other registrars (what a user enters there), served at "ds_ttl" seconds.
+   "ds": {"example.org.": ["12345 13 2 ABCD..."]}, "ds_ttl": 3600, "ns_ttl": 172800}
+"ds" holds the DS records of domains at other registrars (what a user enters there), served at "ds_ttl" seconds;
+"ns_ttl" is the TTL of every delegation (NS and glue; default 172800 s, what .com gives), small in tests that wait
+out an old delegation (`migrate --dnssec` publishes the copy's DS only after it).
 
 DNSSEC (see Signer): a hosted zone whose signing the stand-in has enabled (EnableHostedZoneDNSSEC with an active
 KSK) is served signed with ldns-signzone and the stand-in's key files; every parent zone the registry serves is
@@ -382,7 +384,7 @@ def parent_of(domain):
     return domain.split(".", 1)[1] if domain.count(".") > 1 else None
 
 
-def registry_zones(registrations, servers, ds=None, signer=None):
+def registry_zones(registrations, servers, ds=None, signer=None, ns_ttl=172800):
     """The parent zones with each registered domain's delegation, its DS records (`ds`: {domain: ([DS rdata], TTL)})
     and in-bailiwick glue, plus registry.test.; each signed with the registry's keys when `signer` is given.
     `servers`: [(host, address)] listed as every parent zone's NS."""
@@ -395,10 +397,10 @@ def registry_zones(registrations, servers, ds=None, signer=None):
                                 + [f"{parent} 3600 IN NS {host}" for host, _ in servers])
         for ns in nameservers:
             host = absolute(ns["Name"].lower())
-            body.append(f"{domain} 172800 IN NS {host}")
+            body.append(f"{domain} {ns_ttl} IN NS {host}")
             if host.endswith("." + domain):  # glue only for hosts inside the delegated domain
                 for ip in ns.get("GlueIps", []):
-                    body.append(f"{host} 172800 IN {'AAAA' if ':' in ip else 'A'} {ip}")
+                    body.append(f"{host} {ns_ttl} IN {'AAAA' if ':' in ip else 'A'} {ip}")
         values, ttl = ds.get(domain, ([], 0))
         body += [f"{domain} {ttl} IN DS {v}" for v in values]
     texts = {z: "\n".join(b) + "\n" for z, b in zones.items()}
@@ -434,7 +436,8 @@ def registry_views(registrations, registry, count, signer=None, ds_records=None)
     own = registry_servers(count)
     listed = own + [(absolute(x["Name"].lower()), x["Address"]) for x in registry.get("silent", [])]
     ds = registry_ds(registry, ds_records)
-    return {host: (address, registry_zones(registry_delegations(registrations, registry, host), listed, ds, signer))
+    ns_ttl = int(registry.get("ns_ttl", 172800))
+    return {host: (address, registry_zones(registry_delegations(registrations, registry, host), listed, ds, signer, ns_ttl))
             for host, address in own}
 
 

@@ -13,7 +13,7 @@ struct DNSSECCommand: AsyncParsableCommand {
 }
 
 /// Progress lines of the DNSSEC steps (on stdout for text output).
-private func progress(_ global: GlobalOptions) -> @Sendable (String) -> Void {
+func dnssecProgress(_ global: GlobalOptions) -> @Sendable (String) -> Void {
     let text = global.output == .text
     return { line in if text { Console.out("  " + line) } }
 }
@@ -45,7 +45,7 @@ struct DNSSECEnable: AsyncParsableCommand {
 
     func run() async throws {
         try await Guarded.run(global) { s in
-            let engine = s.engine(), clients = s.dnssecClients(global), say = progress(global)
+            let engine = s.engine(), clients = s.dnssecClients(global), say = dnssecProgress(global)
             let plan = try await engine.dnssecEnablePlan(zones: zones, kmsKey: kmsKey, createKey: createKey, clients: clients)
             var publications: [String: DSPublication] = [:]
             for z in plan.zones { publications[z.zoneId] = await engine.dsPublication(zoneName: z.zoneName) }
@@ -57,20 +57,8 @@ struct DNSSECEnable: AsyncParsableCommand {
             var waiting: [String] = []
             for z in plan.zones {
                 let ksk = try await engine.signZone(z, kmsArn: arn, clients: clients, progress: say)
-                switch publications[z.zoneId] ?? .otherRegistrar(domain: z.zoneName) {
-                case let .route53Domains(domain, _):
-                    Console.out(DNSSECText.dsTable(domain: domain, ksk: ksk))
-                    guard try Console.confirm("Publish this DS through Route 53 Domains (AssociateDelegationSignerToDomain)?", assumeYes: yes) else {
-                        throw Console.fail("\(z.zoneName) signs; its DS was not published (run `vanityns dnssec enable` again to publish it)")
-                    }
-                    try await engine.associateDS(domain: domain, ksk: ksk, clients: clients, progress: say)
-                case let .otherRegistrar(domain):
-                    Console.out("\(domain) is not registered with Route 53 Domains: enter this DS at its registrar.")
-                    Console.out(DNSSECText.dsTable(domain: domain, ksk: ksk))
-                }
-                let behind = try await engine.waitForParentDS(zoneName: z.zoneName, records: [ksk.dsRecord], present: true, port: global.queryPort,
-                                                              target: s.resolverTarget, timeout: publications[z.zoneId].isRoute53Domains ? dsWait : 0,
-                                                              progress: say)
+                let behind = try await DNSSECSteps.publishDS(zoneName: z.zoneName, ksk: ksk, publication: publications[z.zoneId], dsWait: dsWait, yes: yes,
+                                                             rerun: "vanityns dnssec enable", engine: engine, clients: clients, services: s, global: global)
                 if behind.isEmpty {
                     Console.out("\(z.zoneName): signed; every parent server serves its DS (key tag \(ksk.keyTag))")
                 } else {
@@ -86,9 +74,6 @@ struct DNSSECEnable: AsyncParsableCommand {
     }
 }
 
-private extension Optional where Wrapped == DSPublication {
-    var isRoute53Domains: Bool { if case .route53Domains? = self { return true }; return false }
-}
 
 
 /// The zones `--zone` names (IDs or names), or every public zone of the account.
@@ -166,68 +151,10 @@ struct DNSSECDisable: AsyncParsableCommand {
     func run() async throws {
         guard !zones.isEmpty else { throw ValidationError("name at least one --zone to unsign") }
         try await Guarded.run(global) { s in
-            let engine = s.engine(), clients = s.dnssecClients(global), say = progress(global)
+            let engine = s.engine(), clients = s.dnssecClients(global)
             for z in try await dnssecZones(zones, s) {
-                let name = z.name
-                var (parent, _) = await engine.parentDS(of: name, port: global.queryPort, target: s.resolverTarget)
-                var served = Array(Set(parent.flatMap { $0.records ?? [] })).sorted()
-                let ttl = await engine.parentDSTTL(of: name, port: global.queryPort, target: s.resolverTarget)
-                let detail = try await clients.route53.getDNSSECDetail(zoneId: z.id)
-                if served.isEmpty && !detail.signing && !detail.keySigningKeys.contains(where: { $0.status == "ACTIVE" }) {
-                    Console.out("\(name): not signed and no DS at the parent; nothing to do")
-                    continue
-                }
-                if !served.isEmpty {
-                    engine.forgetDSGone(zoneId: z.id)
-                    Console.out("\(name): the parent serves DS " + served.joined(separator: ", ") + " (TTL \(ttl.map(String.init) ?? "?") s)")
-                    let tags = Set(served.compactMap { Int($0.split(separator: " ")[0]) })
-                    if case let .route53Domains(domain, held) = await engine.dsPublication(zoneName: name), held.contains(where: { tags.contains($0.keyTag) }) {
-                        guard try Console.confirm("Remove the DS of \(domain) at Route 53 Domains (DisassociateDelegationSignerFromDomain)?", assumeYes: yes) else {
-                            throw Console.fail("nothing was changed")
-                        }
-                        try await engine.disassociateDS(domain: domain, keyTags: tags, clients: clients, progress: say)
-                        let behind = try await engine.waitForParentDS(zoneName: name, records: served, present: false, port: global.queryPort,
-                                                                      target: s.resolverTarget, timeout: dsWait, progress: say)
-                        (parent, _) = await engine.parentDS(of: name, port: global.queryPort, target: s.resolverTarget)
-                        served = behind.isEmpty ? [] : Array(Set(parent.flatMap { $0.records ?? [] })).sorted()
-                    } else {
-                        Console.out("  at the registrar of \(name), remove the DS record(s): " + served.joined(separator: "; "))
-                    }
-                }
-                if !served.isEmpty {
-                    let still = parent.filter { !($0.records ?? []).isEmpty }.map { "\($0.server) (\($0.address))" }
-                    guard force else {
-                        throw Console.fail("\(name): \(still.count) parent server address(es) still serve a DS (\(still.joined(separator: ", "))); "
-                                           + "signing stays on so the domain keeps validating. Run `vanityns dnssec disable` again once the DS is "
-                                           + "removed at the registrar (or --force)", code: 4)
-                    }
-                    Console.error("warning: \(name): the parent still serves a DS; with signing off, validating resolvers answer SERVFAIL for "
-                                  + "\(name) and everything under it until the DS is removed and its TTL (\(ttl.map(String.init) ?? "?") s) has passed")
-                    guard try Console.confirm("Unsign \(name) anyway?", assumeYes: yes) else { throw Console.fail("nothing was changed") }
-                } else {
-                    let gone = try engine.dsGone(zoneId: z.id, ttl: ttl ?? dsTTL)
-                    let until = gone.since.addingTimeInterval(Double(gone.ttl))
-                    let left = until.timeIntervalSinceNow
-                    if left > maxWait {
-                        throw Console.fail("\(name): no parent server serves a DS; resolvers may keep it for its TTL (\(gone.ttl) s): run `vanityns "
-                                           + "dnssec disable` again after \(ISO8601DateFormatter().string(from: until))", code: 5)
-                    }
-                    if left > 0 {
-                        Console.out("  \(name): waiting out the DS TTL (\(Int(left.rounded(.up))) s left)")
-                        try await Task.sleep(nanoseconds: UInt64(left * 1e9))
-                    }
-                    guard try Console.confirm("Turn DNSSEC signing off for \(name) (DisableHostedZoneDNSSEC, DeactivateKeySigningKey)?", assumeYes: yes) else {
-                        throw Console.fail("nothing was changed")
-                    }
-                }
-                do {
-                    try await engine.unsignZone(zoneId: z.id, zoneName: name, clients: clients, progress: say)
-                } catch let e as Route53Error where e.code == "KeySigningKeyInParentDSRecord" {
-                    throw Console.fail("\(name): Route 53 refuses to stop signing while the parent serves the DS of the zone's key-signing key "
-                                       + "(\(e.description)); nothing was changed: remove the DS at the registrar first")
-                }
-                engine.forgetDSGone(zoneId: z.id)
-                Console.out("\(name): unsigned")
+                try await DNSSECSteps.unsign(z, DNSSECSteps.Waits(dsWait: dsWait, maxWait: maxWait, dsTTL: dsTTL), force: force, yes: yes,
+                                             rerun: "vanityns dnssec disable", engine: engine, clients: clients, services: s, global: global)
             }
         }
     }

@@ -21,6 +21,9 @@ struct MigrateCommand: AsyncParsableCommand {
               copy (each zone confirmed) and check parity
           vanityns migrate --set ID --zone example.org --domain example.com
               copy, then switch the new zone to the vanity hosts
+          vanityns migrate --dnssec --set ID --zone example.org --domain example.com [--kms-key ARN]
+              a signed zone: DS out and its TTL waited, old zone unsigned, copy and
+              cut over, the copy signed, its DS published (rerun to resume)
           vanityns migrate --status [--zone example.org]
               parent delegation, changes since the copy, when the old zone may go
           vanityns migrate --resync --zone example.org
@@ -32,7 +35,9 @@ struct MigrateCommand: AsyncParsableCommand {
         the new are asked the same questions (every name and type but routing-policy sets) without recursion, on \
         --query-port; --no-dns-check leaves that out (for a host that cannot reach port 53).
 
-        Exit codes: 0 done, 1 failure (a pre-check, a zone that failed, records or answers not the same), 64 usage error.
+        Exit codes: 0 done, 1 failure (a pre-check, a zone that failed, records or answers not the same), 4 (--dnssec) \
+        the registrar is to act (remove the old DS, set the name servers, enter the new DS), 5 (--dnssec) a TTL to wait \
+        out, 64 usage error.
         """)
     @OptionGroup var global: GlobalOptions
     @Option(help: "The reusable delegation set to move the zones into, or `auto`: each zone into a set with room that holds no zone of its name, parent or child.") var set: String?
@@ -43,6 +48,15 @@ struct MigrateCommand: AsyncParsableCommand {
     @Flag(help: "Copy the old zone's changes since the copy into the new zone (deletions included, after a yes).") var resync = false
     @Flag(help: "Delete the new zone (its records first); refused once the parent delegates to it.") var undo = false
     @Flag(name: .customLong("acknowledge-dnssec"), help: "Go on although the old zone is signed or its parent holds a DS.") var acknowledgeDNSSEC = false
+    @Flag(help: "With --domain: move a signed zone in five steps: its DS out at the parent and its TTL waited out, the old zone unsigned, copy and cut over, the copy signed, its DS published.")
+    var dnssec = false
+    @Option(name: .customLong("kms-key"), help: "With --dnssec: the KMS key to sign the copy with (default: the old zone's key-signing key's).") var kmsKey: String?
+    @Option(name: .customLong("ds-wait"), help: "With --dnssec: seconds to wait for every parent server to stop (or start) serving a DS (default 900).")
+    var dsWait: Double = 900
+    @Option(name: .customLong("max-wait"), help: "With --dnssec: longest TTL wait done in-process, in seconds (default 300); longer ones exit 5.")
+    var maxWait: Double = 300
+    @Option(name: .customLong("ds-ttl"), help: "With --dnssec: the DS TTL to wait out when no parent server serves a DS now (default 86400).")
+    var dsTTL: UInt32 = 86400
     @Flag(name: .customLong("list-records"), help: "With --plan: list every value the copy writes, one per line.") var listRecords = false
     @Flag(name: .customLong("skip-preflight"), help: "With --domain: send the registrar update without first checking that every vanity host answers for the zone (risky).")
     var skipPreflight = false
@@ -70,6 +84,10 @@ struct MigrateCommand: AsyncParsableCommand {
         if auto && domain != nil {
             throw ValidationError("--set auto places the zones in several sets, each with its own vanity hosts: copy first, then cut over set by set with `vanityns migrate --set ID --zone Z --domain HOME`")
         }
+        if dnssec && (domain == nil || auto || acknowledgeDNSSEC || plan || modes > 0) {
+            throw ValidationError("--dnssec moves signed zones into one set and cuts them over: give --set ID and --domain HOME (not --set auto, --plan or --acknowledge-dnssec)")
+        }
+        if !dnssec && (kmsKey != nil) { throw ValidationError("--kms-key goes with --dnssec") }
         if let t = oldNSTTL, !(60...172_800).contains(t) { throw ValidationError("--old-ns-ttl must be between 60 and 172800 seconds") }
         if !(1...8).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 8") }
         if (hosts != nil || soaRName != nil || oldNSTTL != nil) && domain == nil {
@@ -83,6 +101,7 @@ struct MigrateCommand: AsyncParsableCommand {
             if status { return try await MigrationFollowUp.status(engine, zones: zones, services: s, global: global) }
             if resync { return try await MigrationFollowUp.resync(engine, zone: zones[0], yes: yes, global: global) }
             if undo { return try await MigrationFollowUp.undo(engine, zone: zones[0], services: s, yes: yes, global: global) }
+            if dnssec { return try await migrateSigned(engine, services: s) }
             if set?.lowercased() == "auto" { return try await copyPlaced(engine, services: s) }
             try await copy(engine, services: s, setId: set!, zones: zones)
         }
@@ -114,14 +133,14 @@ struct MigrateCommand: AsyncParsableCommand {
 
     /// - Parameter account: the account as read so far in this run (nil: read it); on return, as this plan read it
     ///   with the zones its copy made added.
-    private func copy(_ engine: WhiteLabelEngine, services s: Services, setId: String, zones: [String], knownSet: KnownSet? = nil) async throws {
+    func copy(_ engine: WhiteLabelEngine, services s: Services, setId: String, zones: [String], knownSet: KnownSet? = nil) async throws {
         var account: KnownAccount?
         try await copy(engine, services: s, setId: setId, zones: zones, knownSet: knownSet, account: &account)
     }
 
-    private func copy(_ engine: WhiteLabelEngine, services s: Services, setId: String, zones: [String], knownSet: KnownSet?,
+    func copy(_ engine: WhiteLabelEngine, services s: Services, setId: String, zones: [String], knownSet: KnownSet?,
                       account: inout KnownAccount?) async throws {
-        let migration = try await engine.planMigration(MigrationRequest(setId: setId, zones: zones, acknowledgeDNSSEC: acknowledgeDNSSEC,
+        let migration = try await engine.planMigration(MigrationRequest(setId: setId, zones: zones, acknowledgeDNSSEC: acknowledgeDNSSEC || dnssec,
                                                                         resolver: s.resolverTarget, queryPort: noDNSCheck ? nil : global.queryPort,
                                                                         knownSet: knownSet, knownAccount: account))
         account = KnownAccount(zones: migration.account, usage: migration.accountUsage)

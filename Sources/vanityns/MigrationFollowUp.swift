@@ -8,6 +8,11 @@ enum MigrationFollowUp {
     static func status(_ engine: WhiteLabelEngine, zones: [String], services s: Services, global: GlobalOptions) async throws {
         let journals = engine.migrationJournals().filter { j in zones.isEmpty || zones.contains { DomainName(trusted: $0).fqdn == j.zoneName } }
             .filter { $0.state != .undone }
+        let signed = engine.signedMigrations().filter { m in zones.isEmpty || zones.contains { DomainName(trusted: $0).fqdn == m.zoneName } }
+        if global.output == .text {
+            for m in signed { Console.out("\(m.zoneName.dropLast()): signed-zone migration (migrate --dnssec), KMS key \(m.kmsArn):\n" + m.lines.joined(separator: "\n")) }
+        }
+        if journals.isEmpty && !signed.isEmpty && global.output == .text { return }
         guard !journals.isEmpty else {
             throw Console.fail("no migration in \(engine.stateDirectory.path)" + (zones.isEmpty ? "" : " for " + zones.joined(separator: ", "))
                                + "; `vanityns migrate --set ID --zone ZONE` starts one")

@@ -74,9 +74,10 @@ public final class DataPlane: @unchecked Sendable {
     /// Name servers are `["Name": host, "GlueIps": [addresses]]`. `ds`: the DS records of domains at other registrars
     /// (`["shop.example.": ["12345 13 2 ABCD..."]]`), served with Route 53 Domains' at `dsTTL` seconds (default 3600).
     public func setRegistry(domains: [String: [[String: Any]]] = [:], servers: [String: [String: [[String: Any]]]] = [:],
-                            silent: [[String: String]] = [], ds: [String: [String]] = [:], dsTTL: Int? = nil) throws {
+                            silent: [[String: String]] = [], ds: [String: [String]] = [:], dsTTL: Int? = nil, nsTTL: Int? = nil) throws {
         var file: [String: Any] = ["domains": domains, "servers": servers, "silent": silent, "ds": ds]
         file["ds_ttl"] = dsTTL
+        file["ns_ttl"] = nsTTL
         try atomicWrite(file, to: registryFile)
         try waitForMotoChanges()
     }

@@ -92,7 +92,8 @@ extension WhiteLabelEngine {
                     problems.append(InputProblem(subject: c.subject, message: signing + ". Route 53 does not move DNSSEC: remove the DS record at the "
                                                  + "registrar first and wait its TTL (`vanityns dnssec disable --zone \(c.zone.id)` does both, then "
                                                  + "stops signing), migrate and cut over, then sign the new zone and publish its DS (`vanityns dnssec "
-                                                 + "enable --zone` with the new zone's ID). "
+                                                 + "enable --zone` with the new zone's ID); `vanityns migrate --dnssec --set ID --zone "
+                                                 + "\(c.zone.name.dropLast()) --domain HOME` runs these steps itself. "
                                                  + MigrationRefused.acknowledgeHint))
                     dnssecRefused = true
                     continue
