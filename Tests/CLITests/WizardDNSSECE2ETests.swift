@@ -28,16 +28,7 @@ import TestSupport
         """).trimmingCharacters(in: .whitespacesAndNewlines)
         let t = try account.wizard(width: 80, height: 24, extraEnvironment: ["NO_COLOR": "1", "LANG": "C", "LC_ALL": "C"])
         try account.confirmHomeZoneApply(t)
-        try t.waitForText("Done. Next: the registrar", timeout: 30)
-        try t.sendKeys("Enter")
-        try t.waitForText("Registered with Route 53 Domains")
-        try t.sendKeys("a")
-        try t.waitForText("Set the name servers of example.com")
-        try t.sendKeys("y")
-        try t.waitForText("submitted to the registry", timeout: 20)
-        try account.dns.waitForMotoChanges()
-        try t.sendKeys("Enter")
-        try t.waitForText("Every vanity host answers for every zone", timeout: 20)
+        try account.registrarAtRoute53DomainsThenVerify(t, domain: "example.com")
         try t.waitForText("z signs them (optional DNSSEC)")
 
         // The checklist: example.com not signed yet, ticked; s would skip.

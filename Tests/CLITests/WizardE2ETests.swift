@@ -53,19 +53,9 @@ import Glibc
         #expect(plan.contains { $0.contains("… 6 more glue records (d shows all)") }, "at 80x24 the glue is summarised")
         try t.sendKeys("y")
 
-        // 7, 8: applied; the registrar update at Route 53 Domains asked first.
-        try t.waitForText("Done. Next: the registrar", timeout: 30)
-        try t.sendKeys("Enter")
-        try t.waitForText("Registered with Route 53 Domains")
-        try t.sendKeys("a")
-        try t.waitForText("Set the name servers of example.org at Route 53 Domains")
-        try t.sendKeys("y")
-        try t.waitForText("submitted to the registry", timeout: 20)
-        try account.dns.waitForMotoChanges()
-        try t.sendKeys("Enter")
-
-        // 9: every vanity host answers; enter ends the wizard with status 0.
-        try t.waitForText("Every vanity host answers for every zone", timeout: 20)
+        // 7, 8: applied; the registrar update at Route 53 Domains asked first. 9: every vanity host answers; enter
+        // ends the wizard with status 0.
+        try account.registrarAtRoute53DomainsThenVerify(t, domain: "example.org at Route 53 Domains")
         try t.sendKeys("Enter")
         #expect(try t.waitForExit() == 0)
 
@@ -118,16 +108,7 @@ import Glibc
         try t.sendKeys("y")
         try t.waitForText("zone 2 of 2: shop.example")
         try t.sendKeys("y")
-        try t.waitForText("Done. Next: the registrar", timeout: 30)
-        try t.sendKeys("Enter")
-        try t.waitForText("Registered with Route 53 Domains")
-        try t.sendKeys("a")
-        try t.waitForText("Set the name servers of example.com")
-        try t.sendKeys("y")
-        try t.waitForText("submitted to the registry", timeout: 20)
-        try account.dns.waitForMotoChanges()
-        try t.sendKeys("Enter")
-        let verify = try t.waitForText("Every vanity host answers for every zone", timeout: 20)
+        let verify = try account.registrarAtRoute53DomainsThenVerify(t, domain: "example.com")
 
         // The room is used: the frame spans 120 columns, the log pane shows eight lines, and all sixteen verify rows
         // (4 hosts x 2 addresses x 2 zones) fit without a scroll marker.
@@ -473,6 +454,22 @@ final class WizardAccount: @unchecked Sendable {
             try t.waitForText(text)
             try t.sendKeys(key)
         }
+    }
+
+    /// From the applied plan through step 8 (the registrar: `domain` at Route 53 Domains, its update asked first and
+    /// submitted, the registry serving it) to step 9's passing verify; returns that screen.
+    @discardableResult
+    func registrarAtRoute53DomainsThenVerify(_ t: TmuxSession, domain: String) throws -> [String] {
+        try t.waitForText("Done. Next: the registrar", timeout: 30)
+        try t.sendKeys("Enter")
+        try t.waitForText("Registered with Route 53 Domains")
+        try t.sendKeys("a")
+        try t.waitForText("Set the name servers of \(domain)")
+        try t.sendKeys("y")
+        try t.waitForText("submitted to the registry", timeout: 20)
+        try dns.waitForMotoChanges()
+        try t.sendKeys("Enter")
+        return try t.waitForText("Every vanity host answers for every zone", timeout: 20)
     }
 
     func setIds() throws -> [String] {
