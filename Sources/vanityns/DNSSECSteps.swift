@@ -28,11 +28,16 @@ enum DNSSECSteps {
             engine.forgetDSGone(zoneId: z.id)
             Console.out("\(name): the parent serves DS " + served.joined(separator: ", ") + " (TTL \(ttl.map(String.init) ?? "?") s)")
             let tags = Set(served.compactMap { Int($0.split(separator: " ")[0]) })
-            if case let .route53Domains(domain, held) = await engine.dsPublication(zoneName: name), held.contains(where: { tags.contains($0.keyTag) }) {
-                guard try Console.confirm("Remove the DS of \(domain) at Route 53 Domains (DisassociateDelegationSignerFromDomain)?", assumeYes: yes) else {
-                    throw Console.fail("nothing was changed")
+            if case let .route53Domains(domain, held) = await engine.dsPublication(zoneName: name) {
+                // The registry serves what Route 53 Domains holds: once it holds none of these, the parent follows.
+                if held.contains(where: { tags.contains($0.keyTag) }) {
+                    guard try Console.confirm("Remove the DS of \(domain) at Route 53 Domains (DisassociateDelegationSignerFromDomain)?", assumeYes: yes) else {
+                        throw Console.fail("nothing was changed")
+                    }
+                    try await engine.disassociateDS(domain: domain, keyTags: tags, clients: clients, progress: say)
+                } else {
+                    Console.out("  \(domain): Route 53 Domains no longer holds that DS; waiting for the parent servers to stop serving it")
                 }
-                try await engine.disassociateDS(domain: domain, keyTags: tags, clients: clients, progress: say)
                 let behind = try await engine.waitForParentDS(zoneName: name, records: served, present: false, port: global.queryPort,
                                                               target: s.resolverTarget, timeout: waits.dsWait, progress: say)
                 (parent, _) = await engine.parentDS(of: name, port: global.queryPort, target: s.resolverTarget)

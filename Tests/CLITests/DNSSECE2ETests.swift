@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `vanityns dnssec` end to end against the stand-ins, on the vanity zones of the seeded account: example.com (the
 /// home zone, at Route 53 Domains, delegated to the vanity hosts with glue by `apply --registrar-glue`) and
@@ -124,5 +127,59 @@ import TestSupport
         #expect(audit.status == 2 && (audit.stdout.split(separator: "\n").first { $0.hasPrefix("example.com") } ?? "").contains("DS unsigned"), "\(audit.stdout)")
         let verify = try f.vanity(["verify", "--domain", "example.com"])
         #expect(verify.status == 2 && (verify.stdout + verify.stderr).contains("but Route 53 does not sign the zone"), "\(verify.stdout)\n\(verify.stderr)")
+    }
+
+    /// How many Route 53 Domains operations of `type` exist (boto3), those of `status` when given.
+    func operations(_ f: WhiteLabelFixture, _ type: String, status: String? = nil) throws -> Int {
+        let filter = status.map { "Status=['\($0)']" } ?? ""
+        return Int(try f.moto.boto3("print(sum(1 for o in domains.list_operations(\(filter))['Operations'] if o['Type'] == '\(type)'))")
+            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    /// Starts `vanityns ARGS`, waits until Route 53 Domains has an operation of `type` IN_PROGRESS, and kills it (-9).
+    func killWhileInProgress(_ f: WhiteLabelFixture, _ args: [String], _ type: String) throws {
+        let run = try SpawnedProcess(arguments: [CLI.binary] + args + f.common, environment: CLI.environment(f.moto.environment))
+        let deadline = Date().addingTimeInterval(60)
+        while run.isRunning, try operations(f, type, status: "IN_PROGRESS") == 0, Date() < deadline { usleep(100_000) }
+        #expect(run.isRunning, "\(args[0...1]) still waits on its \(type) operation")
+        kill(run.pid, SIGKILL); _ = run.waitForExit()
+    }
+
+    @Test func killedWhileRoute53DomainsAddsOrRemovesTheDSARerunWaitsForThatOperationAndNeverSendsASecond() throws {
+        // A Route 53 Domains operation stays IN_PROGRESS for 6 s, and refuses a second DS change meanwhile (as the service does).
+        let f = try WhiteLabelFixture(domainsPendingSeconds: 6)
+        defer { f.stop() }
+        try f.dns.setRegistry(domains: [:], dsTTL: 1)   // the registry's DS TTL: 1 s, so disable need not wait an hour
+        #expect(try f.vanity(["apply", "--yes", "--registrar-glue", "--set", f.setId, "--domain", "example.com"]).status == 0)
+        let home = try zoneId(f, "example.com.")
+        let enable = ["dnssec", "enable", "--yes", "--zone", home, "--create-kms-key"]
+        // The first run's AssociateDelegationSignerToDomain answer is lost, then the run is killed while it waits.
+        try f.moto.loseAnswers(of: "AssociateDelegationSignerToDomain")
+        try killWhileInProgress(f, enable, "ADD_DNSSEC")
+        #expect(try operations(f, "ADD_DNSSEC", status: "IN_PROGRESS") == 1, "the killed run's DS is still being added")
+        let resumed = try f.vanity(enable)
+        #expect(resumed.status == 0 && resumed.stdout.contains("is still in progress; waiting for it")
+                && resumed.stdout.contains("already holds the DS"), "\(resumed.stdout)\n\(resumed.stderr)")
+        #expect(try operations(f, "ADD_DNSSEC") == 1, "one AssociateDelegationSignerToDomain in all: not resent after its lost answer or the kill")
+        #expect(try f.moto.lostAnswers().lost["AssociateDelegationSignerToDomain"] == 1, "the answer was lost")
+        let signed = try written(f, home)
+        let tag = try f.moto.boto3("print(r53.get_dnssec(HostedZoneId='\(home)')['KeySigningKeys'][0]['KeyTag'])").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(signed.hasPrefix("SIGNING [('vanityns_ksk', 'ACTIVE', ") && signed.hasSuffix("[\(tag)]"), "one KSK, its DS held: \(signed)")
+        try f.dns.waitForMotoChanges()
+        #expect(try f.dns.delv("www.example.com", root: "com.").stdout.contains("; fully validated"), "secure")
+
+        let disable = ["dnssec", "disable", "--yes", "--zone", home]
+        try f.moto.loseAnswers(of: "DisassociateDelegationSignerFromDomain")
+        try killWhileInProgress(f, disable, "REMOVE_DNSSEC")
+        #expect(try written(f, home).hasPrefix("SIGNING"), "killed before signing was turned off")
+        let off = try f.vanity(disable)
+        #expect(off.status == 0 && off.stdout.contains("is still in progress; waiting for it") && off.stdout.contains("unsigned"),
+                "\(off.stdout)\n\(off.stderr)")
+        #expect(try operations(f, "REMOVE_DNSSEC") == 1, "one DisassociateDelegationSignerFromDomain in all, after a lost answer and a kill")
+        #expect(try f.moto.lostAnswers().lost["DisassociateDelegationSignerFromDomain"] == 1, "the answer was lost")
+        let unsigned = try written(f, home)
+        #expect(unsigned.hasPrefix("NOT_SIGNING [('vanityns_ksk', 'INACTIVE', ") && unsigned.hasSuffix("[]"), "\(unsigned)")
+        try f.dns.waitForMotoChanges()
+        #expect(try f.dns.delv("www.example.com", root: "com.").stdout.contains("; unsigned answer"), "insecure after disable")
     }
 }

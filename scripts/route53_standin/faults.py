@@ -4,11 +4,12 @@ change was made), and, at a chosen rate, 500 InternalError and connections close
 Route 53 behaviour: what Route 53 and every network do now and then (Amazon Route 53 API Reference, "Common errors":
 InternalError and ServiceUnavailable are worth retrying; Throttling says nothing was done). A connection reset after
 the request arrived leaves its outcome unknown to the caller: the change may have been made. Route 53 Domains' calls
-(UpdateDomainNameservers) fail the same way.
+(UpdateDomainNameservers, Associate/DisassociateDelegationSigner...) fail the same way.
 
 POST /__proxy/lose-answers?op=OP[&skip=N][&count=K]: of OP's next successful calls, N are answered, then the next K act
 and lose their answer (default N=0, K=1). OP is ChangeResourceRecordSets, DeleteHostedZone,
-DeleteReusableDelegationSet, ChangeTagsForResource or UpdateDomainNameservers.
+DeleteReusableDelegationSet, ChangeTagsForResource, UpdateDomainNameservers, AssociateDelegationSignerToDomain or
+DisassociateDelegationSignerFromDomain.
 POST /__proxy/faults?rate=R&seed=S: from now on each Route 53 or Route 53 Domains call meets a fault with probability R
 (random.Random(S)): a 500 InternalError or a closed connection before acting, or (for a write, half its faults) its
 answer lost after acting. Throttling is left to --buckets: the client's pacer halves its rate on each one, which would
@@ -22,7 +23,7 @@ from .store import lock, state
 
 # The writes whose answers a test may have lost on purpose, and those a random fault may lose after acting.
 LOSABLE = {"ChangeResourceRecordSets", "DeleteHostedZone", "DeleteReusableDelegationSet", "ChangeTagsForResource",
-           "UpdateDomainNameservers"}
+           "UpdateDomainNameservers", "AssociateDelegationSignerToDomain", "DisassociateDelegationSignerFromDomain"}
 WRITES = LOSABLE | {"CreateHostedZone", "CreateReusableDelegationSet"}
 # Faults in a row a request path may meet before one is let through.
 MAX_IN_A_ROW = 2

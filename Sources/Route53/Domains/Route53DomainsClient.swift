@@ -54,8 +54,8 @@ public final class Route53DomainsClient: Route53DomainsAPI {
         call.idempotent = false
         // A run cut short may have left its update in progress, or done: read that first (in this order, since an
         // operation only goes from in progress to done), so a rerun neither sends a second change nor races the first.
-        if let earlier = try await updateOperation(domainName: domainName, since: Date().addingTimeInterval(-86_400),
-                                                   statuses: ["SUBMITTED", "IN_PROGRESS"]) {
+        if let earlier = try await newestOperation(of: Self.nameServerTypes, domainName: domainName, since: Date().addingTimeInterval(-86_400),
+                                                   statuses: Self.unfinished) {
             throw Route53Error.service(code: "DuplicateRequest", message: "the name server change \(earlier) for \(domainName) is still in progress",
                                        status: 400, requestId: nil)
         }
@@ -63,14 +63,14 @@ public final class Route53DomainsClient: Route53DomainsAPI {
             Set(servers.map { Self.bare($0.name) + "=" + ($0.glueIps ?? []).map { $0.lowercased() }.sorted().joined(separator: ",") })
         }
         if key(try await getDomainDetail(domainName: domainName).nameservers) == key(nameservers),
-           let done = try await updateOperation(domainName: domainName, since: Date().addingTimeInterval(-86_400)) {
+           let done = try await newestOperation(of: Self.nameServerTypes, domainName: domainName, since: Date().addingTimeInterval(-86_400)) {
             return done
         }
         // Not resent blindly: a lost answer is settled by looking for the operation it started (its ID is the answer).
         let since = Date().addingTimeInterval(-Self.clockSkew)
         let found = OperationBox()
         return try await executor.reconciling(call, send: { try Self.operationId(try await send(call)) }, check: {
-            found.id = try await self.updateOperation(domainName: domainName, since: since)
+            found.id = try await self.newestOperation(of: Self.nameServerTypes, domainName: domainName, since: since)
             return found.id == nil ? .notApplied : .applied
         }, applied: { found.id ?? "" })
     }
@@ -84,19 +84,22 @@ public final class Route53DomainsClient: Route53DomainsAPI {
     /// A host name as registrars hold it: lowercased, no final dot.
     static func bare(_ name: String) -> String { (name.hasSuffix(".") ? String(name.dropLast()) : name).lowercased() }
 
-    /// The newest UPDATE_NAMESERVER operation on `domainName` submitted at or after `since` (ListOperations), of
+    /// The operation types a name server change and a DS change start, and the statuses of one not finished.
+    static let nameServerTypes = ["UPDATE_NAMESERVER"], dsTypes = ["ADD_DNSSEC", "REMOVE_DNSSEC"], unfinished = ["SUBMITTED", "IN_PROGRESS"]
+
+    /// The newest operation of one of `types` on `domainName` submitted at or after `since` (ListOperations), of
     /// `statuses` when given, or nil.
-    private func updateOperation(domainName: String, since: Date, statuses: [String]? = nil) async throws -> String? {
+    private func newestOperation(of types: [String], domainName: String, since: Date, statuses: [String]? = nil) async throws -> String? {
         var marker: String?
         var newest: (id: String, at: Double)?
         repeat {
-            var input: [String: Any] = ["SubmittedSince": Int(since.timeIntervalSince1970), "Type": ["UPDATE_NAMESERVER"], "MaxItems": 100]
+            var input: [String: Any] = ["SubmittedSince": Int(since.timeIntervalSince1970), "Type": types, "MaxItems": 100]
             if let statuses { input["Status"] = statuses }
             if let marker { input["Marker"] = marker }
             let o = try await call("ListOperations", input)
             for op in o["Operations"] as? [[String: Any]] ?? [] {
                 guard let id = op["OperationId"] as? String, (op["DomainName"] as? String)?.lowercased() == domainName.lowercased(),
-                      (op["Type"] as? String ?? "UPDATE_NAMESERVER") == "UPDATE_NAMESERVER" else { continue }
+                      types.contains(op["Type"] as? String ?? types[0]) else { continue }
                 let at = (op["SubmittedDate"] as? Double) ?? since.timeIntervalSince1970
                 if at >= since.timeIntervalSince1970 - 1, newest.map({ at >= $0.at }) ?? true { newest = (id, at) }
             }
@@ -126,15 +129,31 @@ public final class Route53DomainsClient: Route53DomainsAPI {
 
 extension Route53DomainsClient: Route53DomainsDNSSECAPI {
     public func associateDelegationSigner(domainName: String, algorithm: Int, flags: Int, publicKey: String) async throws -> String {
-        let o = try await call("AssociateDelegationSignerToDomain", [
+        try await dsChange("AssociateDelegationSignerToDomain", domainName: domainName, [
             "DomainName": domainName, "SigningAttributes": ["Algorithm": algorithm, "Flags": flags, "PublicKey": publicKey]])
-        guard let id = o["OperationId"] as? String else { throw Route53Error.malformedResponse("AssociateDelegationSignerToDomain answer without OperationId") }
-        return id
     }
 
     public func disassociateDelegationSigner(domainName: String, keyId: String) async throws -> String {
-        let o = try await call("DisassociateDelegationSignerFromDomain", ["DomainName": domainName, "Id": keyId])
-        guard let id = o["OperationId"] as? String else { throw Route53Error.malformedResponse("DisassociateDelegationSignerFromDomain answer without OperationId") }
-        return id
+        try await dsChange("DisassociateDelegationSignerFromDomain", domainName: domainName, ["DomainName": domainName, "Id": keyId])
+    }
+
+    public func unfinishedDSOperation(domainName: String) async throws -> String? {
+        try await newestOperation(of: Self.dsTypes, domainName: domainName, since: Date().addingTimeInterval(-7 * 86_400), statuses: Self.unfinished)
+    }
+
+    /// A DS change, not resent blindly: a lost answer is settled by looking for the ADD_DNSSEC / REMOVE_DNSSEC
+    /// operation it started (Route 53 Domains takes one at a time per domain, so the newest since the send is it).
+    private func dsChange(_ operation: String, domainName: String, _ input: [String: Any]) async throws -> String {
+        var call = try request(operation, input)
+        call.idempotent = false
+        let since = Date().addingTimeInterval(-Self.clockSkew)
+        let found = OperationBox()
+        return try await executor.reconciling(call, send: {
+            guard let id = try await send(call)["OperationId"] as? String else { throw Route53Error.malformedResponse("\(operation) answer without OperationId") }
+            return id
+        }, check: {
+            found.id = try await self.newestOperation(of: Self.dsTypes, domainName: domainName, since: since)
+            return found.id == nil ? .notApplied : .applied
+        }, applied: { found.id ?? "" })
     }
 }

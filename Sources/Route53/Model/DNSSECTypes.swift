@@ -86,6 +86,8 @@ public protocol Route53DomainsDNSSECAPI: Sendable {
     func associateDelegationSigner(domainName: String, algorithm: Int, flags: Int, publicKey: String) async throws -> String
     /// DisassociateDelegationSignerFromDomain (`keyId`: the DnssecKey's Id); returns the operation ID.
     func disassociateDelegationSigner(domainName: String, keyId: String) async throws -> String
+    /// The domain's ADD_DNSSEC or REMOVE_DNSSEC operation still SUBMITTED or IN_PROGRESS (an earlier run's), or nil.
+    func unfinishedDSOperation(domainName: String) async throws -> String?
 }
 
 /// KMS, the calls DNSSEC signing needs.

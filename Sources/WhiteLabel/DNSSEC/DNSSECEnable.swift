@@ -80,39 +80,42 @@ extension WhiteLabelEngine {
     }
 
     /// AssociateDelegationSignerToDomain with the KSK's public key (algorithm 13, flags 257), then the operation
-    /// waited until it succeeds. A DS the domain already holds for this key is not sent again.
+    /// waited until it succeeds. A DS the domain already holds for this key is not sent again, and an earlier run's
+    /// DS operation still in progress is waited on first (Route 53 Domains refuses a second one meanwhile).
     public func associateDS(domain: String, ksk: KeySigningKey, clients: DNSSECClients, progress: @Sendable (String) -> Void) async throws {
         guard let ds = clients.domains, let domains else { throw Route53Error.configuration("Route 53 Domains is not configured") }
+        try await finishEarlierDSOperation(domain: domain, clients: clients, progress: progress)
         let held = (try await domains.getDomainDetail(domainName: domain)).dnssecKeys
         if held.contains(where: { $0.publicKey == ksk.publicKey }) {
             progress("\(domain): Route 53 Domains already holds the DS of key tag \(ksk.keyTag)")
             return
         }
-        let op: String
-        do {
-            op = try await ds.associateDelegationSigner(domainName: domain, algorithm: ksk.signingAlgorithmType, flags: ksk.flag, publicKey: ksk.publicKey)
-        } catch {
-            // A resend after a lost answer meets "already has this key": the domain's DS records say what happened.
-            guard (try? await domains.getDomainDetail(domainName: domain))?.dnssecKeys.contains(where: { $0.publicKey == ksk.publicKey }) == true else { throw error }
-            progress("\(domain): AssociateDelegationSignerToDomain's answer lost; checked: Route 53 Domains holds the DS of key tag \(ksk.keyTag)")
-            return
-        }
+        let op = try await ds.associateDelegationSigner(domainName: domain, algorithm: ksk.signingAlgorithmType, flags: ksk.flag, publicKey: ksk.publicKey)
         progress("\(domain): AssociateDelegationSignerToDomain, operation \(op)")
         try await waitForOperation(op, domain: domain, progress: progress)
     }
 
-    /// DisassociateDelegationSignerFromDomain for every DS Route 53 Domains holds for `keyTags`, each waited on.
+    /// DisassociateDelegationSignerFromDomain for every DS Route 53 Domains holds for `keyTags`, each waited on,
+    /// after any earlier run's DS operation still in progress.
     public func disassociateDS(domain: String, keyTags: Set<Int>, clients: DNSSECClients, progress: @Sendable (String) -> Void) async throws {
         guard let ds = clients.domains, let domains else { throw Route53Error.configuration("Route 53 Domains is not configured") }
-        for key in (try await domains.getDomainDetail(domainName: domain)).dnssecKeys where keyTags.contains(key.keyTag) {
-            let op: String
-            do { op = try await ds.disassociateDelegationSigner(domainName: domain, keyId: key.id) } catch {
-                guard (try? await domains.getDomainDetail(domainName: domain))?.dnssecKeys.contains(where: { $0.id == key.id }) == false else { throw error }
-                progress("\(domain): DisassociateDelegationSignerFromDomain's answer lost; checked: the DS of key tag \(key.keyTag) is gone")
-                continue
-            }
+        try await finishEarlierDSOperation(domain: domain, clients: clients, progress: progress)
+        let held = (try await domains.getDomainDetail(domainName: domain)).dnssecKeys.filter { keyTags.contains($0.keyTag) }
+        if held.isEmpty { progress("\(domain): Route 53 Domains holds no DS of key tag " + keyTags.sorted().map(String.init).joined(separator: ", ")) }
+        for key in held {
+            let op = try await ds.disassociateDelegationSigner(domainName: domain, keyId: key.id)
             progress("\(domain): DisassociateDelegationSignerFromDomain (key tag \(key.keyTag)), operation \(op)")
             try await waitForOperation(op, domain: domain, progress: progress)
+        }
+    }
+
+    /// Waits for the domain's ADD_DNSSEC / REMOVE_DNSSEC operation a run cut short left in progress, so that what
+    /// the domain holds is read after it. Its failure is reported, not thrown: the caller then decides afresh.
+    func finishEarlierDSOperation(domain: String, clients: DNSSECClients, progress: @Sendable (String) -> Void) async throws {
+        guard let ds = clients.domains, let op = try await ds.unfinishedDSOperation(domainName: domain) else { return }
+        progress("\(domain): an earlier DS change, operation \(op), is still in progress; waiting for it")
+        do { try await waitForOperation(op, domain: domain, progress: progress) } catch let e as Route53Error where e.code?.hasPrefix("Operation") == true {
+            progress("\(domain): the earlier operation did not succeed (\(e.description)); reading what the domain holds")
         }
     }
 
