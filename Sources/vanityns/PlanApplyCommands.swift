@@ -68,6 +68,11 @@ struct ApplyCommand: AsyncParsableCommand {
 
 /// Shows, confirms and applies zone batches with progress lines; shared by apply, sync, rollback and finalize.
 enum ZoneBatches {
+    /// Zones in flight at once. Route 53 takes a batch at once but may take seconds (minutes, on a busy day) to say
+    /// INSYNC; waiting for each zone before sending the next made 250 zones take 250 of those waits. The client's
+    /// pacer keeps the calls within the account's rate whatever this is.
+    static let inFlight = 8
+
     static func apply(_ zones: [ZonePlan], of plan: WhiteLabelPlan, engine: WhiteLabelEngine, yes: Bool, global: GlobalOptions) async throws {
         let todo = zones.filter { !$0.isEmpty }
         if todo.isEmpty {
@@ -77,6 +82,7 @@ enum ZoneBatches {
         if !yes && !Console.isInteractive && isatty(0) != 1 {
             throw Console.fail("refusing to change anything without confirmation: standard input is not a terminal; rerun with --yes to confirm")
         }
+        var confirmed: [ZonePlan] = []
         for (i, zone) in todo.enumerated() {
             if global.output == .text || !yes {
                 Console.error("")
@@ -86,10 +92,40 @@ enum ZoneBatches {
                 Console.error("skipped \(zone.zoneName)")
                 continue
             }
-            try await engine.apply(zone, of: plan) { event in
-                if global.output == .text { Console.out(ApplyEventFormat.line(event)) }
+            confirmed.append(zone)
+        }
+        let events: @Sendable (ApplyEvent) -> Void = { event in
+            if global.output == .text { Console.out(ApplyEventFormat.line(event)) }
+        }
+        // The home zone first and in sync, so its glue is served before any zone names the vanity hosts; then the
+        // others side by side. Each zone keeps its own journal and its own order (batch, then INSYNC).
+        for zone in confirmed where zone.isHome { try await engine.apply(zone, of: plan, events: events) }
+        try await side(by: confirmed.filter { !$0.isHome }) { try await engine.apply($0, of: plan, events: events) }
+    }
+
+    /// Runs `work` for every zone, `inFlight` at a time. After a failure no new zone is started, the ones under way
+    /// finish (each stops at a point its journal can resume from), and the first failure is thrown; any later
+    /// ones are reported.
+    static func side(by zones: [ZonePlan], _ work: @escaping @Sendable (ZonePlan) async throws -> Void) async throws {
+        var failures: [(String, Error)] = []
+        await withTaskGroup(of: (String, Error?).self) { group in
+            var next = zones.makeIterator()
+            func start() -> Bool {
+                guard let zone = next.next() else { return false }
+                group.addTask {
+                    do { try await work(zone); return (zone.zoneName, nil) } catch { return (zone.zoneName, error) }
+                }
+                return true
+            }
+            for _ in 0..<inFlight { if !start() { break } }
+            while let (zone, error) = await group.next() {
+                if let error { failures.append((zone, error)) }
+                if failures.isEmpty { _ = start() }
             }
         }
+        guard let (_, first) = failures.first else { return }
+        for (zone, error) in failures.dropFirst() { Console.error("vanityns: \(zone): " + Guarded.message(error)) }
+        throw first
     }
 }
 
