@@ -102,3 +102,28 @@ struct AuditJSON: Encodable {
         }
     }
 }
+
+/// `dnssec status --output json`: each zone's state, Route 53's keys, the DS each parent server serves (null: no
+/// answer) and the chain at each name server address and transport.
+struct DNSSECStatusJSON: Encodable {
+    struct Key: Encodable { var name: String, status: String, keyTag: Int, dsRecord: String, kmsArn: String }
+    struct Parent: Encodable { var server: String, address: String, ds: [String]? }
+    struct Server: Encodable { var host: String, address: String, transport: String, sepKeyTags: [Int], problems: [String] }
+    struct Zone: Encodable {
+        var zone: String, zoneId: String, state: String, serveSignature: String, keySigningKeys: [Key], parentDS: [Parent]
+        var servers: [Server], problems: [String]
+    }
+    var passed: Bool
+    var zones: [Zone]
+    init(_ statuses: [DNSSECZoneStatus]) {
+        zones = statuses.map { st in
+            Zone(zone: st.zoneName, zoneId: st.zoneId, state: st.state, serveSignature: st.serveSignature,
+                 keySigningKeys: st.keySigningKeys.map { Key(name: $0.name, status: $0.status, keyTag: $0.keyTag, dsRecord: $0.dsRecord, kmsArn: $0.kmsArn) },
+                 parentDS: st.parent.map { Parent(server: $0.server, address: $0.address, ds: $0.records) },
+                 servers: st.servers.map { Server(host: $0.host, address: $0.check.address, transport: $0.check.transport,
+                                                  sepKeyTags: $0.check.sepKeyTags, problems: $0.check.problems) },
+                 problems: st.problems)
+        }
+        passed = zones.allSatisfy { $0.problems.isEmpty }
+    }
+}

@@ -75,6 +75,17 @@ import Glibc
         for h in Self.hosts {
             #expect(status.stdout.contains("\(h).example.com. (127.0.0.") && status.stdout.contains("TCP): chain verifies"), "\(h): \(status.stdout)")
         }
+        // The same as one JSON document, read with Python's json: 4 hosts x 2 addresses (IPv4, IPv6) x UDP and TCP, all verifying.
+        let json = try f.vanity(["dnssec", "status", "--zone", home, "--output", "json"])
+        let summary = try LocalServices.run("/usr/bin/env", ["python3", "-c", """
+        import json, sys
+        d = json.load(sys.stdin)
+        z = d['zones'][0]
+        print(d['passed'], z['state'], z['serveSignature'], z['keySigningKeys'][0]['status'], len(z['servers']),
+              all(s['problems'] == [] for s in z['servers']), sorted({s['transport'] for s in z['servers']}),
+              all(p['ds'] == [z['keySigningKeys'][0]['dsRecord'].upper()] for p in z['parentDS']))
+        """], stdin: json.stdout).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(json.status == 0 && summary == "True SECURE SIGNING ACTIVE 16 True ['TCP', 'UDP'] True", "\(summary)\n\(json.stdout)\n\(json.stderr)")
         let secureAudit = try f.vanity(["audit", "--set", f.setId, "--domain", "example.com"])
         #expect(secureAudit.stdout.contains("DNSSEC") && (secureAudit.stdout.split(separator: "\n").first { $0.hasPrefix("example.com") } ?? "").contains("secure"),
                 "\(secureAudit.stdout)")
