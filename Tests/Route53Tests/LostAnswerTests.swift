@@ -114,17 +114,21 @@ import Foundation
         let domains = ServiceEndpoint(scheme: "http", host: "127.0.0.1", port: 9, region: "us-east-1", signingService: "route53domains")
         let json = { (text: String) -> Result<HTTPResponse, Route53Error> in .success(HTTPResponse(status: 200, headers: [:], body: Data(text.utf8))) }
         let now = Date().timeIntervalSince1970
-        let ops = "{\"Operations\":[{\"OperationId\":\"op-7\",\"DomainName\":\"example.com\",\"Type\":\"ADD_DNSSEC\",\"SubmittedDate\":\(now)}]}"
-        let t = ScriptedTransport([.failure(Self.dropped), json(ops)])
+        let earlier = "{\"OperationId\":\"op-6\",\"DomainName\":\"example.com\",\"Type\":\"ADD_DNSSEC\",\"SubmittedDate\":\(now - 5)}"
+        let ops = "{\"Operations\":[\(earlier),{\"OperationId\":\"op-7\",\"DomainName\":\"example.com\",\"Type\":\"ADD_DNSSEC\",\"SubmittedDate\":\(now)}]}"
+        // op-6 was there before the send (an earlier change a moment ago): not taken for the lost send's.
+        let t = ScriptedTransport([json("{\"Operations\":[\(earlier)]}"), .failure(Self.dropped), json(ops)])
         let c = Route53DomainsClient(endpoint: domains, credentials: StaticCredentials(), transport: t, options: fast)
         #expect(try await c.associateDelegationSigner(domainName: "example.com", algorithm: 13, flags: 257, publicKey: "AAAA") == "op-7")
         #expect(t.requests.compactMap { $0.headers.first { $0.name == "X-Amz-Target" }?.value } ==
-                ["Route53Domains_v20140515.AssociateDelegationSignerToDomain", "Route53Domains_v20140515.ListOperations"])
-        // Nothing started by the lost send: sent once more, and that answer counts.
-        let none = ScriptedTransport([.failure(Self.dropped), json("{\"Operations\":[]}"), json("{\"OperationId\":\"op-8\"}")])
+                ["Route53Domains_v20140515.ListOperations", "Route53Domains_v20140515.AssociateDelegationSignerToDomain",
+                 "Route53Domains_v20140515.ListOperations"])
+        // Nothing started by the lost send (only op-6, from before): sent once more, and that answer counts.
+        let none = ScriptedTransport([json("{\"Operations\":[\(earlier)]}"), .failure(Self.dropped), json("{\"Operations\":[\(earlier)]}"),
+                                      json("{\"OperationId\":\"op-8\"}")])
         let again = Route53DomainsClient(endpoint: domains, credentials: StaticCredentials(), transport: none, options: fast)
         #expect(try await again.disassociateDelegationSigner(domainName: "example.com", keyId: "k1") == "op-8")
-        #expect(none.requests.count == 3)
+        #expect(none.requests.count == 4)
     }
 
     @Test func aRegistrarUpdateWaitsForOneInProgressAndIsNotSentWhenAlreadyDone() async throws {

@@ -90,8 +90,13 @@ public final class Route53DomainsClient: Route53DomainsAPI {
     /// The newest operation of one of `types` on `domainName` submitted at or after `since` (ListOperations), of
     /// `statuses` when given, or nil.
     private func newestOperation(of types: [String], domainName: String, since: Date, statuses: [String]? = nil) async throws -> String? {
+        try await operations(of: types, domainName: domainName, since: since, statuses: statuses).last?.id
+    }
+
+    /// The operations of one of `types` on `domainName` submitted at or after `since`, oldest first.
+    private func operations(of types: [String], domainName: String, since: Date, statuses: [String]? = nil) async throws -> [(id: String, at: Double)] {
         var marker: String?
-        var newest: (id: String, at: Double)?
+        var found: [(id: String, at: Double)] = []
         repeat {
             var input: [String: Any] = ["SubmittedSince": Int(since.timeIntervalSince1970), "Type": types, "MaxItems": 100]
             if let statuses { input["Status"] = statuses }
@@ -101,11 +106,11 @@ public final class Route53DomainsClient: Route53DomainsAPI {
                 guard let id = op["OperationId"] as? String, (op["DomainName"] as? String)?.lowercased() == domainName.lowercased(),
                       types.contains(op["Type"] as? String ?? types[0]) else { continue }
                 let at = (op["SubmittedDate"] as? Double) ?? since.timeIntervalSince1970
-                if at >= since.timeIntervalSince1970 - 1, newest.map({ at >= $0.at }) ?? true { newest = (id, at) }
+                if at >= since.timeIntervalSince1970 - 1 { found.append((id, at)) }
             }
             marker = (o["NextPageMarker"] as? String).flatMap { $0.isEmpty ? nil : $0 }
         } while marker != nil
-        return newest?.id
+        return found.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
     }
 
     /// An UpdateDomainNameservers answer's operation ID.
@@ -129,30 +134,31 @@ public final class Route53DomainsClient: Route53DomainsAPI {
 
 extension Route53DomainsClient: Route53DomainsDNSSECAPI {
     public func associateDelegationSigner(domainName: String, algorithm: Int, flags: Int, publicKey: String) async throws -> String {
-        try await dsChange("AssociateDelegationSignerToDomain", domainName: domainName, [
+        try await dsChange("AssociateDelegationSignerToDomain", type: "ADD_DNSSEC", domainName: domainName, [
             "DomainName": domainName, "SigningAttributes": ["Algorithm": algorithm, "Flags": flags, "PublicKey": publicKey]])
     }
 
     public func disassociateDelegationSigner(domainName: String, keyId: String) async throws -> String {
-        try await dsChange("DisassociateDelegationSignerFromDomain", domainName: domainName, ["DomainName": domainName, "Id": keyId])
+        try await dsChange("DisassociateDelegationSignerFromDomain", type: "REMOVE_DNSSEC", domainName: domainName, ["DomainName": domainName, "Id": keyId])
     }
 
     public func unfinishedDSOperation(domainName: String) async throws -> String? {
         try await newestOperation(of: Self.dsTypes, domainName: domainName, since: Date().addingTimeInterval(-7 * 86_400), statuses: Self.unfinished)
     }
 
-    /// A DS change, not resent blindly: a lost answer is settled by looking for the ADD_DNSSEC / REMOVE_DNSSEC
-    /// operation it started (Route 53 Domains takes one at a time per domain, so the newest since the send is it).
-    private func dsChange(_ operation: String, domainName: String, _ input: [String: Any]) async throws -> String {
+    /// A DS change, not resent blindly: a lost answer is settled by looking for the `type` operation it started, the
+    /// newest one on the domain that was not there before the send (listed first, since DS changes are rare).
+    private func dsChange(_ operation: String, type: String, domainName: String, _ input: [String: Any]) async throws -> String {
         var call = try request(operation, input)
         call.idempotent = false
         let since = Date().addingTimeInterval(-Self.clockSkew)
+        let before = Set(try await operations(of: [type], domainName: domainName, since: since).map(\.id))
         let found = OperationBox()
         return try await executor.reconciling(call, send: {
             guard let id = try await send(call)["OperationId"] as? String else { throw Route53Error.malformedResponse("\(operation) answer without OperationId") }
             return id
         }, check: {
-            found.id = try await self.newestOperation(of: Self.dsTypes, domainName: domainName, since: since)
+            found.id = try await self.operations(of: [type], domainName: domainName, since: since).last { !before.contains($0.id) }?.id
             return found.id == nil ? .notApplied : .applied
         }, applied: { found.id ?? "" })
     }
