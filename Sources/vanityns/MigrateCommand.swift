@@ -225,26 +225,15 @@ enum MigrationRunner {
     struct Result: Sendable { var zone: String; var newZoneId: String?; var parity: ParityReport?; var error: String? }
 
     static func run(_ zones: [ZoneMigration], of plan: MigrationPlan, engine: WhiteLabelEngine, concurrency: Int, text: Bool) async -> [Result] {
-        await withTaskGroup(of: (Int, Result).self) { group in
-            var results: [(Int, Result)] = []
-            var next = 0
-            func start() {
-                guard next < zones.count else { return }
-                let (i, z) = (next, zones[next]); next += 1
-                group.addTask {
-                    do {
-                        let report = try await engine.migrate(z, of: plan) { e in if text { Console.out(MigrationEventFormat.line(e)) } }
-                        return (i, Result(zone: z.zoneName, newZoneId: report.copyZoneId, parity: report, error: nil))
-                    } catch {
-                        if text { Console.out("\(z.zoneName): failed: \(Guarded.message(error))") }
-                        return (i, Result(zone: z.zoneName, newZoneId: nil, parity: nil, error: Guarded.message(error)))
-                    }
-                }
+        await Bounded.run(zones, limit: concurrency) { z in
+            do {
+                let report = try await engine.migrate(z, of: plan) { e in if text { Console.out(MigrationEventFormat.line(e)) } }
+                return Result(zone: z.zoneName, newZoneId: report.copyZoneId, parity: report, error: nil)
+            } catch {
+                if text { Console.out("\(z.zoneName): failed: \(Guarded.message(error))") }
+                return Result(zone: z.zoneName, newZoneId: nil, parity: nil, error: Guarded.message(error))
             }
-            for _ in 0..<concurrency { start() }
-            while let r = await group.next() { results.append(r); start() }
-            return results.sorted { $0.0 < $1.0 }.map(\.1)
-        }
+        }.map(\.result)
     }
 }
 

@@ -104,25 +104,13 @@ enum ZoneBatches {
     }
 
     /// Runs `work` for every zone, `inFlight` at a time. After a failure no new zone is started, the ones under way
-    /// finish (each stops at a point its journal can resume from), and the first failure is thrown; any later
-    /// ones are reported.
+    /// finish (each stops at a point its journal can resume from), and the first failing zone's error is thrown; the
+    /// others' are reported.
     static func side(by zones: [ZonePlan], _ work: @escaping @Sendable (ZonePlan) async throws -> Void) async throws {
-        var failures: [(String, Error)] = []
-        await withTaskGroup(of: (String, Error?).self) { group in
-            var next = zones.makeIterator()
-            func start() -> Bool {
-                guard let zone = next.next() else { return false }
-                group.addTask {
-                    do { try await work(zone); return (zone.zoneName, nil) } catch { return (zone.zoneName, error) }
-                }
-                return true
-            }
-            for _ in 0..<inFlight { if !start() { break } }
-            while let (zone, error) = await group.next() {
-                if let error { failures.append((zone, error)) }
-                if failures.isEmpty { _ = start() }
-            }
+        let results = await Bounded.run(zones, limit: inFlight, startMore: { (error: (any Error)?) in error == nil }) { zone -> (any Error)? in
+            do { try await work(zone); return nil } catch { return error }
         }
+        let failures = results.compactMap { r in r.result.map { (zones[r.index].zoneName, $0) } }
         guard let (_, first) = failures.first else { return }
         for (zone, error) in failures.dropFirst() { Console.error("vanityns: \(zone): " + Guarded.message(error)) }
         throw first
